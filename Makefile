@@ -1,0 +1,97 @@
+# Every target bootstraps what it needs from files in this repo: .venv from pyproject.toml +
+# scripts/constraints.txt, npm tools from openapi/package.json + its lock file.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.bootstrapped
+NODE_STAMP := openapi/node_modules/.bootstrapped
+
+# Emulator settings (make emulator HOST=… PORT=… SCENARIO=…)
+HOST ?= 127.0.0.1
+PORT ?= 8080
+SCENARIO ?=
+# Contract-suite settings (make contract BASE_URL=… MAX_EXAMPLES=… SEED=…)
+BASE_URL ?=
+MAX_EXAMPLES ?=
+SEED ?=
+
+export PATH := $(BIN):$(PATH)
+export HYPOTHESIS_STORAGE_DIRECTORY := $(CURDIR)/.hypothesis
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml scripts/constraints.txt
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check pip==25.3
+	$(BIN)/pip install --quiet --disable-pip-version-check -c scripts/constraints.txt --group dev
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e ./generated
+	touch $@
+
+.PHONY: venv
+venv: $(STAMP) ## Create .venv with the pinned tools and the SDK installed editable
+
+$(NODE_STAMP): openapi/package.json openapi/package-lock.json
+	cd openapi && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: node-tools
+node-tools: $(NODE_STAMP) ## Install the pinned npm tools (Redocly, Spectral, Prism, TypeScript …) locally
+
+.PHONY: generate
+generate: $(STAMP) ## Regenerate generated/ from the spec, generator config, templates and openapi/sdk
+	$(PY) scripts/generate.py
+
+.PHONY: check-generated
+check-generated: $(STAMP) ## Fail with a diff when generated/ is not what `make generate` produces
+	$(PY) scripts/generate.py --check
+
+.PHONY: lint-spec
+lint-spec: $(STAMP) $(NODE_STAMP) ## Validate the spec (openapi-spec-validator, Redocly recommended rules)
+	$(BIN)/openapi-spec-validator openapi/dcs.yaml
+	cd openapi && npx --no-install redocly lint dcs.yaml --format=stylish
+
+.PHONY: lint
+lint: $(STAMP) ## ruff and mypy --strict on hand-written code
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+.PHONY: unit
+unit: $(STAMP) ## Run the pytest suites (SDK, emulator, contract slice)
+	$(PY) -m pytest
+
+.PHONY: emulator
+emulator: $(STAMP) ## Run the DCS emulator (HOST, PORT, SCENARIO)
+	$(PY) -m contract_tests.emulator --host $(HOST) --port $(PORT) $(if $(SCENARIO),--scenario $(SCENARIO))
+
+.PHONY: contract
+contract: $(STAMP) ## Start the emulator (or use BASE_URL), run the whole contract suite, print the report
+	$(PY) -m contract_tests.run $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(MAX_EXAMPLES),--max-examples $(MAX_EXAMPLES)) $(if $(SEED),--seed $(SEED))
+
+.PHONY: publish-spec
+publish-spec: $(STAMP) $(NODE_STAMP) ## Bundle the spec into dist/ as YAML and JSON named with info.version
+	$(PY) scripts/publish.py bundle
+
+.PHONY: publish-check
+publish-check: $(STAMP) $(NODE_STAMP) ## Bundle, lint (Redocly + Spectral), other generators, breaking-change gate
+	$(PY) scripts/publish.py check
+
+.PHONY: bench
+bench: $(STAMP) $(NODE_STAMP) ## Run the benchmarks (SDK vs official SDK, emulator vs Prism, suite rates)
+	$(PY) scripts/bench_sdk.py
+	$(PY) scripts/bench_emulator.py
+	$(PY) scripts/bench_contract.py
+
+.PHONY: test
+test: lint-spec check-generated lint publish-check unit ## Run every check and test (what CI runs)
+
+.PHONY: clean
+clean: ## Remove build output and caches (keeps .venv)
+	rm -rf dist .hypothesis .mypy_cache .ruff_cache reports

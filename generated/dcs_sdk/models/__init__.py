@@ -1,0 +1,15 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .error import Error
+from .show_background_task_progress_response import ShowBackgroundTaskProgressResponse
+from .step_detail import StepDetail
+from .step_status import StepStatus
+from .sub_step_detail import SubStepDetail
+
+__all__ = (
+    "Error",
+    "ShowBackgroundTaskProgressResponse",
+    "StepDetail",
+    "StepStatus",
+    "SubStepDetail",
+)

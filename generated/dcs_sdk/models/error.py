@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Error")
+
+
+@_attrs_define
+class Error:
+    """Error body shared by every error status. Errors raised by the API gateway in front of DCS
+    (codes `APIG.*`) carry a `request_id` instead of `error_ext_msg`.
+
+        Attributes:
+            error_msg (str): Error message.
+            error_code (str): Error code, for example `DCS.4061` or `APIG.0301`.
+            error_ext_msg (None | str | Unset): Extended error message (unused, always null).
+            request_id (str | Unset): Request ID, set by the API gateway on the errors it answers itself.
+    """
+
+    error_msg: str
+    error_code: str
+    error_ext_msg: None | str | Unset = UNSET
+    request_id: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        error_msg = self.error_msg
+
+        error_code = self.error_code
+
+        error_ext_msg: None | str | Unset
+        if isinstance(self.error_ext_msg, Unset):
+            error_ext_msg = UNSET
+        else:
+            error_ext_msg = self.error_ext_msg
+
+        request_id = self.request_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "error_msg": error_msg,
+                "error_code": error_code,
+            }
+        )
+        if error_ext_msg is not UNSET:
+            field_dict["error_ext_msg"] = error_ext_msg
+        if request_id is not UNSET:
+            field_dict["request_id"] = request_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        error_msg = d.pop("error_msg")
+
+        error_code = d.pop("error_code")
+
+        def _parse_error_ext_msg(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        error_ext_msg = _parse_error_ext_msg(d.pop("error_ext_msg", UNSET))
+
+        request_id = d.pop("request_id", UNSET)
+
+        error = cls(
+            error_msg=error_msg,
+            error_code=error_code,
+            error_ext_msg=error_ext_msg,
+            request_id=request_id,
+        )
+
+        error.additional_properties = d
+        return error
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.step_detail import StepDetail
+
+
+T = TypeVar("T", bound="ShowBackgroundTaskProgressResponse")
+
+
+@_attrs_define
+class ShowBackgroundTaskProgressResponse:
+    """Progress of one background task.
+
+    Attributes:
+        progress (int | Unset): Overall progress, in percent. Example: 30.
+        remain_time (int | Unset): Estimated remaining time, in seconds. Example: 100.
+        step_details (list[StepDetail] | Unset): The task's steps, in execution order.
+    """
+
+    progress: int | Unset = UNSET
+    remain_time: int | Unset = UNSET
+    step_details: list[StepDetail] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        progress = self.progress
+
+        remain_time = self.remain_time
+
+        step_details: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.step_details, Unset):
+            step_details = []
+            for step_details_item_data in self.step_details:
+                step_details_item = step_details_item_data.to_dict()
+                step_details.append(step_details_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if progress is not UNSET:
+            field_dict["progress"] = progress
+        if remain_time is not UNSET:
+            field_dict["remain_time"] = remain_time
+        if step_details is not UNSET:
+            field_dict["step_details"] = step_details
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.step_detail import StepDetail  # noqa: PLC0415
+
+        d = dict(src_dict)
+        progress = d.pop("progress", UNSET)
+
+        remain_time = d.pop("remain_time", UNSET)
+
+        _step_details = d.pop("step_details", UNSET)
+        step_details: list[StepDetail] | Unset = UNSET
+        if _step_details is not UNSET:
+            step_details = []
+            for step_details_item_data in _step_details:
+                step_details_item = StepDetail.from_dict(step_details_item_data)
+
+                step_details.append(step_details_item)
+
+        show_background_task_progress_response = cls(
+            progress=progress,
+            remain_time=remain_time,
+            step_details=step_details,
+        )
+
+        show_background_task_progress_response.additional_properties = d
+        return show_background_task_progress_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

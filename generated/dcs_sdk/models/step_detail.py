@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.step_status import StepStatus
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.sub_step_detail import SubStepDetail
+
+
+T = TypeVar("T", bound="StepDetail")
+
+
+@_attrs_define
+class StepDetail:
+    """One step of a background task.
+
+    Attributes:
+        step_id (str | Unset): Step ID. Example: 9d1d1da8-650e-406f-81e4-b3c11515869f.
+        step_name (str | Unset): Step name. Example: 前置检查.
+        step_status (StepStatus | str | Unset): Step status. The documented values are those of `StepStatus`; the
+            service may add
+            others, so any string is accepted (an open enumeration).
+             Example: FINISH.
+        begin_time (datetime.datetime | Unset): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
+            8601, UTC) but also
+            returns `2022-09-01 11:52:24` (space separator, no zone); a zone-less value is UTC.
+             Example: 2020-06-17T07:38:42.503Z.
+        end_time (datetime.datetime | Unset): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
+            8601, UTC) but also
+            returns `2022-09-01 11:52:24` (space separator, no zone); a zone-less value is UTC.
+             Example: 2020-06-17T07:38:42.503Z.
+        error_code (str | Unset): Error code of the step (set when it failed; some responses carry one anyway). Example:
+            DCS.4064.
+        sub_step_details (list[SubStepDetail] | Unset): The step's sub-steps.
+    """
+
+    step_id: str | Unset = UNSET
+    step_name: str | Unset = UNSET
+    step_status: StepStatus | str | Unset = UNSET
+    begin_time: datetime.datetime | Unset = UNSET
+    end_time: datetime.datetime | Unset = UNSET
+    error_code: str | Unset = UNSET
+    sub_step_details: list[SubStepDetail] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        step_id = self.step_id
+
+        step_name = self.step_name
+
+        step_status: str | Unset
+        if isinstance(self.step_status, Unset):
+            step_status = UNSET
+        elif isinstance(self.step_status, StepStatus):
+            step_status = self.step_status.value
+        else:
+            step_status = self.step_status
+
+        begin_time: str | Unset = UNSET
+        if not isinstance(self.begin_time, Unset):
+            begin_time = self.begin_time.isoformat()
+
+        end_time: str | Unset = UNSET
+        if not isinstance(self.end_time, Unset):
+            end_time = self.end_time.isoformat()
+
+        error_code = self.error_code
+
+        sub_step_details: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.sub_step_details, Unset):
+            sub_step_details = []
+            for sub_step_details_item_data in self.sub_step_details:
+                sub_step_details_item = sub_step_details_item_data.to_dict()
+                sub_step_details.append(sub_step_details_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if step_id is not UNSET:
+            field_dict["step_id"] = step_id
+        if step_name is not UNSET:
+            field_dict["step_name"] = step_name
+        if step_status is not UNSET:
+            field_dict["step_status"] = step_status
+        if begin_time is not UNSET:
+            field_dict["begin_time"] = begin_time
+        if end_time is not UNSET:
+            field_dict["end_time"] = end_time
+        if error_code is not UNSET:
+            field_dict["error_code"] = error_code
+        if sub_step_details is not UNSET:
+            field_dict["sub_step_details"] = sub_step_details
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.sub_step_detail import SubStepDetail  # noqa: PLC0415
+
+        d = dict(src_dict)
+        step_id = d.pop("step_id", UNSET)
+
+        step_name = d.pop("step_name", UNSET)
+
+        def _parse_step_status(data: object) -> StepStatus | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                step_status_type_0 = StepStatus(data)
+
+                return step_status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(StepStatus | str | Unset, data)
+
+        step_status = _parse_step_status(d.pop("step_status", UNSET))
+
+        from .._timestamps import parse_timestamp  # noqa: PLC0415
+
+        _begin_time = d.pop("begin_time", UNSET)
+        begin_time: datetime.datetime | Unset
+        if isinstance(_begin_time, Unset):
+            begin_time = UNSET
+        else:
+            begin_time = parse_timestamp(_begin_time)
+
+        from .._timestamps import parse_timestamp  # noqa: PLC0415
+
+        _end_time = d.pop("end_time", UNSET)
+        end_time: datetime.datetime | Unset
+        if isinstance(_end_time, Unset):
+            end_time = UNSET
+        else:
+            end_time = parse_timestamp(_end_time)
+
+        error_code = d.pop("error_code", UNSET)
+
+        _sub_step_details = d.pop("sub_step_details", UNSET)
+        sub_step_details: list[SubStepDetail] | Unset = UNSET
+        if _sub_step_details is not UNSET:
+            sub_step_details = []
+            for sub_step_details_item_data in _sub_step_details:
+                sub_step_details_item = SubStepDetail.from_dict(sub_step_details_item_data)
+
+                sub_step_details.append(sub_step_details_item)
+
+        step_detail = cls(
+            step_id=step_id,
+            step_name=step_name,
+            step_status=step_status,
+            begin_time=begin_time,
+            end_time=end_time,
+            error_code=error_code,
+            sub_step_details=sub_step_details,
+        )
+
+        step_detail.additional_properties = d
+        return step_detail
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
