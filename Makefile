@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml scripts/constraints.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check pip==25.3
 	$(BIN)/pip install --quiet --disable-pip-version-check -c scripts/constraints.txt --group dev
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e ./generated
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e ./generated
 	touch $@
 
 .PHONY: venv
