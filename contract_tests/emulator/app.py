@@ -1,0 +1,234 @@
+"""The ASGI app: routing and validation from the spec, then gateway checks, then the handlers.
+
+Order of checks, as the real gateway and service apply them:
+unknown path → 404 DCS.4001; undeclared method → 405 + ``Allow``; injected faults;
+authentication → 401 APIG.0301; malformed IDs → 400 DCS.4002/4061/4070; project not allowed for
+the credentials → 403 DCS.2003; unknown instance/task → 404; otherwise 200.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+from starlette.types import Receive, Scope, Send
+
+from . import errors
+from .auth import AuthenticationError, Authenticator
+from .clock import Clock, ScaledClock
+from .faults import Fault, FaultConfig, FaultInjector
+from .models import Backend
+from .responses import HANDLERS, ResourceNotFoundError
+from .scenario import DEFAULT_SCENARIO_PATH, Scenario, load_scenario
+from .spec import SPEC_PATH, compile_routes, load_spec, split_raw_path
+from .spec import Route as SpecRoute
+
+log = logging.getLogger("contract_tests.emulator")
+MAX_BODY_BYTES = 1 << 20
+JSON = (b"content-type", b"application/json")
+DROPPED = 0  # pseudo status: close the connection instead of answering
+
+
+class Emulator:
+    """The state behind one app; the control API swaps its parts whole, so readers never see half."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        clock: Clock | None,
+        faults: FaultConfig | None,
+        speed: float = 1.0,
+        spec_path: Path = SPEC_PATH,
+    ) -> None:
+        self.routes: list[SpecRoute] = compile_routes(load_spec(spec_path))
+        missing = {op.operation_id for r in self.routes for op in r.operations.values()} - set(HANDLERS)
+        if missing:
+            raise RuntimeError(f"spec operations without an emulator handler: {sorted(missing)}")
+        self._owns_clock = clock is None
+        self._speed = speed
+        self.clock: Clock = clock or ScaledClock(speed)
+        self._initial = (scenario, faults or FaultConfig())
+        self.load(scenario)
+        self.set_faults(faults or FaultConfig())
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._scenario
+
+    def load(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+        self.backend = Backend(scenario.projects, self.clock)
+        self.authenticator = Authenticator(scenario.credentials)
+
+    def set_faults(self, config: FaultConfig) -> None:
+        self.faults = FaultInjector(config)
+
+    def reset(self) -> None:
+        """Back to the start scenario and faults; a clock the emulator owns restarts from now."""
+        if self._owns_clock:
+            self.clock = ScaledClock(self._speed)
+        scenario, faults = self._initial
+        self.load(scenario)
+        self.set_faults(faults)
+
+
+class Dispatcher:
+    """Raw ASGI endpoint for every spec path (no per-request framework objects: it is the hot path)."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = uuid.uuid4().hex
+        headers: list[tuple[bytes, bytes]] = []
+        try:
+            status, body = await self._answer(scope, receive, request_id, headers)
+        except Exception:  # a bug must still answer with the documented body, never a traceback
+            log.exception("emulator error on %s", scope.get("path"))
+            status, body = 500, errors.INTERNAL_ERROR.body(request_id)
+        if status == DROPPED:
+            # Promise a body, send none and return: uvicorn closes the socket mid-response.
+            await send({"type": "http.response.start", "status": 500, "headers": [(b"content-length", b"64")]})
+            return
+        headers += [JSON, (b"content-length", str(len(body)).encode()), (b"x-request-id", request_id.encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, request_id: str, out_headers: list[tuple[bytes, bytes]]
+    ) -> tuple[int, bytes]:
+        try:
+            return 200, await self._handle(scope, receive, out_headers)
+        except RejectedError as rejected:
+            if rejected.error is DROP:
+                return DROPPED, b""
+            return rejected.error.status, rejected.error.body(request_id)
+
+    async def _handle(self, scope: Scope, receive: Receive, out_headers: list[tuple[bytes, bytes]]) -> bytes:
+        emulator = self.emulator
+        raw_path = _raw_path(scope)
+        route, params = _route(emulator.routes, raw_path)
+        method = scope["method"]
+        operation = route.operations.get(method)
+        if operation is None:
+            out_headers.append((b"allow", route.allow.encode()))
+            raise RejectedError(errors.METHOD_NOT_ALLOWED)
+        await _inject_fault(emulator.faults, out_headers)
+        body = await _read_body(receive)
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+        try:
+            credential = emulator.authenticator.authenticate(
+                method=method,
+                raw_path=raw_path,
+                raw_query=scope.get("query_string", b"").decode("latin-1"),
+                headers=headers,
+                body=body,
+            )
+        except AuthenticationError as failure:
+            raise RejectedError(errors.unauthorized(str(failure))) from None
+        for parameter in route.parameters():
+            if not parameter.is_valid(params[parameter.name]):
+                raise RejectedError(errors.invalid_parameter(parameter.name))
+        if "project_id" in params and not credential.may_access(params["project_id"]):
+            raise RejectedError(errors.FORBIDDEN)
+        try:
+            return HANDLERS[operation.operation_id](emulator.backend, params)
+        except ResourceNotFoundError as missing:
+            raise RejectedError(missing.error) from None
+
+
+class RejectedError(Exception):
+    """Stop handling a request and answer with ``error``."""
+
+    def __init__(self, error: errors.ApiError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+DROP = errors.ApiError(0, "-", "dropped connection")  # sentinel: close instead of answering
+
+
+def _route(routes: list[SpecRoute], raw_path: str) -> tuple[SpecRoute, dict[str, str]]:
+    segments = split_raw_path(raw_path)
+    for route in routes:
+        params = route.match(segments)
+        if params is not None:
+            return route, params
+    raise RejectedError(errors.URL_NOT_FOUND)
+
+
+async def _inject_fault(faults: FaultInjector, out_headers: list[tuple[bytes, bytes]]) -> None:
+    decision = faults.decide()
+    if decision.delay:
+        await asyncio.sleep(decision.delay)
+    if decision.fault is Fault.DROP:
+        raise RejectedError(DROP)
+    if decision.fault is Fault.THROTTLE:
+        out_headers.append((b"retry-after", str(faults.config.retry_after).encode()))
+        raise RejectedError(errors.THROTTLED)
+    if decision.fault is Fault.ERROR_500:
+        raise RejectedError(errors.INTERNAL_ERROR)
+    if decision.fault is Fault.ERROR_503:
+        raise RejectedError(errors.SERVICE_UNAVAILABLE)
+
+
+def _raw_path(scope: Scope) -> str:
+    raw: bytes | None = scope.get("raw_path")
+    if raw is None:
+        return str(scope["path"])
+    # Non-ASCII bytes are decoded as the UTF-8 a client would have signed.
+    return raw.split(b"?", 1)[0].decode("utf-8", "replace")
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise RejectedError(errors.BODY_TOO_LARGE)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def create_app(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    clock: Clock | None = None,
+    faults: FaultConfig | None = None,
+    enable_control_api: bool = False,
+    speed: float = 1.0,
+) -> Starlette:
+    """The emulator as an ASGI app; ``app.state.emulator`` is its :class:`Emulator`.
+
+    ``scenario`` is a loaded Scenario, a path to a scenario file, or None for the default one.
+    ``clock`` defaults to real time times ``speed`` from now.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario or DEFAULT_SCENARIO_PATH)
+    emulator = Emulator(scenario, clock=clock, faults=faults, speed=speed)
+    routes: list[Any] = []
+    if enable_control_api:
+        from .control import control_routes  # noqa: PLC0415 - only loaded when enabled
+
+        routes.append(Mount("/_emulator", routes=control_routes(emulator)))
+    routes.append(Route("/{path:path}", endpoint=Dispatcher(emulator), methods=None))
+    app = Starlette(routes=routes)
+    app.state.emulator = emulator
+    return app
+
+
+def emulator_of(app: Starlette) -> Emulator:
+    emulator: Emulator = app.state.emulator
+    return emulator

@@ -1,0 +1,109 @@
+"""Gateway-style authentication: an SDK-HMAC-SHA256 signature or a known X-Auth-Token.
+
+The signature is recomputed with ``dcs_sdk._signing`` (the one canonicalisation of the project)
+and compared in constant time. Failure reasons are fixed phrases: nothing from the request is
+echoed into the error body, whatever its size or encoding.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from dcs_sdk import _signing
+
+from .scenario import Credential
+
+MAX_CLOCK_SKEW_SECONDS = 15 * 60
+
+
+class AuthenticationError(Exception):
+    """Why the gateway rejects the request (→ 401)."""
+
+
+@lru_cache(maxsize=64)
+def _sdk_date_epoch(value: str) -> float | None:
+    try:
+        return datetime.strptime(value, _signing.DATE_FORMAT).replace(tzinfo=UTC).timestamp()
+    except ValueError:
+        return None
+
+
+class Authenticator:
+    def __init__(self, credentials: Iterable[Credential], *, wall_time: Callable[[], float] = time.time) -> None:
+        credentials = tuple(credentials)
+        self._by_access_key = {c.access_key: c for c in credentials}
+        self._tokens = [(c.token.encode(), c) for c in credentials if c.token]
+        # Signature freshness is judged on wall time, not the (possibly sped-up) emulated clock.
+        self._wall_time = wall_time
+
+    def authenticate(
+        self, *, method: str, raw_path: str, raw_query: str, headers: Mapping[str, str], body: bytes
+    ) -> Credential:
+        """The caller's credentials; ``headers`` maps lower-cased names to values."""
+        authorization = headers.get("authorization")
+        if authorization is not None:
+            return self._verify_signature(
+                method=method,
+                raw_path=raw_path,
+                raw_query=raw_query,
+                headers=headers,
+                body=body,
+                authorization=authorization,
+            )
+        token = headers.get("x-auth-token")
+        if token is not None:
+            return self._verify_token(token)
+        raise AuthenticationError("x-auth-token not found")
+
+    def _verify_token(self, token: str) -> Credential:
+        presented = token.encode("utf-8", "surrogateescape")
+        found = None
+        for known, credential in self._tokens:  # every token compared: no early exit to time
+            if hmac.compare_digest(known, presented):
+                found = credential
+        if found is None:
+            raise AuthenticationError("invalid token")
+        return found
+
+    def _verify_signature(
+        self,
+        *,
+        method: str,
+        raw_path: str,
+        raw_query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        authorization: str,
+    ) -> Credential:
+        try:
+            parsed = _signing.parse_authorization(authorization)
+        except ValueError:
+            raise AuthenticationError("decode aksk authorization header fail") from None
+        credential = self._by_access_key.get(parsed.access_key)
+        if credential is None:
+            raise AuthenticationError("access key not found")
+        date_name = _signing.DATE_HEADER.lower()
+        if date_name not in parsed.signed_names or date_name not in headers:
+            raise AuthenticationError("x-sdk-date must be sent and signed")
+        signed_at = _sdk_date_epoch(headers[date_name].strip())
+        if signed_at is None:
+            raise AuthenticationError("x-sdk-date is not YYYYMMDDTHHMMSSZ")
+        if abs(self._wall_time() - signed_at) > MAX_CLOCK_SKEW_SECONDS:
+            raise AuthenticationError("request expired, x-sdk-date is more than 15 minutes off")
+        normalized = {name: value.strip() for name, value in headers.items()}
+        canonical = _signing.canonical_request(
+            method=method,
+            raw_path=raw_path,
+            pairs=_signing.query_pairs(raw_query),
+            headers=normalized,
+            signed_names=parsed.signed_names,
+            body=body,
+        )
+        expected = _signing.signature(credential.secret_key, canonical, normalized[date_name])
+        if not hmac.compare_digest(expected, parsed.signature):
+            raise AuthenticationError("verify aksk signature fail")
+        return credential

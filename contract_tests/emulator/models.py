@@ -1,0 +1,280 @@
+"""The emulated DCS state: projects → instances → background tasks, and how tasks progress in time.
+
+Knows nothing of HTTP (as moto's ``models.py``): ``responses.py`` turns requests into calls here.
+A task is a fixed plan of steps and sub-steps with durations, anchored at an offset from the
+clock's origin; everything a progress query returns is derived from the plan and ``clock.now()``,
+so there is no mutable per-task state to corrupt and concurrent reads need no locking.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from .clock import Clock
+
+
+class Status(StrEnum):
+    WAITING = "WAITING"
+    EXECUTING = "EXECUTING"
+    FINISH = "FINISH"
+    FAILED = "FAILED"
+
+
+class TimeFormat(StrEnum):
+    """The two timestamp shapes the real service returns."""
+
+    ISO = "iso"  # 2020-06-17T07:38:42.503Z, as documented
+    SPACE = "space"  # 2022-09-01 11:52:24, as in the vendor's own example
+
+    def render(self, instant: datetime) -> str:
+        if self is TimeFormat.SPACE:
+            return instant.strftime("%Y-%m-%d %H:%M:%S")
+        return instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
+
+
+Stamp = Callable[[float], str]  # seconds from the task's start → rendered timestamp
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The plan item fails ``after`` seconds into its run with ``error_code``; the task stops there."""
+
+    after: float
+    error_code: str
+
+
+@dataclass(frozen=True)
+class SubStepPlan:
+    id: str
+    name: str
+    duration: float
+    details: Mapping[Status, str] = field(default_factory=dict)  # `detail` text by status
+    error_code: str | None = None  # echoed as-is (the vendor's example carries codes on finished steps)
+    failure: Failure | None = None
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    id: str
+    name: str
+    sub_steps: tuple[SubStepPlan, ...] = ()
+    duration: float = 0.0  # used only when the step has no sub-steps
+    error_code: str | None = None
+    failure: Failure | None = None  # used only when the step has no sub-steps
+
+
+@dataclass(frozen=True)
+class Span:
+    """One timed item of a plan, in seconds from the task's start."""
+
+    begin: float
+    end: float  # the failure instant for the failing item
+    failing: bool
+    after_failure: bool
+
+    def status(self, elapsed: float) -> Status:
+        if self.after_failure or elapsed < self.begin:
+            return Status.WAITING
+        if elapsed < self.end:
+            return Status.EXECUTING
+        return Status.FAILED if self.failing else Status.FINISH
+
+
+@dataclass(frozen=True)
+class SubStepState:
+    id: str
+    name: str
+    status: Status
+    begin_time: str | None
+    end_time: str | None
+    detail: str
+    error_code: str | None
+
+
+@dataclass(frozen=True)
+class StepState:
+    id: str
+    name: str
+    status: Status
+    begin_time: str | None
+    end_time: str | None
+    error_code: str | None
+    sub_steps: tuple[SubStepState, ...]
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    progress: int
+    remain_time: int
+    steps: tuple[StepState, ...]
+
+
+@dataclass(frozen=True)
+class TaskPlan:
+    id: str
+    name: str
+    start_offset: float  # seconds from the clock's origin; negative means it started before
+    steps: tuple[StepPlan, ...]
+    time_format: TimeFormat = TimeFormat.ISO
+
+    @property
+    def total(self) -> float:
+        """Planned run time in seconds if nothing fails."""
+        return sum(_step_duration(step) for step in self.steps)
+
+    def failure_at(self) -> float | None:
+        """Seconds from start at which the task fails, or None when it succeeds."""
+        cursor = 0.0
+        for item in _timed_items(self.steps):
+            if item.failure is not None:
+                return cursor + min(max(item.failure.after, 0.0), item.duration)
+            cursor += item.duration
+        return None
+
+    def spans(self) -> list[Span]:
+        """One span per timed item (sub-step, or step without sub-steps), in execution order."""
+        spans: list[Span] = []
+        cursor, failed = 0.0, False
+        for item in _timed_items(self.steps):
+            failing = item.failure is not None and not failed
+            end = cursor + (
+                min(max(item.failure.after, 0.0), item.duration) if failing and item.failure else item.duration
+            )
+            spans.append(Span(begin=cursor, end=end, failing=failing, after_failure=failed))
+            failed = failed or failing
+            cursor += item.duration
+        return spans
+
+    def progress_at(self, start: datetime, now: datetime) -> TaskProgress:
+        elapsed = (now - start).total_seconds()
+        spans = iter(self.spans())
+        fmt = self.time_format
+
+        def stamp(seconds: float) -> str:
+            return fmt.render(start + timedelta(seconds=seconds))
+
+        steps: list[StepState] = []
+        for step in self.steps:
+            if step.sub_steps:
+                subs = tuple(_sub_step_state(sub, next(spans), elapsed, stamp) for sub in step.sub_steps)
+                status = _combine(tuple(sub.status for sub in subs))
+                begin = subs[0].begin_time
+                end = subs[-1].end_time if status in (Status.FINISH, Status.FAILED) else None
+                if status is Status.FAILED:
+                    end = next(sub.end_time for sub in subs if sub.status is Status.FAILED)
+            else:
+                span = next(spans)
+                subs = ()
+                status = span.status(elapsed)
+                begin = stamp(span.begin) if status is not Status.WAITING else None
+                end = stamp(span.end) if status in (Status.FINISH, Status.FAILED) else None
+            code = (_step_failure_code(step) if status is Status.FAILED else None) or step.error_code
+            steps.append(StepState(step.id, step.name, status, begin, end, code, subs))
+
+        total, failed_at = self.total, self.failure_at()
+        stop = total if failed_at is None else failed_at
+        done = min(max(elapsed, 0.0), stop)
+        progress = 100 if total == 0 else math.floor(100 * done / total)
+        remain = 0 if elapsed >= stop else math.ceil(total - done)
+        return TaskProgress(progress=min(progress, 100), remain_time=remain, steps=tuple(steps))
+
+
+@dataclass(frozen=True)
+class _TimedItem:
+    duration: float
+    failure: Failure | None
+
+
+def _step_duration(step: StepPlan) -> float:
+    return sum(sub.duration for sub in step.sub_steps) if step.sub_steps else step.duration
+
+
+def _timed_items(steps: tuple[StepPlan, ...]) -> list[_TimedItem]:
+    items: list[_TimedItem] = []
+    for step in steps:
+        if step.sub_steps:
+            items.extend(_TimedItem(sub.duration, sub.failure) for sub in step.sub_steps)
+        else:
+            items.append(_TimedItem(step.duration, step.failure))
+    return items
+
+
+def _step_failure_code(step: StepPlan) -> str | None:
+    if step.failure is not None:
+        return step.failure.error_code
+    return next((sub.failure.error_code for sub in step.sub_steps if sub.failure is not None), None)
+
+
+def _sub_step_state(sub: SubStepPlan, span: Span, elapsed: float, stamp: Stamp) -> SubStepState:
+    status = span.status(elapsed)
+    code = (sub.failure.error_code if status is Status.FAILED and sub.failure else None) or sub.error_code
+    return SubStepState(
+        id=sub.id,
+        name=sub.name,
+        status=status,
+        begin_time=stamp(span.begin) if status is not Status.WAITING else None,
+        end_time=stamp(span.end) if status in (Status.FINISH, Status.FAILED) else None,
+        detail=sub.details.get(status, ""),
+        error_code=code,
+    )
+
+
+def _combine(statuses: tuple[Status, ...]) -> Status:
+    if Status.FAILED in statuses:
+        return Status.FAILED
+    if all(status is Status.FINISH for status in statuses):
+        return Status.FINISH
+    if all(status is Status.WAITING for status in statuses):
+        return Status.WAITING
+    return Status.EXECUTING
+
+
+@dataclass(frozen=True)
+class Instance:
+    id: str
+    name: str
+    tasks: Mapping[str, TaskPlan]
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    instances: Mapping[str, Instance]
+
+
+class NotFoundError(LookupError):
+    """A well-formed ID names nothing in the scenario."""
+
+    def __init__(self, kind: str, resource_id: str) -> None:
+        super().__init__(f"{kind} {resource_id} does not exist")
+        self.kind = kind
+        self.resource_id = resource_id
+
+
+class Backend:
+    """Answers queries about the scenario's projects at the clock's current time."""
+
+    def __init__(self, projects: Mapping[str, Project], clock: Clock) -> None:
+        self.projects = projects
+        self.clock = clock
+
+    def task(self, project_id: str, instance_id: str, task_id: str) -> TaskPlan:
+        project = self.projects.get(project_id.lower())
+        instance = project.instances.get(instance_id.lower()) if project else None
+        if instance is None:
+            raise NotFoundError("instance", instance_id)
+        task = instance.tasks.get(task_id.lower())
+        if task is None:
+            raise NotFoundError("task", task_id)
+        return task
+
+    def task_start(self, task: TaskPlan) -> datetime:
+        return self.clock.origin + timedelta(seconds=task.start_offset)
+
+    def progress(self, project_id: str, instance_id: str, task_id: str) -> TaskProgress:
+        task = self.task(project_id, instance_id, task_id)
+        return task.progress_at(self.task_start(task), self.clock.now())

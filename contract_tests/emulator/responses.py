@@ -1,0 +1,65 @@
+"""Operation handlers: turn a validated request into a model call and the call into a JSON body."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import errors
+from .models import Backend, NotFoundError, StepState, SubStepState, TaskProgress
+
+Handler = Callable[[Backend, Mapping[str, str]], bytes]
+
+
+def show_background_task_progress(backend: Backend, params: Mapping[str, str]) -> bytes:
+    """``GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress``."""
+    try:
+        progress = backend.progress(params["project_id"], params["instance_id"], params["task_id"])
+    except NotFoundError as missing:
+        error = errors.INSTANCE_NOT_FOUND if missing.kind == "instance" else errors.TASK_NOT_FOUND
+        raise ResourceNotFoundError(error) from None
+    return errors.dump(progress_document(progress))
+
+
+class ResourceNotFoundError(Exception):
+    def __init__(self, error: errors.ApiError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+# Every operation in the spec must have a handler; app.py checks this at startup.
+HANDLERS: dict[str, Handler] = {"ShowBackgroundTaskProgress": show_background_task_progress}
+
+
+def progress_document(progress: TaskProgress) -> dict[str, Any]:
+    return {
+        "progress": progress.progress,
+        "remain_time": progress.remain_time,
+        "step_details": [_step(step) for step in progress.steps],
+    }
+
+
+def _step(step: StepState) -> dict[str, Any]:
+    document: dict[str, Any] = {"step_id": step.id, "step_name": step.name, "step_status": step.status.value}
+    _times(document, step.begin_time, step.end_time)
+    if step.error_code is not None:
+        document["error_code"] = step.error_code
+    document["sub_step_details"] = [_sub_step(sub) for sub in step.sub_steps]
+    return document
+
+
+def _sub_step(sub: SubStepState) -> dict[str, Any]:
+    document: dict[str, Any] = {"sub_step_id": sub.id, "sub_step_name": sub.name, "sub_step_status": sub.status.value}
+    _times(document, sub.begin_time, sub.end_time)
+    document["detail"] = sub.detail
+    if sub.error_code is not None:
+        document["error_code"] = sub.error_code
+    return document
+
+
+def _times(document: dict[str, Any], begin: str | None, end: str | None) -> None:
+    # Like the real service, times appear once known: begin when started, end when over.
+    if begin is not None:
+        document["begin_time"] = begin
+    if end is not None:
+        document["end_time"] = end

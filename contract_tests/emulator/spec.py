@@ -1,0 +1,125 @@
+"""Routes and request validators compiled once from the OpenAPI document.
+
+Nothing here copies a constraint by hand: path templates, declared methods and parameter
+schemas all come from ``openapi/dcs.yaml`` (``$ref``s resolved), and each parameter schema is
+compiled with jsonschema-rs so a request costs one native call per parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import jsonschema_rs
+import yaml
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "dcs.yaml"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PARAMETER = re.compile(r"^\{([^{}]+)\}$")
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str  # upper-case
+    path_template: str
+    statuses: frozenset[int]  # the documented response codes
+
+
+@dataclass(frozen=True)
+class PathParameter:
+    name: str
+    validator: jsonschema_rs.Validator
+
+    def is_valid(self, value: str) -> bool:
+        return self.validator.is_valid(value)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One spec path: literal segments and parameters, and the operations declared on it."""
+
+    template: str
+    segments: tuple[str | PathParameter, ...]
+    operations: Mapping[str, Operation]  # by upper-case method
+
+    @property
+    def allow(self) -> str:
+        return ", ".join(sorted(self.operations))
+
+    def match(self, segments: list[str]) -> dict[str, str] | None:
+        """Percent-decoded path parameters when the raw segments fit this template."""
+        if len(segments) != len(self.segments):
+            return None
+        values: dict[str, str] = {}
+        for expected, actual in zip(self.segments, segments, strict=True):
+            if isinstance(expected, PathParameter):
+                values[expected.name] = unquote(actual, errors="replace")
+            elif expected != actual:
+                return None
+        return values
+
+    def parameters(self) -> list[PathParameter]:
+        return [segment for segment in self.segments if isinstance(segment, PathParameter)]
+
+
+def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        document: dict[str, Any] = yaml.safe_load(handle)
+    return document
+
+
+def resolve(document: Mapping[str, Any], node: Any, _depth: int = 0) -> Any:  # noqa: ANN401 - any JSON value
+    """``node`` with every local ``$ref`` replaced by its target (the spec has no recursive schemas)."""
+    if _depth > 64:
+        raise ValueError("$ref nesting too deep (recursive schema?)")
+    if isinstance(node, Mapping):
+        if "$ref" in node:
+            target: Any = document
+            for part in str(node["$ref"]).removeprefix("#/").split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            return resolve(document, target, _depth + 1)
+        return {key: resolve(document, value, _depth + 1) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve(document, item, _depth + 1) for item in node]
+    return node
+
+
+def compile_routes(document: Mapping[str, Any]) -> list[Route]:
+    routes = []
+    for template, item in resolve(document, document["paths"]).items():
+        shared = {p["name"]: p for p in item.get("parameters", ())}
+        operations: dict[str, Operation] = {}
+        parameters: dict[str, dict[str, Any]] = {}
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            parameters = shared | {p["name"]: p for p in operation.get("parameters", ())}
+            operations[method.upper()] = Operation(
+                operation_id=operation["operationId"],
+                method=method.upper(),
+                path_template=template,
+                statuses=frozenset(int(code) for code in operation["responses"] if code.isdigit()),
+            )
+        # Path parameters are shared by every operation of a path, as OpenAPI requires.
+        path_parameters = parameters or shared
+        segments: list[str | PathParameter] = []
+        for segment in template.strip("/").split("/"):
+            found = _PARAMETER.match(segment)
+            if found:
+                schema = path_parameters[found[1]]["schema"]
+                segments.append(PathParameter(found[1], jsonschema_rs.Draft4Validator(schema)))
+            else:
+                segments.append(segment)
+        routes.append(Route(template=template, segments=tuple(segments), operations=operations))
+    return routes
+
+
+def split_raw_path(raw_path: str) -> list[str]:
+    """Segments of the path as sent (still percent-encoded), so ``%2F`` stays inside its segment."""
+    return raw_path.removeprefix("/").split("/")
