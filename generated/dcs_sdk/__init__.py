@@ -1,11 +1,23 @@
 """A client library for accessing Huawei Cloud DCS background tasks"""
 
-from ._public import *  # noqa: F403
-from ._public import __all__ as _public_all
-from .client import AuthenticatedClient, Client
+from typing import TYPE_CHECKING
 
-__all__ = (
-    "AuthenticatedClient",
-    "Client",
-    *_public_all,
-)
+__version__ = "1.0.0"
+
+from ._public import __all__ as _public_all
+from ._public import load as _load
+
+if TYPE_CHECKING:
+    from ._public import *  # noqa: F403
+
+__all__ = ("__version__", *_public_all)
+
+
+def __getattr__(name: str) -> object:
+    value = _load(name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_public_all})

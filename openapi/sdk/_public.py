@@ -1,5 +1,113 @@
-"""What the package root re-exports next to the generated client (filled in by the SDK work)."""
+"""What the package root exports next to the generated client, loaded on first use.
 
-from ._timestamps import parse_timestamp
+``import dcs_sdk`` stays cheap (no httpx until a client is built): the package's ``__getattr__``
+(PEP 562) imports the module that defines a name when it is first looked up. Type checkers see
+the imports below instead.
+"""
 
-__all__ = ["parse_timestamp"]
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._auth import AkSkAuth, TokenAuth, sign_request_parts
+    from ._client import DEFAULT_TIMEOUT, AsyncDcsClient, DcsClient
+    from ._credentials import Credentials, TokenCredentials
+    from ._errors import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        CredentialsError,
+        DcsError,
+        InternalServerError,
+        MethodNotAllowedError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        SchemaMismatchError,
+    )
+    from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+    from ._timestamps import parse_timestamp
+    from .client import AuthenticatedClient, Client
+    from .models import ShowBackgroundTaskProgressResponse, StepDetail, StepStatus, SubStepDetail
+
+_MODULES = {
+    "._auth": ("AkSkAuth", "TokenAuth", "sign_request_parts"),
+    "._client": ("DEFAULT_TIMEOUT", "AsyncDcsClient", "DcsClient"),
+    "._credentials": ("Credentials", "TokenCredentials"),
+    "._errors": (
+        "APIConnectionError",
+        "APIError",
+        "APIResponseValidationError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConflictError",
+        "CredentialsError",
+        "DcsError",
+        "InternalServerError",
+        "MethodNotAllowedError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "SchemaMismatchError",
+    ),
+    "._retry": ("AsyncRetryTransport", "RetryPolicy", "RetryTransport"),
+    "._timestamps": ("parse_timestamp",),
+    ".client": ("AuthenticatedClient", "Client"),
+    ".models": ("ShowBackgroundTaskProgressResponse", "StepDetail", "StepStatus", "SubStepDetail"),
+}
+# Where each name of __all__ is defined (tests check the two agree).
+_MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AkSkAuth",
+    "AsyncDcsClient",
+    "AsyncRetryTransport",
+    "AuthenticatedClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConflictError",
+    "Credentials",
+    "CredentialsError",
+    "DcsClient",
+    "DcsError",
+    "InternalServerError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RetryPolicy",
+    "RetryTransport",
+    "SchemaMismatchError",
+    "ShowBackgroundTaskProgressResponse",
+    "StepDetail",
+    "StepStatus",
+    "SubStepDetail",
+    "TokenAuth",
+    "TokenCredentials",
+    "parse_timestamp",
+    "sign_request_parts",
+]
+
+
+def load(name: str) -> object:
+    """The exported object ``name``, importing its module on first use."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dcs_sdk' has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __package__), name)

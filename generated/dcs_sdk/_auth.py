@@ -1,0 +1,143 @@
+"""Authentication of requests: SDK-HMAC-SHA256 signing (AK/SK) and IAM tokens.
+
+``sign_request_parts`` is the one place a request is prepared for signing; it is pure (no HTTP
+library) so the ``httpx.Auth`` classes here and the contract suite's ``requests`` adapter share
+it, and it delegates the canonicalisation itself to ``_signing``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Generator, Mapping
+from urllib.parse import urlsplit
+
+import httpx
+
+from . import _signing
+from ._credentials import Credentials, TokenCredentials
+
+# Hop-by-hop headers may be rewritten by proxies, so signing them would break the signature.
+UNSIGNED_HEADERS = frozenset(
+    [
+        "authorization",
+        "connection",
+        "keep-alive",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    ]
+)
+# Content types whose body the official signer hashes; any other gets X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD.
+HASHED_CONTENT_TYPES = ("application/json", "application/bson")
+
+Clock = Callable[[], datetime.datetime]
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _put(headers: dict[str, str], name: str, value: str) -> None:
+    """Set a header, replacing any spelling of its name."""
+    for existing in [key for key in headers if key.lower() == name.lower()]:
+        del headers[existing]
+    headers[name] = value
+
+
+def _get(headers: Mapping[str, str], name: str) -> str | None:
+    return next((value for key, value in headers.items() if key.lower() == name.lower()), None)
+
+
+def sign_request_parts(
+    credentials: Credentials,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    *,
+    now: datetime.datetime | None = None,
+) -> dict[str, str]:
+    """The headers to set on a request so it carries a valid SDK-HMAC-SHA256 signature.
+
+    ``url`` is the URL as it will be sent (absolute, or path and query); ``headers`` are the
+    headers it will be sent with (an old ``Authorization`` is ignored, so a request can be
+    re-signed). The result holds every given header with its value stripped (the signature covers
+    stripped values, so they must be sent stripped), plus ``Host`` when missing, a fresh
+    ``X-Sdk-Date``, ``X-Project-Id`` / ``X-Security-Token`` from the credentials,
+    ``X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`` for non-JSON content types (as the official
+    signer does) and ``Authorization``.
+    """
+    parts = urlsplit(url)
+    result = {name: value.strip() for name, value in headers.items() if name.lower() != "authorization"}
+    if _get(result, "Host") is None and parts.netloc:
+        _put(result, "Host", parts.netloc.rpartition("@")[2])
+    moment = now or utc_now()
+    _put(result, _signing.DATE_HEADER, moment.astimezone(datetime.UTC).strftime(_signing.DATE_FORMAT))
+    if credentials.project_id and _get(result, "X-Project-Id") is None:
+        _put(result, "X-Project-Id", credentials.project_id)
+    if credentials.security_token:
+        _put(result, "X-Security-Token", credentials.security_token)
+    content_type = _get(result, "Content-Type")
+    if content_type and not content_type.lower().startswith(HASHED_CONTENT_TYPES):
+        _put(result, _signing.CONTENT_SHA256_HEADER, _signing.UNSIGNED_PAYLOAD)
+    signed = {name: value for name, value in result.items() if name.lower() not in UNSIGNED_HEADERS}
+    result["Authorization"] = _signing.sign(
+        access_key=credentials.access_key,
+        secret_key=credentials.secret_key,
+        method=method,
+        raw_path=parts.path or "/",
+        raw_query=parts.query,
+        headers=signed,
+        body=body or b"",
+    )
+    return result
+
+
+class AkSkAuth(httpx.Auth):
+    """Signs every request (sync or async client) with SDK-HMAC-SHA256 over the URL and body as sent."""
+
+    requires_request_body = True
+
+    def __init__(self, credentials: Credentials, *, clock: Clock = utc_now) -> None:
+        self.credentials = credentials
+        self._clock = clock
+
+    def apply(self, request: httpx.Request) -> None:
+        """Sign ``request`` in place (again, with a fresh ``X-Sdk-Date``, when it is retried)."""
+        headers = sign_request_parts(
+            self.credentials,
+            request.method,
+            str(request.url),
+            dict(request.headers.items()),
+            request.content,
+            now=self._clock(),
+        )
+        for name, value in headers.items():
+            request.headers[name] = value
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.apply(request)
+        yield request
+
+
+class TokenAuth(httpx.Auth):
+    """Sends a project-scoped IAM token as ``X-Auth-Token`` (and the project as ``X-Project-Id``)."""
+
+    def __init__(self, credentials: TokenCredentials) -> None:
+        self.credentials = credentials
+
+    def apply(self, request: httpx.Request) -> None:
+        request.headers["X-Auth-Token"] = self.credentials.token
+        if self.credentials.project_id and "X-Project-Id" not in request.headers:
+            request.headers["X-Project-Id"] = self.credentials.project_id
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.apply(request)
+        yield request
+
+
+def auth_for(credentials: Credentials | TokenCredentials) -> AkSkAuth | TokenAuth:
+    """The ``httpx.Auth`` for a kind of credentials."""
+    return AkSkAuth(credentials) if isinstance(credentials, Credentials) else TokenAuth(credentials)
