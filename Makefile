@@ -55,7 +55,8 @@ check-generated: $(STAMP) ## Fail with a diff when generated/ is not what `make 
 .PHONY: lint-spec
 lint-spec: $(STAMP) $(NODE_STAMP) ## Validate the spec (openapi-spec-validator, Redocly recommended rules)
 	$(BIN)/openapi-spec-validator openapi/dcs.yaml
-	cd openapi && npx --no-install redocly lint dcs.yaml --format=stylish
+	cd openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		node_modules/.bin/redocly lint dcs.yaml --config redocly.yaml --format=stylish
 
 .PHONY: lint
 lint: $(STAMP) ## ruff and mypy --strict on hand-written code
@@ -82,6 +83,10 @@ publish-spec: $(STAMP) $(NODE_STAMP) ## Bundle the spec into dist/ as YAML and J
 .PHONY: publish-check
 publish-check: $(STAMP) $(NODE_STAMP) ## Bundle, lint (Redocly + Spectral), other generators, breaking-change gate
 	$(PY) scripts/publish.py check
+
+.PHONY: publish-promote
+publish-promote: $(STAMP) $(NODE_STAMP) ## Make the current spec the published baseline (openapi/published/) after the gate
+	$(PY) scripts/publish.py promote
 
 .PHONY: bench
 bench: $(STAMP) $(NODE_STAMP) ## Run the benchmarks (SDK vs official SDK, emulator vs Prism, suite rates)

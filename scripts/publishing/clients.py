@@ -1,0 +1,153 @@
+"""Other-language clients from the bundle: build them (cached), then prove they work.
+
+Built, keyed by a hash of everything that shapes them (bundle, generator options, tool versions,
+probe source), under ``dist/.cache/clients-<key>/``:
+* openapi-generator ``typescript-fetch`` and ``python`` (one JVM, ``batch`` mode);
+* openapi-typescript (another family: types only), with the TypeScript probe compiled by
+  ``tsc --strict`` against both TypeScript outputs.
+
+Run every time (they talk to the emulator, whose code is not part of the key): the compiled
+TypeScript probe under node and ``python_probe.py`` against the openapi-generator Python client.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from publishing.bundle import Bundle
+from publishing.tools import CACHE, OPENAPI, VENV_BIN, Command, node_tool, run, tool_env
+
+HERE = Path(__file__).resolve().parent
+TS_PROBE = HERE / "ts" / "probe.ts"
+PY_PROBE = HERE / "python_probe.py"
+PYTHON_PACKAGE = "dcs_oag"
+
+# openapi-generator options. Neither needs enumUnknownDefaultCase: the spec models step_status as
+# `anyOf: [StepStatus, string]`, which both generators turn into "documented value or any string"
+# (typescript-fetch passes the string through; python tries StepStatus, then str). The probes prove it.
+GENERATORS: dict[str, dict[str, Any]] = {
+    "typescript-fetch": {"additionalProperties": {"supportsES6": True}},
+    "python": {"additionalProperties": {"packageName": PYTHON_PACKAGE, "projectName": "dcs-oag"}},
+}
+
+TSCONFIG: dict[str, Any] = {
+    "compilerOptions": {
+        "strict": True,
+        "target": "ES2022",
+        "module": "commonjs",
+        "moduleResolution": "node10",
+        "lib": ["ES2022", "DOM"],
+        "types": ["node"],
+        "typeRoots": [str(OPENAPI / "node_modules" / "@types")],
+        "outDir": "build",
+        "rootDir": ".",
+        "noEmitOnError": True,
+        "forceConsistentCasingInFileNames": True,
+    },
+    "include": ["typescript-fetch/**/*.ts", "openapi-typescript/*.ts", "probe/*.ts"],
+}
+
+EmulatorCoordinates = dict[str, str]
+
+
+def cache_key(bundle: Bundle) -> str:
+    digest = hashlib.sha256()
+    for part in (
+        bundle.json_path.read_bytes(),
+        json.dumps([GENERATORS, TSCONFIG], sort_keys=True).encode(),
+        TS_PROBE.read_bytes(),
+        (OPENAPI / "package-lock.json").read_bytes(),
+        package_version("openapi-generator-cli").encode(),
+    ):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:20]
+
+
+def build(bundle: Bundle, workdir: Path) -> None:
+    """Generate the three clients and compile the TypeScript probe against them into ``workdir``."""
+    configs = []
+    for name, options in GENERATORS.items():
+        config = workdir / f"{name}.config.yaml"
+        generator = {"generatorName": name, "inputSpec": str(bundle.json_path), "outputDir": str(workdir / name)}
+        config.write_text(yaml.safe_dump({**generator, **options}), encoding="utf-8")
+        configs.append(config)
+    openapi_generator: Command = [VENV_BIN / "openapi-generator-cli", "batch", "--fail-fast", *configs]
+    openapi_typescript: Command = [
+        node_tool("openapi-typescript"), bundle.json_path, "--output", workdir / "openapi-typescript" / "dcs.ts"
+    ]  # fmt: skip
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [
+            pool.submit(run, openapi_generator, what="openapi-generator (typescript-fetch, python)"),
+            pool.submit(run, openapi_typescript, what="openapi-typescript"),
+        ]
+        for job in jobs:
+            job.result()
+    (workdir / "probe").mkdir()
+    shutil.copyfile(TS_PROBE, workdir / "probe" / TS_PROBE.name)
+    (workdir / "tsconfig.json").write_text(json.dumps(TSCONFIG, indent=2), encoding="utf-8")
+    run([node_tool("tsc"), "--project", workdir / "tsconfig.json"], what="tsc --strict (TypeScript clients + probe)")
+
+
+def built_clients(bundle: Bundle) -> tuple[Path, bool]:
+    """The directory of clients built from this bundle, and whether it came from the cache."""
+    key = cache_key(bundle)
+    final = CACHE / f"clients-{key}"
+    if (final / "build").is_dir():
+        return final, True
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for stale in CACHE.glob("clients-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=f"clients-{key}.", dir=CACHE))
+    try:
+        build(bundle, work)
+        work.rename(final)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return final, False
+
+
+def example_body(bundle: Bundle) -> dict[str, Any]:
+    operation = bundle.document["paths"]["/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"]["get"]
+    examples = operation["responses"]["200"]["content"]["application/json"]["examples"]
+    return dict(next(iter(examples.values()))["value"])
+
+
+def example_task_id(bundle: Bundle) -> str:
+    """The spec's TaskId example names the task the emulator serves like the vendor's example."""
+    return str(bundle.document["components"]["parameters"]["TaskId"]["example"])
+
+
+def probe(bundle: Bundle, emulator: Callable[[str], AbstractContextManager[EmulatorCoordinates]] | None) -> list[str]:
+    """Build (or reuse) the clients, run both probes (against the emulator, if given); return summary lines."""
+    clients, cached = built_clients(bundle)
+    lines = [f"clients built from {bundle.json_path.name} {'(cached)' if cached else '(fresh)'}: {clients}"]
+    serving = emulator(example_task_id(bundle)) if emulator else nullcontext(None)
+    with serving as coordinates, tempfile.TemporaryDirectory() as work:
+        given: dict[str, Any] = {"example": example_body(bundle)}
+        if coordinates is not None:
+            given["emulator"] = coordinates
+        probe_input = Path(work) / "probe-input.json"
+        probe_input.write_text(json.dumps(given, ensure_ascii=False), encoding="utf-8")
+        node = shutil.which("node") or "node"
+        commands: dict[str, tuple[Command, dict[str, str] | None]] = {
+            "TypeScript probe": ([node, clients / "build" / "probe" / "probe.js", probe_input], None),
+            "Python probe": ([sys.executable, PY_PROBE, probe_input], {"PYTHONPATH": str(clients / "python")}),
+        }
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = [
+                pool.submit(run, command, what=what, env=tool_env(extra)) for what, (command, extra) in commands.items()
+            ]
+            lines += [job.result().strip() for job in jobs]
+    return lines

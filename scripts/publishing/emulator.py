@@ -1,0 +1,40 @@
+"""The project's emulator, serving its default scenario while the generated clients call it."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from publishing.tools import ROOT, PublishError
+
+MISSING_TASK_ID = "0" * 32  # well-formed, and in no scenario: the emulator answers 404
+
+
+@contextmanager
+def running_emulator(task_id: str) -> Iterator[dict[str, str]]:
+    """Serve the default scenario on a free loopback port; yield what the probes need to call it."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # scripts/ is not a package of the project root
+    emulator = importlib.import_module("contract_tests.emulator")
+    server = importlib.import_module("contract_tests.emulator.server")
+    scenario = emulator.load_scenario(emulator.DEFAULT_SCENARIO_PATH)
+    tasks = {task.task_id: task for task in scenario.known_tasks()}
+    if task_id not in tasks or MISSING_TASK_ID in tasks:
+        raise PublishError(
+            f"the emulator's default scenario must serve task {task_id} (the spec's TaskId example) "
+            f"and not {MISSING_TASK_ID}; it serves {sorted(tasks)}"
+        )
+    task, token = tasks[task_id], scenario.credential_for(tasks[task_id].project_id).token
+    if token is None:
+        raise PublishError(f"no credentials with an IAM token may access project {task.project_id}")
+    with server.serve_in_thread(emulator.create_app(scenario)) as base_url:
+        yield {
+            "baseUrl": base_url,
+            "token": token,
+            "projectId": task.project_id,
+            "instanceId": task.instance_id,
+            "taskId": task.task_id,
+            "missingTaskId": MISSING_TASK_ID,
+        }
