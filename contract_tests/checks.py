@@ -1,0 +1,232 @@
+"""Domain checks Schemathesis cannot derive from the spec, registered next to its built-in ones.
+
+Importing this module registers them for every schema of the process. Each check skips (returns
+None) what it cannot judge — a non-JSON body is already the business of the built-in checks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import Counter
+from typing import Any
+
+import requests.auth
+import schemathesis
+from dcs_sdk import parse_timestamp
+from schemathesis import Case, CheckContext, Response
+
+from .auth import AkSkSigner
+from .target import KnownTask, Target
+
+AnyCase = Case[Any]
+FINISH, FAILED = "FINISH", "FAILED"
+
+
+@dataclasses.dataclass
+class RunContext:
+    """What the checks of one run share: the target's known IDs, and the statuses of their own probes."""
+
+    target: Target
+    probes: Counter[int] = dataclasses.field(default_factory=Counter)
+
+
+# Keyed by the id of the run's Schemathesis config, which pytest's per-test schema clones share.
+_CONTEXTS: dict[int, RunContext] = {}
+
+
+def bind(config: object, target: Target) -> RunContext:
+    context = _CONTEXTS[id(config)] = RunContext(target)
+    return context
+
+
+def context_of(case: AnyCase) -> RunContext | None:
+    return _CONTEXTS.get(id(case.operation.schema.config))
+
+
+# Stale by more than the 15 minutes the gateway tolerates.
+STALE = datetime.timedelta(minutes=-20)
+
+
+def _progress_body(response: Response) -> dict[str, Any] | None:
+    if response.status_code != 200:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _steps(body: dict[str, Any]) -> list[dict[str, Any]]:
+    steps = body.get("step_details")
+    return [step for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
+
+
+def _task_key(case: AnyCase) -> tuple[str, ...]:
+    return tuple(str(case.path_parameters.get(name, "")).lower() for name in ("project_id", "instance_id", "task_id"))
+
+
+@schemathesis.check
+def progress_complete_iff_steps_finished(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    """`progress` is 100 exactly when every step is FINISH."""
+    body = _progress_body(response)
+    steps = _steps(body) if body else []
+    if body is None or not steps or not isinstance(body.get("progress"), int):
+        return None
+    statuses = [step.get("step_status") for step in steps]
+    all_finished = all(status == FINISH for status in statuses)
+    if (body["progress"] == 100) != all_finished:
+        raise AssertionError(f"progress is {body['progress']} but the step statuses are {statuses}")
+    return True
+
+
+@schemathesis.check
+def remain_time_zero_when_done(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    """A task at 100% has nothing left to run."""
+    body = _progress_body(response)
+    if body is None or body.get("progress") != 100 or "remain_time" not in body:
+        return None
+    if body["remain_time"] != 0:
+        raise AssertionError(f"progress is 100 but remain_time is {body['remain_time']!r}")
+    return True
+
+
+def _timed_items(steps: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    items = [(f"step {step.get('step_id')!r}", step) for step in steps]
+    for step in steps:
+        subs = step.get("sub_step_details")
+        if isinstance(subs, list):
+            items += [(f"sub-step {sub.get('sub_step_id')!r}", sub) for sub in subs if isinstance(sub, dict)]
+    return items
+
+
+@schemathesis.check
+def end_time_not_before_begin_time(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    """Each step and sub-step ends no earlier than it began (either timestamp form)."""
+    body = _progress_body(response)
+    if body is None:
+        return None
+    for label, item in _timed_items(_steps(body)):
+        begin, end = item.get("begin_time"), item.get("end_time")
+        if not (isinstance(begin, str) and isinstance(end, str) and begin and end):
+            continue
+        try:
+            began, ended = parse_timestamp(begin), parse_timestamp(end)
+        except ValueError as error:
+            raise AssertionError(f"{label}: {error}") from None
+        if ended < began:
+            raise AssertionError(f"{label} ends at {end!r}, before it began at {begin!r}")
+    return True
+
+
+@schemathesis.check
+def failed_step_has_error_code(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    """A FAILED step (or sub-step) says why, in `error_code`."""
+    body = _progress_body(response)
+    if body is None:
+        return None
+    for step in _steps(body):
+        if step.get("step_status") == FAILED and not step.get("error_code"):
+            raise AssertionError(f"step {step.get('step_id')!r} is FAILED without an error_code")
+        subs = step.get("sub_step_details")
+        for sub in subs if isinstance(subs, list) else []:
+            if isinstance(sub, dict) and sub.get("sub_step_status") == FAILED and not sub.get("error_code"):
+                raise AssertionError(f"sub-step {sub.get('sub_step_id')!r} is FAILED without an error_code")
+    return True
+
+
+@schemathesis.check
+class progress_never_decreases:  # noqa: N801 - the class name is the check's name in reports
+    """Between two polls of one task, `progress` never goes down."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple[str, ...], int] = {}
+
+    def after_response(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+        body = _progress_body(response)
+        if body is None or not isinstance(body.get("progress"), int):
+            return None
+        key, progress = _task_key(case), body["progress"]
+        previous = self.last.get(key)
+        # Keep the highest seen, so one regression does not hide the next.
+        self.last[key] = max(progress, previous or 0)
+        if previous is not None and progress < previous:
+            raise AssertionError(f"progress went from {previous} down to {progress} between two polls of one task")
+        return True
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class _FlippedSignature(requests.auth.AuthBase):
+    signer: AkSkSigner
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        self.signer(request)
+        value = str(request.headers["Authorization"])
+        request.headers["Authorization"] = value[:-1] + ("0" if value[-1] != "0" else "1")
+        return request
+
+
+def tampered_signers(signer: AkSkSigner) -> dict[str, requests.auth.AuthBase]:
+    """Ways to get the signature wrong that a verifying server must each reject with 401."""
+    return {
+        "signature altered": _FlippedSignature(signer),
+        "wrong secret key": dataclasses.replace(signer, secret_key=signer.secret_key + "-wrong"),
+        "X-Sdk-Date 20 minutes old": dataclasses.replace(signer, clock_skew=STALE),
+    }
+
+
+@schemathesis.check
+class tampered_signature_rejected:  # noqa: N801 - the class name is the check's name in reports
+    """Once per task served with 2xx, resend it signed wrongly three ways: each must get 401 + error body."""
+
+    def __init__(self) -> None:
+        self.probed: set[tuple[str, ...]] = set()
+
+    def after_response(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+        signer = case._auth
+        key = _task_key(case)
+        if not (200 <= response.status_code < 300) or not isinstance(signer, AkSkSigner) or key in self.probed:
+            return None
+        self.probed.add(key)
+        context = context_of(case)
+        for how, tampered in tampered_signers(signer).items():
+            probe = case.derive()
+            probe._auth = tampered
+            answer = probe.call()
+            if context is not None:
+                context.probes[answer.status_code] += 1
+            if answer.status_code != 401:
+                raise AssertionError(f"a request with the {how} got {answer.status_code}, expected 401")
+            if not _is_error_body(answer):
+                raise AssertionError(f"the 401 for a request with the {how} lacks the documented error body")
+        return True
+
+
+def _is_error_body(response: Response) -> bool:
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and isinstance(body.get("error_code"), str) and isinstance(body.get("error_msg"), str)
+
+
+def _matches(case: AnyCase, tasks: tuple[KnownTask, ...]) -> bool:
+    return _task_key(case) in {tuple(part.lower() for part in task) for task in tasks}
+
+
+@schemathesis.check
+def known_tasks_answer_as_expected(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    """A readable task answers 200, another project's task never 2xx, a well-formed unknown ID 404."""
+    context = context_of(case)
+    if context is None or not case._has_explicit_auth:
+        return None
+    target = context.target
+    status = response.status_code
+    if _matches(case, target.readable_tasks) and status != 200:
+        raise AssertionError(f"a task the credentials may read answered {status}, expected 200")
+    if _matches(case, target.foreign_tasks) and status not in (403, 404):
+        raise AssertionError(f"another project's task answered {status}, expected 403 (or 404)")
+    if _matches(case, target.missing_tasks) and status != 404:
+        raise AssertionError(f"a well-formed ID that does not exist answered {status}, expected 404")
+    return True

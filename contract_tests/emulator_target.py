@@ -1,0 +1,47 @@
+"""The emulator as a target: its scenario says which credentials exist and which tasks each may read."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp
+
+from .auth import AkSkSigner
+from .emulator import DEFAULT_SCENARIO_PATH, Scenario, create_app, load_scenario
+from .report import REQUIRED_STATUSES
+from .target import IN_PROCESS_BASE_URL, KnownTask, Target, absent_tasks
+
+
+def scenario_tasks(scenario: Scenario) -> tuple[tuple[KnownTask, ...], tuple[KnownTask, ...]]:
+    """(tasks the demo credentials may read, tasks of projects they may not)."""
+    demo = scenario.demo
+    tasks = [KnownTask(*ref) for ref in scenario.known_tasks()]
+    readable = tuple(task for task in tasks if demo.may_access(task.project_id))
+    foreign = tuple(task for task in tasks if not demo.may_access(task.project_id))
+    return readable, foreign
+
+
+def emulator_target(
+    scenario: Scenario | None = None,
+    *,
+    app: ASGIApp | None = None,
+    base_url: str | None = None,
+    label: str = "emulator",
+) -> Target:
+    """The emulator in-process (default: a fresh app on the scenario) or at `base_url` over HTTP."""
+    scenario = scenario or load_scenario(DEFAULT_SCENARIO_PATH)
+    readable, foreign = scenario_tasks(scenario)
+    if not readable:
+        raise ValueError(f"{scenario.source}: the demo credentials may read no task, so no 200 can be reached")
+    if base_url is None and app is None:
+        app = create_app(scenario)
+    demo = scenario.demo
+    where = f"at {base_url}" if base_url else "in-process"
+    return Target(
+        description=f"{label} {where} (scenario {scenario.source}, credentials {demo.name!r})",
+        base_url=base_url or IN_PROCESS_BASE_URL,
+        app=None if base_url else app,
+        auth=AkSkSigner(access_key=demo.access_key, secret_key=demo.secret_key),
+        readable_tasks=readable,
+        foreign_tasks=foreign,
+        missing_tasks=absent_tasks(readable[0].project_id, readable),
+        required_statuses=REQUIRED_STATUSES if foreign else tuple(s for s in REQUIRED_STATUSES if s != 403),
+    )

@@ -1,0 +1,81 @@
+"""The Schemathesis schema of one run: the spec, the target, the signer and the known-ID hooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+from hypothesis import strategies as st
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core.parameters import ParameterLocation
+
+from .checks import AnyCase, RunContext, bind
+from .target import KnownTask, Target
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "dcs.yaml"
+# How often a fuzzed positive case keeps its generated IDs instead of a known triple (1 in N).
+KNOWN_ID_SHARE = 2
+
+
+@dataclass(frozen=True)
+class SuiteOptions:
+    seed: int
+    max_examples: int
+    phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
+
+
+def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
+    enabled = set(options.phases)
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": options.seed,
+            # Always explicit: the spec's `servers` are the real cloud, which the suite never contacts.
+            "base-url": target.base_url,
+            "request-timeout": 10.0,
+            "generation": {"mode": "all", "max-examples": options.max_examples, "database": "none"},
+            "phases": {name: {"enabled": name in enabled} for name in ("examples", "coverage", "fuzzing", "stateful")},
+        }
+    )
+
+
+def _with_ids(case: AnyCase, task: KnownTask | None) -> AnyCase:
+    if task is not None:
+        case.path_parameters = task.as_path_parameters()
+    return case
+
+
+def _keeps_valid_path(case: AnyCase) -> bool:
+    # Negative path values must stay negative: swapping in real IDs would turn them into valid requests.
+    meta = case.meta
+    return meta is None or not meta.is_negative_at(ParameterLocation.PATH)
+
+
+def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], target: Target) -> list[AnyCase]:
+    """Explicit cases for every task the target knows: readable, foreign and absent."""
+    tasks = (*target.readable_tasks, *target.foreign_tasks, *target.missing_tasks)
+    return [operation.Case(path_parameters=task.as_path_parameters()) for task in tasks]
+
+
+def build_schema(target: Target, options: SuiteOptions) -> tuple[Any, RunContext]:
+    """The schema, and the context its checks share (bound to the schema's config)."""
+    schema = schemathesis.openapi.from_path(SPEC_PATH, config=_config(target, options))
+    if target.app is not None:
+        schema.app = target.app
+    schema.auth.set_from_requests(target.auth)
+    known: list[KnownTask | None] = [*target.readable_tasks, *target.foreign_tasks, *target.missing_tasks]
+    choices = [None] * max(1, len(known) // KNOWN_ID_SHARE) + known
+
+    @schema.hook("before_add_examples")
+    def add_known_tasks(context: schemathesis.HookContext, examples: list[AnyCase]) -> None:
+        if context.operation is not None:
+            examples.extend(example_cases(context.operation, target))
+
+    @schema.hook("flatmap_case")
+    def feed_known_ids(context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
+        if len(choices) == 1 or not _keeps_valid_path(case):
+            return st.just(case)
+        return st.sampled_from(choices).map(lambda task: _with_ids(case, task))
+
+    return schema, bind(schema.config, target)

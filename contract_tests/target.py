@@ -1,0 +1,100 @@
+"""What the suite tests: a server (in-process ASGI app or base URL), how to authenticate, which IDs exist.
+
+The emulator describes itself through its scenario; any other server through environment variables
+(`target_from_env`). Secrets live only inside the `requests` auth adapter, which never prints them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import requests.auth
+from starlette.types import ASGIApp
+
+from .auth import AkSkSigner, IamTokenAuth
+
+# The in-process transport's host: requests never leave the process.
+IN_PROCESS_BASE_URL = "http://testserver"
+
+
+class KnownTask(NamedTuple):
+    """Path parameters of a task the target is known to hold."""
+
+    project_id: str
+    instance_id: str
+    task_id: str
+
+    def as_path_parameters(self) -> dict[str, str]:
+        return self._asdict()
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server under test and what the suite knows about it."""
+
+    description: str  # printable: never holds a secret
+    base_url: str
+    auth: requests.auth.AuthBase
+    app: ASGIApp | None = None  # an ASGI app reached in-process, or None for a real HTTP server
+    readable_tasks: tuple[KnownTask, ...] = ()  # the credentials may read these: 200 expected
+    foreign_tasks: tuple[KnownTask, ...] = ()  # another project's tasks: never 2xx
+    missing_tasks: tuple[KnownTask, ...] = ()  # well-formed IDs that do not exist: 404 expected
+    required_statuses: tuple[int, ...] = ()  # statuses the run must reach to count as complete
+
+    @property
+    def in_process(self) -> bool:
+        return self.app is not None
+
+
+class TargetConfigError(ValueError):
+    """The environment does not describe a usable target; the message names what is missing."""
+
+
+# Well-formed IDs no real or emulated server holds: the all-zero UUID and a run of `f`s.
+_ABSENT_INSTANCE = "00000000-0000-0000-0000-000000000000"
+_ABSENT_TASK = "ffffffffffffffffffffffffffffffff"
+
+
+def absent_tasks(project_id: str, readable: tuple[KnownTask, ...]) -> tuple[KnownTask, ...]:
+    """Well-formed IDs that should answer 404: an unknown instance, and an unknown task of a known instance."""
+    absent = [KnownTask(project_id, _ABSENT_INSTANCE, _ABSENT_TASK)]
+    absent += [KnownTask(project_id, task.instance_id, _ABSENT_TASK) for task in readable[:1]]
+    return tuple(absent)
+
+
+def target_from_env(base_url: str, environ: Mapping[str, str] | None = None) -> Target:
+    """A remote target from `CLOUD_SDK_AK`/`CLOUD_SDK_SK` (or `DCS_AUTH_TOKEN`) and `DCS_PROJECT_ID`."""
+    env = os.environ if environ is None else environ
+    project_id = env.get("DCS_PROJECT_ID", "")
+    if not project_id:
+        raise TargetConfigError("DCS_PROJECT_ID is required to test a server at BASE_URL")
+    auth: requests.auth.AuthBase
+    if env.get("CLOUD_SDK_AK") and env.get("CLOUD_SDK_SK"):
+        auth = AkSkSigner(
+            access_key=env["CLOUD_SDK_AK"],
+            secret_key=env["CLOUD_SDK_SK"],
+            security_token=env.get("CLOUD_SDK_SECURITY_TOKEN") or None,
+            project_id=project_id,
+        )
+        scheme = "AK/SK"
+    elif env.get("DCS_AUTH_TOKEN"):
+        auth = IamTokenAuth(env["DCS_AUTH_TOKEN"])
+        scheme = "IAM token"
+    else:
+        raise TargetConfigError("set CLOUD_SDK_AK and CLOUD_SDK_SK, or DCS_AUTH_TOKEN, to authenticate at BASE_URL")
+    instance_id, task_id = env.get("DCS_INSTANCE_ID", ""), env.get("DCS_TASK_ID", "")
+    if bool(instance_id) != bool(task_id):
+        raise TargetConfigError("set both DCS_INSTANCE_ID and DCS_TASK_ID, or neither")
+    readable = (KnownTask(project_id, instance_id, task_id),) if task_id else ()
+    return Target(
+        description=f"{base_url} ({scheme}, project {project_id})",
+        base_url=base_url.rstrip("/"),
+        auth=auth,
+        readable_tasks=readable,
+        missing_tasks=absent_tasks(project_id, readable),
+        # Without a known task no 200 can be expected; 403 needs another project's task.
+        required_statuses=(200, 400, 401, 404) if readable else (400, 401, 404),
+    )
