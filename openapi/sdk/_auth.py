@@ -79,8 +79,9 @@ def sign_request_parts(
         _put(result, "X-Project-Id", credentials.project_id)
     if credentials.security_token:
         _put(result, "X-Security-Token", credentials.security_token)
-    content_type = _get(result, "Content-Type")
-    if content_type and not content_type.lower().startswith(HASHED_CONTENT_TYPES):
+    # Checked before stripping, as the official signer does (" application/json" is unsigned there too).
+    content_type = _get(headers, "Content-Type")
+    if content_type and not content_type.startswith(HASHED_CONTENT_TYPES):
         _put(result, _signing.CONTENT_SHA256_HEADER, _signing.UNSIGNED_PAYLOAD)
     signed = {name: value for name, value in result.items() if name.lower() not in UNSIGNED_HEADERS}
     result["Authorization"] = _signing.sign(

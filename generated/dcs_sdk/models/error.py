@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._schema_checks import absent_or_mismatch, expect_object, required_mismatch
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Error")
@@ -59,21 +60,36 @@ class Error:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            expect_object(src_dict)
         d = dict(src_dict)
-        error_msg = d.pop("error_msg")
+        error_msg = d.pop("error_msg", UNSET)
+        if not isinstance(error_msg, str):
+            required_mismatch(error_msg, "error_msg", "a string")
 
-        error_code = d.pop("error_code")
+        error_code = d.pop("error_code", UNSET)
+        if not isinstance(error_code, str):
+            required_mismatch(error_code, "error_code", "a string")
 
         def _parse_error_ext_msg(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            error_ext_msg_type_0 = data
+            if not isinstance(error_ext_msg_type_0, str):
+                error_ext_msg_type_0 = absent_or_mismatch(error_ext_msg_type_0, "error_ext_msg", "a string")
+
+            return error_ext_msg_type_0
+            error_ext_msg_type_1 = data
+
+            return error_ext_msg_type_1
 
         error_ext_msg = _parse_error_ext_msg(d.pop("error_ext_msg", UNSET))
 
         request_id = d.pop("request_id", UNSET)
+        if not isinstance(request_id, str):
+            request_id = absent_or_mismatch(request_id, "request_id", "a string")
 
         error = cls(
             error_msg=error_msg,
@@ -82,7 +98,13 @@ class Error:
             request_id=request_id,
         )
 
-        error.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        error.additional_properties = additional_properties
         return error
 
     @property

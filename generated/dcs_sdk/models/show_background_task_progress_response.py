@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._errors import SchemaMismatchError
+from .._schema_checks import absent_or_mismatch, expect_object
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -58,19 +60,30 @@ class ShowBackgroundTaskProgressResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.step_detail import StepDetail  # noqa: PLC0415
 
+        if type(src_dict) is not dict:
+            expect_object(src_dict)
         d = dict(src_dict)
         progress = d.pop("progress", UNSET)
+        if not (type(progress) is int):
+            progress = absent_or_mismatch(progress, "progress", "an integer")
 
         remain_time = d.pop("remain_time", UNSET)
+        if not (type(remain_time) is int):
+            remain_time = absent_or_mismatch(remain_time, "remain_time", "an integer")
 
         _step_details = d.pop("step_details", UNSET)
-        step_details: list[StepDetail] | Unset = UNSET
-        if _step_details is not UNSET:
+        step_details: list[StepDetail] | Unset
+        if type(_step_details) is list:
             step_details = []
-            for step_details_item_data in _step_details:
-                step_details_item = StepDetail.from_dict(step_details_item_data)
+            for _index, step_details_item_data in enumerate(_step_details):
+                try:
+                    step_details_item = StepDetail.from_dict(step_details_item_data)
 
+                except SchemaMismatchError as error:
+                    raise error.at(f"step_details[{_index}]") from None
                 step_details.append(step_details_item)
+        else:
+            step_details = absent_or_mismatch(_step_details, "step_details", "an array")
 
         show_background_task_progress_response = cls(
             progress=progress,
@@ -78,7 +91,13 @@ class ShowBackgroundTaskProgressResponse:
             step_details=step_details,
         )
 
-        show_background_task_progress_response.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        show_background_task_progress_response.additional_properties = additional_properties
         return show_background_task_progress_response
 
     @property

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._errors import SchemaMismatchError
+from .._schema_checks import absent_or_mismatch, expect_object
+from .._timestamps import parse_timestamp
 from ..models.step_status import StepStatus
 from ..types import UNSET, Unset
 
@@ -104,10 +107,16 @@ class StepDetail:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.sub_step_detail import SubStepDetail  # noqa: PLC0415
 
+        if type(src_dict) is not dict:
+            expect_object(src_dict)
         d = dict(src_dict)
         step_id = d.pop("step_id", UNSET)
+        if not isinstance(step_id, str):
+            step_id = absent_or_mismatch(step_id, "step_id", "a string")
 
         step_name = d.pop("step_name", UNSET)
+        if not isinstance(step_name, str):
+            step_name = absent_or_mismatch(step_name, "step_name", "a string")
 
         def _parse_step_status(data: object) -> StepStatus | str | Unset:
             if isinstance(data, Unset):
@@ -120,38 +129,45 @@ class StepDetail:
                 return step_status_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(StepStatus | str | Unset, data)
+            step_status_type_1 = data
+            if not isinstance(step_status_type_1, str):
+                step_status_type_1 = absent_or_mismatch(step_status_type_1, "step_status", "a string")
+
+            return step_status_type_1
 
         step_status = _parse_step_status(d.pop("step_status", UNSET))
 
-        from .._timestamps import parse_timestamp  # noqa: PLC0415
-
         _begin_time = d.pop("begin_time", UNSET)
         begin_time: datetime.datetime | Unset
-        if isinstance(_begin_time, Unset):
-            begin_time = UNSET
+        if isinstance(_begin_time, str):
+            begin_time = parse_timestamp(_begin_time, "begin_time")
         else:
-            begin_time = parse_timestamp(_begin_time)
-
-        from .._timestamps import parse_timestamp  # noqa: PLC0415
+            begin_time = absent_or_mismatch(_begin_time, "begin_time", "a timestamp string")
 
         _end_time = d.pop("end_time", UNSET)
         end_time: datetime.datetime | Unset
-        if isinstance(_end_time, Unset):
-            end_time = UNSET
+        if isinstance(_end_time, str):
+            end_time = parse_timestamp(_end_time, "end_time")
         else:
-            end_time = parse_timestamp(_end_time)
+            end_time = absent_or_mismatch(_end_time, "end_time", "a timestamp string")
 
         error_code = d.pop("error_code", UNSET)
+        if not isinstance(error_code, str):
+            error_code = absent_or_mismatch(error_code, "error_code", "a string")
 
         _sub_step_details = d.pop("sub_step_details", UNSET)
-        sub_step_details: list[SubStepDetail] | Unset = UNSET
-        if _sub_step_details is not UNSET:
+        sub_step_details: list[SubStepDetail] | Unset
+        if type(_sub_step_details) is list:
             sub_step_details = []
-            for sub_step_details_item_data in _sub_step_details:
-                sub_step_details_item = SubStepDetail.from_dict(sub_step_details_item_data)
+            for _index, sub_step_details_item_data in enumerate(_sub_step_details):
+                try:
+                    sub_step_details_item = SubStepDetail.from_dict(sub_step_details_item_data)
 
+                except SchemaMismatchError as error:
+                    raise error.at(f"sub_step_details[{_index}]") from None
                 sub_step_details.append(sub_step_details_item)
+        else:
+            sub_step_details = absent_or_mismatch(_sub_step_details, "sub_step_details", "an array")
 
         step_detail = cls(
             step_id=step_id,
@@ -163,7 +179,13 @@ class StepDetail:
             sub_step_details=sub_step_details,
         )
 
-        step_detail.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        step_detail.additional_properties = additional_properties
         return step_detail
 
     @property

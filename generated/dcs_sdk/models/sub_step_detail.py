@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._schema_checks import absent_or_mismatch, expect_object
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SubStepDetail")
@@ -85,34 +87,42 @@ class SubStepDetail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            expect_object(src_dict)
         d = dict(src_dict)
         sub_step_id = d.pop("sub_step_id", UNSET)
+        if not isinstance(sub_step_id, str):
+            sub_step_id = absent_or_mismatch(sub_step_id, "sub_step_id", "a string")
 
         sub_step_name = d.pop("sub_step_name", UNSET)
+        if not isinstance(sub_step_name, str):
+            sub_step_name = absent_or_mismatch(sub_step_name, "sub_step_name", "a string")
 
         sub_step_status = d.pop("sub_step_status", UNSET)
-
-        from .._timestamps import parse_timestamp  # noqa: PLC0415
+        if not isinstance(sub_step_status, str):
+            sub_step_status = absent_or_mismatch(sub_step_status, "sub_step_status", "a string")
 
         _begin_time = d.pop("begin_time", UNSET)
         begin_time: datetime.datetime | Unset
-        if isinstance(_begin_time, Unset):
-            begin_time = UNSET
+        if isinstance(_begin_time, str):
+            begin_time = parse_timestamp(_begin_time, "begin_time")
         else:
-            begin_time = parse_timestamp(_begin_time)
-
-        from .._timestamps import parse_timestamp  # noqa: PLC0415
+            begin_time = absent_or_mismatch(_begin_time, "begin_time", "a timestamp string")
 
         _end_time = d.pop("end_time", UNSET)
         end_time: datetime.datetime | Unset
-        if isinstance(_end_time, Unset):
-            end_time = UNSET
+        if isinstance(_end_time, str):
+            end_time = parse_timestamp(_end_time, "end_time")
         else:
-            end_time = parse_timestamp(_end_time)
+            end_time = absent_or_mismatch(_end_time, "end_time", "a timestamp string")
 
         detail = d.pop("detail", UNSET)
+        if not isinstance(detail, str):
+            detail = absent_or_mismatch(detail, "detail", "a string")
 
         error_code = d.pop("error_code", UNSET)
+        if not isinstance(error_code, str):
+            error_code = absent_or_mismatch(error_code, "error_code", "a string")
 
         sub_step_detail = cls(
             sub_step_id=sub_step_id,
@@ -124,7 +134,13 @@ class SubStepDetail:
             error_code=error_code,
         )
 
-        sub_step_detail.additional_properties = d
+        additional_properties = {}
+        for prop_name, prop_dict in d.items():
+            additional = prop_dict
+
+            additional_properties[prop_name] = additional
+
+        sub_step_detail.additional_properties = additional_properties
         return sub_step_detail
 
     @property
