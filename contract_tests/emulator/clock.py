@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -24,12 +25,15 @@ class Clock(Protocol):
 class ScaledClock:
     """Real time since ``origin``, multiplied by ``speed``; ``advance`` adds a fixed jump."""
 
-    def __init__(self, speed: float = 1.0, origin: datetime | None = None) -> None:
+    def __init__(
+        self, speed: float = 1.0, origin: datetime | None = None, *, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         if speed <= 0:
             raise ValueError(f"speed must be positive, got {speed}")
         self.speed = speed
         self._origin = origin or datetime.now(UTC)
-        self._started = time.monotonic()
+        self._monotonic = monotonic
+        self._started = monotonic()
         self._jump = 0.0
         self._lock = threading.Lock()
 
@@ -38,7 +42,7 @@ class ScaledClock:
         return self._origin
 
     def now(self) -> datetime:
-        elapsed = (time.monotonic() - self._started) * self.speed + self._jump
+        elapsed = (self._monotonic() - self._started) * self.speed + self._jump
         return self._origin + timedelta(seconds=elapsed)
 
     def advance(self, seconds: float) -> None:

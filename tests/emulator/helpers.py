@@ -1,0 +1,89 @@
+"""Shared test helpers: signing with the SDK's signer, and the spec as an independent oracle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import yaml
+from dcs_sdk import _signing
+from openapi_schema_validator import OAS30Validator
+
+from contract_tests.emulator import Credential, TaskRef
+from contract_tests.emulator.spec import SPEC_PATH
+
+OPERATION_PATH = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"
+
+
+def progress_path(task: TaskRef) -> str:
+    return OPERATION_PATH.format(**task._asdict())
+
+
+def signed_headers(
+    credential: Credential,
+    raw_path: str,
+    *,
+    host: str = "testserver",
+    method: str = "GET",
+    when: datetime | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Headers of a request signed with the SDK's own canonicalisation (``raw_path`` as sent)."""
+    path, _, query = raw_path.partition("?")
+    headers = {
+        "Content-Type": "application/json",
+        "Host": host,
+        "X-Sdk-Date": (when or datetime.now(UTC)).strftime(_signing.DATE_FORMAT),
+        **(extra or {}),
+    }
+    headers["Authorization"] = _signing.sign(
+        access_key=credential.access_key,
+        secret_key=credential.secret_key,
+        method=method,
+        raw_path=path,
+        raw_query=query,
+        headers=headers,
+        body=b"",
+    )
+    return headers
+
+
+def minutes_ago(minutes: float) -> datetime:
+    return datetime.now(UTC) - timedelta(minutes=minutes)
+
+
+class SpecOracle:
+    """Checks responses against openapi/dcs.yaml with jsonschema (the emulator validates nothing of its output)."""
+
+    def __init__(self) -> None:
+        with SPEC_PATH.open(encoding="utf-8") as handle:
+            self.spec: dict[str, Any] = yaml.safe_load(handle)
+        self.operation = self.spec["paths"][OPERATION_PATH]["get"]
+
+    def schema_for(self, status: int) -> dict[str, Any]:
+        response = self.operation["responses"][str(status)]
+        if "$ref" in response:
+            response = self.spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+        return {"components": self.spec["components"], "allOf": [response["content"]["application/json"]["schema"]]}
+
+    def check(self, response: httpx.Response) -> Any:
+        """Assert the response is one the spec documents; returns its decoded body."""
+        assert response.headers.get("content-type") == "application/json", response.headers
+        assert len(response.headers.get("x-request-id", "")) == 32, response.headers
+        body = response.json()
+        if response.status_code == 405:
+            assert response.headers["allow"] == "GET"
+            status_schema = self.schema_for(404)  # 405 is undocumented: it must still carry the Error body
+        else:
+            assert str(response.status_code) in self.operation["responses"], response.status_code
+            status_schema = self.schema_for(response.status_code)
+        errors = sorted(str(e.message) for e in OAS30Validator(status_schema).iter_errors(body))
+        assert not errors, (response.status_code, body, errors)
+        if response.status_code != 200:
+            assert body.get("request_id", response.headers["x-request-id"]) == response.headers["x-request-id"]
+            assert ("request_id" in body) == body["error_code"].startswith("APIG."), body
+            if "request_id" not in body:
+                assert body["error_ext_msg"] is None
+        return body
