@@ -36,7 +36,8 @@ def step(title: str, action: Callable[[], list[str]]) -> None:
 
 def run_gate(args: argparse.Namespace, current: Bundle) -> list[str]:
     verdict = gate_check(current.yaml_path, args.published, args.changelog, first_publication=args.command == "promote")
-    return [f"gate passed: {verdict.summary}", *verdict.diff_report.splitlines()]
+    report = ["Optic's report on the change:", *verdict.diff_report.splitlines()] if verdict.diff_report else []
+    return [f"gate passed: {verdict.summary}", *report]
 
 
 def main() -> int:
@@ -58,7 +59,7 @@ def main() -> int:
             step("breaking-change gate", lambda: run_gate(args, current))
         if args.command in ("clients", "check"):
             emulator = None if args.no_emulator else running_emulator
-            step("other-language clients", lambda: probe(current, emulator))
+            step("other-language clients", lambda: probe(current, args.dist / ".cache", emulator))
         if args.command == "promote":
             args.published.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(current.yaml_path, args.published)

@@ -1,7 +1,7 @@
 """Other-language clients from the bundle: build them (cached), then prove they work.
 
 Built, keyed by a hash of everything that shapes them (bundle, generator options, tool versions,
-probe source), under ``dist/.cache/clients-<key>/``:
+probe source), under ``dist/.cache/clients-<key>/`` (only the latest key is kept):
 * openapi-generator ``typescript-fetch`` and ``python`` (one JVM, ``batch`` mode);
 * openapi-typescript (another family: types only), with the TypeScript probe compiled by
   ``tsc --strict`` against both TypeScript outputs.
@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from publishing.bundle import Bundle
-from publishing.tools import CACHE, OPENAPI, VENV_BIN, Command, node_tool, run, tool_env
+from publishing.tools import OPENAPI, VENV_BIN, Command, node_tool, run, tool_env
 
 HERE = Path(__file__).resolve().parent
 TS_PROBE = HERE / "ts" / "probe.ts"
@@ -100,16 +100,16 @@ def build(bundle: Bundle, workdir: Path) -> None:
     run([node_tool("tsc"), "--project", workdir / "tsconfig.json"], what="tsc --strict (TypeScript clients + probe)")
 
 
-def built_clients(bundle: Bundle) -> tuple[Path, bool]:
+def built_clients(bundle: Bundle, cache: Path) -> tuple[Path, bool]:
     """The directory of clients built from this bundle, and whether it came from the cache."""
     key = cache_key(bundle)
-    final = CACHE / f"clients-{key}"
+    final = cache / f"clients-{key}"
     if (final / "build").is_dir():
         return final, True
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for stale in CACHE.glob("clients-*"):
+    cache.mkdir(parents=True, exist_ok=True)
+    for stale in cache.glob("clients-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    work = Path(tempfile.mkdtemp(prefix=f"clients-{key}.", dir=CACHE))
+    work = Path(tempfile.mkdtemp(prefix=f"clients-{key}.", dir=cache))
     try:
         build(bundle, work)
         work.rename(final)
@@ -129,9 +129,11 @@ def example_task_id(bundle: Bundle) -> str:
     return str(bundle.document["components"]["parameters"]["TaskId"]["example"])
 
 
-def probe(bundle: Bundle, emulator: Callable[[str], AbstractContextManager[EmulatorCoordinates]] | None) -> list[str]:
+def probe(
+    bundle: Bundle, cache: Path, emulator: Callable[[str], AbstractContextManager[EmulatorCoordinates]] | None
+) -> list[str]:
     """Build (or reuse) the clients, run both probes (against the emulator, if given); return summary lines."""
-    clients, cached = built_clients(bundle)
+    clients, cached = built_clients(bundle, cache)
     lines = [f"clients built from {bundle.json_path.name} {'(cached)' if cached else '(fresh)'}: {clients}"]
     serving = emulator(example_task_id(bundle)) if emulator else nullcontext(None)
     with serving as coordinates, tempfile.TemporaryDirectory() as work:

@@ -14,7 +14,6 @@ SPEC = OPENAPI / "dcs.yaml"
 PUBLISHED = OPENAPI / "published" / "dcs-background-tasks.yaml"
 CHANGELOG = OPENAPI / "CHANGELOG.md"
 DIST = ROOT / "dist"
-CACHE = DIST / ".cache"
 NODE_BIN = OPENAPI / "node_modules" / ".bin"
 VENV_BIN = Path(sys.executable).parent
 BUNDLE_STEM = "dcs-background-tasks"

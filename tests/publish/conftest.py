@@ -1,0 +1,63 @@
+"""A throw-away copy of the spec, its CHANGELOG and the published baseline, and a way to run publish.py on it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Workspace:
+    root: Path
+
+    @property
+    def spec(self) -> Path:
+        return self.root / "dcs.yaml"
+
+    @property
+    def changelog(self) -> Path:
+        return self.root / "CHANGELOG.md"
+
+    @property
+    def published(self) -> Path:
+        return self.root / "published" / "dcs-background-tasks.yaml"
+
+    def edit_spec(self, change: Callable[[dict[str, Any]], None]) -> None:
+        document = yaml.safe_load(self.spec.read_text(encoding="utf-8"))
+        change(document)
+        self.spec.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def set_version(self, version: str) -> None:
+        self.edit_spec(lambda document: document["info"].__setitem__("version", version))
+
+    def add_changelog_entry(self, version: str, text: str = "- What changed, for API users.") -> None:
+        intro, _, rest = self.changelog.read_text(encoding="utf-8").partition("\n## ")
+        self.changelog.write_text(f"{intro}\n## {version} - 2026-12-01\n\n{text}\n\n## {rest}", encoding="utf-8")
+
+    def publish(self, command: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable, str(ROOT / "scripts" / "publish.py"), command,
+                "--spec", str(self.spec), "--changelog", str(self.changelog),
+                "--published", str(self.published), "--dist", str(self.root / "dist"), *extra,
+            ],
+            capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    shutil.copyfile(ROOT / "openapi" / "dcs.yaml", tmp_path / "dcs.yaml")
+    shutil.copyfile(ROOT / "openapi" / "CHANGELOG.md", tmp_path / "CHANGELOG.md")
+    shutil.copytree(ROOT / "openapi" / "published", tmp_path / "published")
+    return Workspace(tmp_path)
