@@ -17,9 +17,9 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from publishing.bundle import Bundle
-from publishing.tools import OPENAPI, VENV_BIN, Command, node_tool, run, tool_env
+from publishing.tools import OPENAPI, VENV_BIN, Command, PublishError, node_tool, run, tool_env
 
 HERE = Path(__file__).resolve().parent
 TS_PROBE = HERE / "ts" / "probe.ts"
@@ -75,8 +75,12 @@ def cache_key(bundle: Bundle) -> str:
     return digest.hexdigest()[:20]
 
 
-def build(bundle: Bundle, workdir: Path) -> None:
-    """Generate the three clients and compile the TypeScript probe against them into ``workdir``."""
+def build(bundle: Bundle, workdir: Path) -> str | None:
+    """Generate the three clients and compile the TypeScript probe against them into ``workdir``.
+
+    A generator failure raises; a failed compile is returned, so the Python probe still runs and
+    the report names every client that cannot cope.
+    """
     configs = []
     for name, options in GENERATORS.items():
         config = workdir / f"{name}.config.yaml"
@@ -97,25 +101,37 @@ def build(bundle: Bundle, workdir: Path) -> None:
     (workdir / "probe").mkdir()
     shutil.copyfile(TS_PROBE, workdir / "probe" / TS_PROBE.name)
     (workdir / "tsconfig.json").write_text(json.dumps(TSCONFIG, indent=2), encoding="utf-8")
-    run([node_tool("tsc"), "--project", workdir / "tsconfig.json"], what="tsc --strict (TypeScript clients + probe)")
+    try:
+        run(
+            [node_tool("tsc"), "--project", workdir / "tsconfig.json"], what="tsc --strict (TypeScript clients + probe)"
+        )
+    except PublishError as failed:
+        return str(failed)
+    return None
 
 
-def built_clients(bundle: Bundle, cache: Path) -> tuple[Path, bool]:
-    """The directory of clients built from this bundle, and whether it came from the cache."""
+@contextmanager
+def built_clients(bundle: Bundle, cache: Path) -> Iterator[tuple[Path, bool, str | None]]:
+    """The clients built from this bundle: (directory, from the cache?, compile failure or None).
+
+    Only a complete build is kept (one key at a time); a failed one is removed after use.
+    """
     key = cache_key(bundle)
     final = cache / f"clients-{key}"
     if (final / "build").is_dir():
-        return final, True
+        yield final, True, None
+        return
     cache.mkdir(parents=True, exist_ok=True)
     for stale in cache.glob("clients-*"):
         shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=f"clients-{key}.", dir=cache))
     try:
-        build(bundle, work)
-        work.rename(final)
+        compile_failure = build(bundle, work)
+        if compile_failure is None:
+            work.rename(final)
+        yield (final if compile_failure is None else work), False, compile_failure
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return final, False
 
 
 def example_body(bundle: Bundle) -> dict[str, Any]:
@@ -132,24 +148,35 @@ def example_task_id(bundle: Bundle) -> str:
 def probe(
     bundle: Bundle, cache: Path, emulator: Callable[[str], AbstractContextManager[EmulatorCoordinates]] | None
 ) -> list[str]:
-    """Build (or reuse) the clients, run both probes (against the emulator, if given); return summary lines."""
-    clients, cached = built_clients(bundle, cache)
-    lines = [f"clients built from {bundle.json_path.name} {'(cached)' if cached else '(fresh)'}: {clients}"]
+    """Build (or reuse) the clients, run the probes (against the emulator, if given); return summary lines."""
     serving = emulator(example_task_id(bundle)) if emulator else nullcontext(None)
-    with serving as coordinates, tempfile.TemporaryDirectory() as work:
+    with built_clients(bundle, cache) as (clients, cached, compile_failure), serving as coordinates:
+        lines = [f"clients built from {bundle.json_path.name} {'(cached)' if cached else '(fresh)'}: {clients}"]
+        failures = [] if compile_failure is None else [compile_failure]
         given: dict[str, Any] = {"example": example_body(bundle)}
         if coordinates is not None:
             given["emulator"] = coordinates
-        probe_input = Path(work) / "probe-input.json"
+        probe_input = clients / "probe-input.json"
         probe_input.write_text(json.dumps(given, ensure_ascii=False), encoding="utf-8")
-        node = shutil.which("node") or "node"
         commands: dict[str, tuple[Command, dict[str, str] | None]] = {
-            "TypeScript probe": ([node, clients / "build" / "probe" / "probe.js", probe_input], None),
             "Python probe": ([sys.executable, PY_PROBE, probe_input], {"PYTHONPATH": str(clients / "python")}),
         }
+        if compile_failure is None:
+            node_probe: Command = [
+                shutil.which("node") or "node",
+                clients / "build" / "probe" / "probe.js",
+                probe_input,
+            ]
+            commands["TypeScript probe"] = (node_probe, None)
         with ThreadPoolExecutor(max_workers=2) as pool:
             jobs = [
                 pool.submit(run, command, what=what, env=tool_env(extra)) for what, (command, extra) in commands.items()
             ]
-            lines += [job.result().strip() for job in jobs]
+            for job in jobs:
+                try:
+                    lines.append(job.result().strip())
+                except PublishError as failed:
+                    failures.append(str(failed))
+    if failures:
+        raise PublishError("\n\n".join(failures))
     return lines

@@ -16,6 +16,9 @@ def test_a_closed_step_status_enum_fails_the_client_check(workspace: Workspace) 
     workspace.edit_spec(close_the_enum)
     result = workspace.publish("clients", "--no-emulator")
     assert result.returncode == 1
-    # The TypeScript types can no longer hold "PAUSED": the strict compile of the probe fails first.
+    # The TypeScript types can no longer hold "PAUSED": the strict compile of the probe fails ...
     assert "tsc --strict (TypeScript clients + probe) failed" in result.stderr
     assert "'\"PAUSED\"' have no overlap" in result.stderr
+    # ... and the Python client rejects it at run time (pydantic: not a valid StepStatus).
+    assert "Python probe failed" in result.stderr
+    assert "PAUSED" in result.stderr.split("Python probe failed", 1)[1]
