@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.routing import Mount, Route
+from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
 
 from . import errors
@@ -223,8 +223,11 @@ def create_app(
         from .control import control_routes  # noqa: PLC0415 - only loaded when enabled
 
         routes.append(Mount("/_emulator", routes=control_routes(emulator)))
-    routes.append(Route("/{path:path}", endpoint=Dispatcher(emulator), methods=None))
     app = Starlette(routes=routes)
+    # Everything the control API does not match goes to the dispatcher, as a raw ASGI default:
+    # Starlette's own path patterns stop at characters such as a decoded newline.
+    app.router.default = Dispatcher(emulator)
+    app.router.redirect_slashes = False
     app.state.emulator = emulator
     return app
 

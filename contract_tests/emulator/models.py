@@ -178,10 +178,8 @@ class TaskPlan:
         total, failed_at = self.total, self.failure_at()
         stop = total if failed_at is None else failed_at
         done = min(max(elapsed, 0.0), stop)
-        if total == 0:  # an empty plan is done the moment it starts
-            progress = 100 if elapsed >= 0 else 0
-        else:
-            progress = math.floor(100 * done / total)
+        # An empty plan is done the moment it starts.
+        progress = math.floor(100 * done / total) if total else (100 if elapsed >= 0 else 0)
         remain = 0 if elapsed >= stop else math.ceil(total - done)
         return TaskProgress(progress=min(progress, 100), remain_time=remain, steps=tuple(steps))
 

@@ -4,15 +4,40 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from . import errors
+
+MALFORMED_REQUEST = errors.ApiError(400, "DCS.4800", "Invalid HTTP request.")
+
+
+class EmulatorHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, answering requests it cannot parse with the documented error body.
+
+    A request line with raw non-ASCII bytes, say, never reaches the ASGI app; uvicorn would answer
+    it with a plain-text 400.
+    """
+
+    def send_400_response(self, msg: str) -> None:
+        request_id = uuid.uuid4().hex
+        body = MALFORMED_REQUEST.body(request_id)
+        head = (
+            "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"
+            f"content-length: {len(body)}\r\nx-request-id: {request_id}\r\nconnection: close\r\n\r\n"
+        )
+        self.transport.write(head.encode("ascii") + body)
+        self.transport.close()
+
 
 _SERVER_OPTIONS: dict[str, Any] = {
     "loop": "uvloop",
-    "http": "httptools",
+    "http": EmulatorHttpProtocol,
     "lifespan": "off",
     "access_log": False,
     "server_header": False,

@@ -1,0 +1,132 @@
+"""Scenario files: the default one, other files, bad files, and the command line that serves them."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from contract_tests.emulator import (
+    DEFAULT_SCENARIO_PATH,
+    ManualClock,
+    Scenario,
+    ScenarioError,
+    create_app,
+    emulator_of,
+    load_scenario,
+)
+from contract_tests.emulator.__main__ import banner, main
+from contract_tests.emulator.server import serve_in_thread
+from tests.emulator.helpers import progress_path, signed_headers
+
+
+def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
+    tasks = scenario.known_tasks()
+    assert len(tasks) == 6
+    assert len({task.instance_id for task in tasks}) == 3
+    demo = scenario.demo
+    assert demo.token and demo.access_key and demo.secret_key
+    inaccessible = [task for task in tasks if not demo.may_access(task.project_id)]
+    assert len(inaccessible) == 1  # a second project with its own task: 403 is reachable
+    assert scenario.credential_for(inaccessible[0].project_id).name == "ops"
+    with pytest.raises(LookupError):
+        scenario.credential_for("ffffffffffffffffffffffffffffffff")
+
+
+def test_a_json_scenario_file_serves_its_tasks(tmp_path: Path, scenario: Scenario) -> None:
+    document = yaml.safe_load(DEFAULT_SCENARIO_PATH.read_text(encoding="utf-8"))
+    document["projects"] = document["projects"][:1]
+    document["projects"][0]["instances"] = document["projects"][0]["instances"][:1]
+    path = tmp_path / "small.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    app = create_app(path, clock=ManualClock())
+    small = emulator_of(app).scenario
+    assert small.source == str(path)
+    assert small.known_tasks() == scenario.known_tasks()[:3]
+    with serve_in_thread(app) as base_url:
+        host = base_url.removeprefix("http://")
+        for task in small.known_tasks():
+            path_ = progress_path(task)
+            assert httpx.get(base_url + path_, headers=signed_headers(small.demo, path_, host=host)).status_code == 200
+        gone = progress_path(scenario.known_tasks()[3])
+        assert httpx.get(base_url + gone, headers=signed_headers(small.demo, gone, host=host)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("projects: [", "not valid YAML"),
+        ("[]", "<root>"),
+        ("credentials: []\nprojects: []", "credentials"),
+        (
+            "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
+            "projects: [{id: p, instances: [{id: i, name: n, tasks: [{id: t, name: n, start: 0, "
+            "time_format: rfc, steps: [{id: s, name: s}]}]}]}]",
+            "time_format",
+        ),
+        (
+            "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
+            "projects: [{id: 12345, instances: []}]",
+            "projects/0/id",
+        ),
+    ],
+)
+def test_bad_scenarios_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=message) as raised:
+        load_scenario(path)
+    assert str(path) in str(raised.value)
+
+
+def test_missing_scenario_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ScenarioError, match="cannot read scenario"):
+        load_scenario(tmp_path / "absent.yaml")
+    assert main(["--scenario", str(tmp_path / "absent.yaml")]) == 2
+    assert "cannot read scenario" in capsys.readouterr().err
+
+
+def test_banner_shows_the_url_and_demo_credentials(scenario: Scenario) -> None:
+    text = banner("http://127.0.0.1:8080", scenario, control=True)
+    for expected in ("http://127.0.0.1:8080", scenario.demo.access_key, scenario.demo.secret_key, "/_emulator/state"):
+        assert expected in text
+    assert all(task.task_id in text for task in scenario.known_tasks())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_command_line_serves_the_emulator(scenario: Scenario) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "contract_tests.emulator", "--port", str(port), "--speed", "2"]
+    command += ["--faults", "latency_ms=1,seed=3", "--enable-control-api"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            first_line = process.stdout.readline()
+            assert first_line.startswith(f"DCS emulator on http://127.0.0.1:{port}")
+            base_url = f"http://127.0.0.1:{port}"
+            for _ in range(200):
+                try:
+                    state = httpx.get(base_url + "/_emulator/state").json()
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            assert state["faults"]["latency_ms"] == 1.0
+            path = progress_path(scenario.known_tasks()[0])
+            host = f"127.0.0.1:{port}"
+            response = httpx.get(base_url + path, headers=signed_headers(scenario.demo, path, host=host))
+            assert (response.status_code, response.json()["progress"]) == (200, 30)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
