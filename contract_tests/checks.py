@@ -1,7 +1,8 @@
 """Domain checks Schemathesis cannot derive from the spec, registered next to its built-in ones.
 
-Importing this module registers them for every schema of the process. Each check skips (returns
-None) what it cannot judge — a non-JSON body is already the business of the built-in checks.
+Importing this module registers them for every schema of the process. A check returns `SKIPPED`
+(True, in Schemathesis' protocol) for what it cannot judge — a non-JSON body is already the
+business of the built-in checks — and None once it has judged a response and found it right.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .auth import AkSkSigner
 from .target import KnownTask, Target
 
 AnyCase = Case[Any]
+SKIPPED = True
 FINISH, FAILED = "FINISH", "FAILED"
 
 
@@ -73,12 +75,12 @@ def progress_complete_iff_steps_finished(ctx: CheckContext, response: Response, 
     body = _progress_body(response)
     steps = _steps(body) if body else []
     if body is None or not steps or not isinstance(body.get("progress"), int):
-        return None
+        return SKIPPED
     statuses = [step.get("step_status") for step in steps]
     all_finished = all(status == FINISH for status in statuses)
     if (body["progress"] == 100) != all_finished:
         raise AssertionError(f"progress is {body['progress']} but the step statuses are {statuses}")
-    return True
+    return None
 
 
 @schemathesis.check
@@ -86,10 +88,10 @@ def remain_time_zero_when_done(ctx: CheckContext, response: Response, case: AnyC
     """A task at 100% has nothing left to run."""
     body = _progress_body(response)
     if body is None or body.get("progress") != 100 or "remain_time" not in body:
-        return None
+        return SKIPPED
     if body["remain_time"] != 0:
         raise AssertionError(f"progress is 100 but remain_time is {body['remain_time']!r}")
-    return True
+    return None
 
 
 def _timed_items(steps: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
@@ -106,7 +108,7 @@ def end_time_not_before_begin_time(ctx: CheckContext, response: Response, case: 
     """Each step and sub-step ends no earlier than it began (either timestamp form)."""
     body = _progress_body(response)
     if body is None:
-        return None
+        return SKIPPED
     for label, item in _timed_items(_steps(body)):
         begin, end = item.get("begin_time"), item.get("end_time")
         if not (isinstance(begin, str) and isinstance(end, str) and begin and end):
@@ -117,7 +119,7 @@ def end_time_not_before_begin_time(ctx: CheckContext, response: Response, case: 
             raise AssertionError(f"{label}: {error}") from None
         if ended < began:
             raise AssertionError(f"{label} ends at {end!r}, before it began at {begin!r}")
-    return True
+    return None
 
 
 @schemathesis.check
@@ -125,7 +127,7 @@ def failed_step_has_error_code(ctx: CheckContext, response: Response, case: AnyC
     """A FAILED step (or sub-step) says why, in `error_code`."""
     body = _progress_body(response)
     if body is None:
-        return None
+        return SKIPPED
     for step in _steps(body):
         if step.get("step_status") == FAILED and not step.get("error_code"):
             raise AssertionError(f"step {step.get('step_id')!r} is FAILED without an error_code")
@@ -133,7 +135,7 @@ def failed_step_has_error_code(ctx: CheckContext, response: Response, case: AnyC
         for sub in subs if isinstance(subs, list) else []:
             if isinstance(sub, dict) and sub.get("sub_step_status") == FAILED and not sub.get("error_code"):
                 raise AssertionError(f"sub-step {sub.get('sub_step_id')!r} is FAILED without an error_code")
-    return True
+    return None
 
 
 @schemathesis.check
@@ -146,14 +148,14 @@ class progress_never_decreases:  # noqa: N801 - the class name is the check's na
     def after_response(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         body = _progress_body(response)
         if body is None or not isinstance(body.get("progress"), int):
-            return None
+            return SKIPPED
         key, progress = _task_key(case), body["progress"]
         previous = self.last.get(key)
         # Keep the highest seen, so one regression does not hide the next.
         self.last[key] = max(progress, previous or 0)
         if previous is not None and progress < previous:
             raise AssertionError(f"progress went from {previous} down to {progress} between two polls of one task")
-        return True
+        return None
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -187,7 +189,7 @@ class tampered_signature_rejected:  # noqa: N801 - the class name is the check's
         signer = case._auth
         key = _task_key(case)
         if not (200 <= response.status_code < 300) or not isinstance(signer, AkSkSigner) or key in self.probed:
-            return None
+            return SKIPPED
         self.probed.add(key)
         context = context_of(case)
         for how, tampered in tampered_signers(signer).items():
@@ -200,7 +202,7 @@ class tampered_signature_rejected:  # noqa: N801 - the class name is the check's
                 raise AssertionError(f"a request with the {how} got {answer.status_code}, expected 401")
             if not _is_error_body(answer):
                 raise AssertionError(f"the 401 for a request with the {how} lacks the documented error body")
-        return True
+        return None
 
 
 def _is_error_body(response: Response) -> bool:
@@ -217,16 +219,20 @@ def _matches(case: AnyCase, tasks: tuple[KnownTask, ...]) -> bool:
 
 @schemathesis.check
 def known_tasks_answer_as_expected(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
-    """A readable task answers 200, another project's task never 2xx, a well-formed unknown ID 404."""
+    """A readable task answers 200 (401 unsigned), another project's task never 2xx, an unknown ID 404."""
     context = context_of(case)
-    if context is None or not case._has_explicit_auth:
-        return None
+    if context is None:
+        return SKIPPED
     target = context.target
     status = response.status_code
+    if not case._has_explicit_auth:
+        if _matches(case, target.readable_tasks) and status != 401:
+            raise AssertionError(f"an unsigned request for a readable task answered {status}, expected 401")
+        return None
     if _matches(case, target.readable_tasks) and status != 200:
         raise AssertionError(f"a task the credentials may read answered {status}, expected 200")
     if _matches(case, target.foreign_tasks) and status not in (403, 404):
         raise AssertionError(f"another project's task answered {status}, expected 403 (or 404)")
     if _matches(case, target.missing_tasks) and status != 404:
         raise AssertionError(f"a well-formed ID that does not exist answered {status}, expected 404")
-    return True
+    return None

@@ -8,6 +8,7 @@ from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
+from schemathesis.auths import AuthContext
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
@@ -53,9 +54,18 @@ def _keeps_valid_path(case: AnyCase) -> bool:
 
 
 def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], target: Target) -> list[AnyCase]:
-    """Explicit cases for every task the target knows: readable, foreign and absent."""
-    tasks = (*target.readable_tasks, *target.foreign_tasks, *target.missing_tasks)
-    return [operation.Case(path_parameters=task.as_path_parameters()) for task in tasks]
+    """Explicit cases for every task the target knows: readable (polled twice), foreign and absent.
+
+    Plus one unsigned request for a readable task, which must be refused with 401.
+    """
+    tasks = (*target.readable_tasks, *target.foreign_tasks, *target.missing_tasks, *target.readable_tasks)
+    cases = [operation.Case(path_parameters=task.as_path_parameters()) for task in tasks]
+    # Hand-built cases skip generation, where the configured auth is applied: apply it here.
+    context = AuthContext(operation=operation, app=operation.app)
+    for case in cases:
+        operation.schema.auth.set(case, context)
+    unsigned = [operation.Case(path_parameters=task.as_path_parameters()) for task in target.readable_tasks[:1]]
+    return cases + unsigned
 
 
 def build_schema(target: Target, options: SuiteOptions) -> tuple[Any, RunContext]:

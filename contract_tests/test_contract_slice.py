@@ -31,7 +31,7 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
         "tampered_signature_rejected",
         "known_tasks_answer_as_expected",
     ):
-        assert report.checks[check] > 0, check
+        assert report.checks[check] > 0, summary
     root = ET.parse(junit).getroot()  # noqa: S314 - the file this test just wrote
     cases = root.findall(".//testcase")
     assert len(cases) == 1 and cases[0].find("failure") is None

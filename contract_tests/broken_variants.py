@@ -1,0 +1,285 @@
+"""Deliberately broken variants of the emulator, to prove the suite reports each kind of bug.
+
+Each variant is a small ASGI wrapper around the real emulator app: it either rewrites the answer
+(`ResponseRewriter`) or changes who the request claims to come from (`ResigningGateway`). Test
+support only: nothing outside the tests uses these.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dcs_sdk import _signing
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .emulator import Credential, Scenario
+
+Headers = list[tuple[bytes, bytes]]
+Rewrite = Callable[[Scope, int, Headers, bytes], tuple[int, Headers, bytes]]
+
+
+class ResponseRewriter:
+    """Buffers the app's answer and passes it through `rewrite` (status, headers, body)."""
+
+    def __init__(self, app: ASGIApp, rewrite: Rewrite) -> None:
+        self.app = app
+        self.rewrite = rewrite
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        status, headers, body = self.rewrite(scope, start["status"], list(start.get("headers", [])), b"".join(chunks))
+        headers = [(name, value) for name, value in headers if name.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _raw_path(scope: Scope) -> str:
+    raw = scope.get("raw_path") or str(scope["path"]).encode()
+    return bytes(raw).split(b"?", 1)[0].decode("utf-8", "replace")
+
+
+def _path_parameters(scope: Scope) -> dict[str, str]:
+    parts = _raw_path(scope).split("/")
+    # /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress
+    if len(parts) == 8 and parts[2] and parts[3] == "instances" and parts[5] == "tasks":
+        return {"project_id": parts[2].lower(), "instance_id": parts[4].lower(), "task_id": parts[6].lower()}
+    return {}
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+class ResigningGateway:
+    """A gateway that re-signs requests as `choose(scope)`'s credentials, or passes them on when None."""
+
+    def __init__(self, app: ASGIApp, choose: Callable[[Scope], Credential | None]) -> None:
+        self.app = app
+        self.choose = choose
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        credential = self.choose(scope) if scope["type"] == "http" else None
+        if credential is None:
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        dropped = {b"authorization", b"x-auth-token", _signing.DATE_HEADER.lower().encode()}
+        headers = [(name, value) for name, value in scope["headers"] if name.lower() not in dropped]
+        date = datetime.datetime.now(datetime.UTC).strftime(_signing.DATE_FORMAT)
+        headers.append((_signing.DATE_HEADER.lower().encode(), date.encode()))
+        authorization = _signing.sign(
+            access_key=credential.access_key,
+            secret_key=credential.secret_key,
+            method=scope["method"],
+            raw_path=_raw_path(scope),
+            raw_query=bytes(scope.get("query_string", b"")).decode("latin-1"),
+            headers={name.decode("latin-1"): value.decode("latin-1") for name, value in headers},
+            body=body,
+        )
+        headers.append((b"authorization", authorization.encode("latin-1")))
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app({**scope, "headers": headers}, replay, send)
+
+
+def _json_rewrite(change: Callable[[dict[str, Any]], None], *, status: int = 200) -> Rewrite:
+    """Apply `change` to JSON object bodies of responses with `status`."""
+
+    def rewrite(scope: Scope, code: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if code != status:
+            return code, headers, body
+        document = json.loads(body)
+        change(document)
+        return code, headers, json.dumps(document).encode()
+
+    return rewrite
+
+
+def _steps(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from document.get("step_details") or []
+
+
+def _progress_as_string(document: dict[str, Any]) -> None:
+    document["progress"] = str(document.get("progress", 0))
+
+
+def _progress_above_100(document: dict[str, Any]) -> None:
+    document["progress"] = int(document.get("progress", 0)) + 101
+
+
+def _complete_while_running(document: dict[str, Any]) -> None:
+    if any(step.get("step_status") != "FINISH" for step in _steps(document)):
+        document["progress"] = 100
+        document["remain_time"] = 0
+
+
+def _time_left_when_done(document: dict[str, Any]) -> None:
+    if document.get("progress") == 100:
+        document["remain_time"] = 42
+
+
+def _ends_before_it_begins(document: dict[str, Any]) -> None:
+    for step in _steps(document):
+        if step.get("begin_time") and step.get("end_time"):
+            step["begin_time"], step["end_time"] = "2030-01-01T00:00:00.000Z", "2020-06-17 07:38:42"
+            return
+
+
+def _failed_without_error_code(document: dict[str, Any]) -> None:
+    for step in _steps(document):
+        if step.get("step_status") == "FAILED":
+            step.pop("error_code", None)
+
+
+def _no_error_body(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return status, headers, body if status < 400 else b""
+
+
+def _text_content_type(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    headers = [(name, value) for name, value in headers if name.lower() != b"content-type"]
+    return status, [*headers, (b"content-type", b"text/plain; charset=utf-8")], body
+
+
+def _crash_on_odd_input(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    # An unhandled exception for any path outside the ASCII letters and digits of real IDs.
+    if any(not (char.isascii() and (char.isalnum() or char in "-/")) for char in _raw_path(scope)):
+        return 500, [(b"content-type", b"text/plain; charset=utf-8")], b"Traceback (most recent call last): ..."
+    return status, headers, body
+
+
+class _Regressing:
+    """Every second poll of a task reports one point less progress than the poll before."""
+
+    def __init__(self) -> None:
+        self.polls: dict[str, int] = {}
+
+    def __call__(self, scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if status != 200:
+            return status, headers, body
+        key = _raw_path(scope).lower()
+        self.polls[key] = self.polls.get(key, 0) + 1
+        document = json.loads(body)
+        progress = document.get("progress")
+        if self.polls[key] % 2 == 0 and isinstance(progress, int) and progress > 0:
+            document["progress"] = progress - 1
+        return status, headers, json.dumps(document).encode()
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    wrap: Callable[[ASGIApp, Scenario], ASGIApp]
+    caught_by: frozenset[str]  # at least these checks must report it
+
+
+Wrap = Callable[[ASGIApp, Scenario], ASGIApp]
+
+
+def _answers(rewrite: Rewrite) -> Wrap:
+    return lambda app, scenario: ResponseRewriter(app, rewrite)
+
+
+def _progress_bodies(change: Callable[[dict[str, Any]], None]) -> Wrap:
+    return _answers(_json_rewrite(change))
+
+
+def _regressing(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    return ResponseRewriter(app, _Regressing())  # its own poll counts per wrapped app
+
+
+def _accept_unsigned(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    demo = scenario.demo
+    return ResigningGateway(app, lambda scope: demo)
+
+
+def _claimed(scope: Scope, scenario: Scenario) -> Credential | None:
+    """The credentials a well-formed SDK-HMAC-SHA256 header names, whether or not its signature is right."""
+    value = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+    try:
+        access_key = _signing.parse_authorization(value).access_key
+    except ValueError:
+        return None
+    return next((c for c in scenario.credentials if c.access_key == access_key), None)
+
+
+def _skip_signature_check(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    """Takes any well-formed signature header at its word: wrong signatures and stale dates pass."""
+    return ResigningGateway(app, lambda scope: _claimed(scope, scenario))
+
+
+def _serve_other_projects(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    def owner(scope: Scope) -> Credential | None:
+        # Signed callers asking for a project they may not see get served as its owner.
+        project = _path_parameters(scope).get("project_id")
+        if project is None or _claimed(scope, scenario) is None or scenario.demo.may_access(project):
+            return None
+        try:
+            return scenario.credential_for(project)
+        except LookupError:
+            return None
+
+    return ResigningGateway(app, owner)
+
+
+SCHEMA = frozenset({"response_schema_conformance"})
+
+VARIANTS: tuple[Variant, ...] = (
+    # the kinds of bug the issue names
+    Variant("wrong field type", _progress_bodies(_progress_as_string), SCHEMA),
+    Variant("missing error body", _answers(_no_error_body), SCHEMA),
+    Variant("500 on odd input", _answers(_crash_on_odd_input), frozenset({"not_a_server_error"})),
+    Variant("progress above 100", _progress_bodies(_progress_above_100), SCHEMA),
+    Variant("unsigned requests accepted", _accept_unsigned, frozenset({"ignored_auth"})),
+    Variant("another project's task served", _serve_other_projects, frozenset({"known_tasks_answer_as_expected"})),
+    Variant("wrong Content-Type", _answers(_text_content_type), frozenset({"content_type_conformance"})),
+    # one per domain check
+    Variant("signatures not verified", _skip_signature_check, frozenset({"tampered_signature_rejected"})),
+    Variant(
+        "progress 100 while steps run",
+        _progress_bodies(_complete_while_running),
+        frozenset({"progress_complete_iff_steps_finished"}),
+    ),
+    Variant(
+        "remaining time when done", _progress_bodies(_time_left_when_done), frozenset({"remain_time_zero_when_done"})
+    ),
+    Variant(
+        "step ends before it begins",
+        _progress_bodies(_ends_before_it_begins),
+        frozenset({"end_time_not_before_begin_time"}),
+    ),
+    Variant(
+        "FAILED step without error code",
+        _progress_bodies(_failed_without_error_code),
+        frozenset({"failed_step_has_error_code"}),
+    ),
+    Variant("progress goes backwards", _regressing, frozenset({"progress_never_decreases"})),
+)
