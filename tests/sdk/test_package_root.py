@@ -1,0 +1,36 @@
+"""Everything is importable from `dcs_sdk`, and importing it loads nothing heavy."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import dcs_sdk
+from dcs_sdk import _public
+
+
+def test_every_exported_name_resolves_to_its_defining_module() -> None:
+    assert sorted(_public.__all__) == sorted(_public._MODULE_OF)
+    for name in _public.__all__:
+        module = importlib.import_module(_public._MODULE_OF[name], "dcs_sdk")
+        assert getattr(dcs_sdk, name) is getattr(module, name)
+    assert set(_public.__all__) <= set(dir(dcs_sdk))
+
+
+def test_unknown_names_raise_attribute_error() -> None:
+    try:
+        dcs_sdk.NoSuchThing  # noqa: B018
+    except AttributeError as error:
+        assert "NoSuchThing" in str(error)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_import_defers_httpx_until_a_client_is_used() -> None:
+    code = (
+        "import sys, dcs_sdk; before = 'httpx' in sys.modules; dcs_sdk.DcsClient;"
+        "print(before, 'httpx' in sys.modules, 'asyncio' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "True", "False"]
