@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml scripts/constraints.txt
 venv: $(STAMP) ## Create .venv with the pinned tools and the SDK installed editable
 
 $(NODE_STAMP): openapi/package.json openapi/package-lock.json
-	cd openapi && npm ci --no-audit --no-fund --loglevel=error
+	cd openapi && DO_NOT_TRACK=1 SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 .PHONY: node-tools

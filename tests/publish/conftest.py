@@ -44,6 +44,16 @@ class Workspace:
         intro, _, rest = self.changelog.read_text(encoding="utf-8").partition("\n## ")
         self.changelog.write_text(f"{intro}\n## {version} - 2026-12-01\n\n{text}\n\n## {rest}", encoding="utf-8")
 
+    def gate_after(
+        self, change: Callable[[dict[str, Any]], None], version: str, entry: str | None = "- What changed."
+    ) -> subprocess.CompletedProcess[str]:
+        """Edit the spec, set its version, add a CHANGELOG entry (unless ``entry`` is None), run the gate."""
+        self.edit_spec(change)
+        self.set_version(version)
+        if entry is not None:
+            self.add_changelog_entry(version, entry)
+        return self.publish("gate")
+
     def publish(self, command: str, *extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [

@@ -23,10 +23,7 @@ def test_the_repository_spec_passes_the_gate(workspace: Workspace) -> None:
 
 
 def test_removing_a_response_field_without_a_major_bump_fails_readably(workspace: Workspace) -> None:
-    workspace.edit_spec(remove_step_name)
-    workspace.set_version("1.1.0")
-    workspace.add_changelog_entry("1.1.0")
-    result = workspace.publish("gate")
+    result = workspace.gate_after(remove_step_name, "1.1.0")
     assert result.returncode == 1
     assert "BREAKING CHANGE" in result.stderr
     assert "keeps major version 1" in result.stderr
@@ -40,47 +37,33 @@ def test_a_retyped_response_field_is_breaking_too(workspace: Workspace) -> None:
         properties = document["components"]["schemas"]["ShowBackgroundTaskProgressResponse"]["properties"]
         properties["progress"] = {"type": "string", "description": "Overall progress, as text."}
 
-    workspace.edit_spec(progress_as_text)
-    workspace.set_version("1.0.1")
-    workspace.add_changelog_entry("1.0.1")
-    result = workspace.publish("gate")
+    result = workspace.gate_after(progress_as_text, "1.0.1")
     assert result.returncode == 1
     assert "BREAKING CHANGE" in result.stderr
     assert "progress" in result.stderr
 
 
 def test_a_breaking_change_with_a_major_bump_and_an_entry_passes(workspace: Workspace) -> None:
-    workspace.edit_spec(remove_step_name)
-    workspace.set_version("2.0.0")
-    workspace.add_changelog_entry("2.0.0", "- `step_name` removed: use `step_id`.")
-    result = workspace.publish("gate")
+    result = workspace.gate_after(remove_step_name, "2.0.0", "- `step_name` removed: use `step_id`.")
     assert result.returncode == 0, result.stderr
     assert "1.0.0 -> 2.0.0: breaking, with a major version bump" in result.stdout
 
 
 def test_a_compatible_change_with_a_bump_and_an_entry_passes(workspace: Workspace) -> None:
-    workspace.edit_spec(add_optional_field)
-    workspace.set_version("1.1.0")
-    workspace.add_changelog_entry("1.1.0", "- `StepDetail.retry_count` added.")
-    result = workspace.publish("gate")
+    result = workspace.gate_after(add_optional_field, "1.1.0", "- `StepDetail.retry_count` added.")
     assert result.returncode == 0, result.stderr
     assert "1.0.0 -> 1.1.0: compatible" in result.stdout
 
 
 def test_a_change_without_a_changelog_entry_fails(workspace: Workspace) -> None:
-    workspace.edit_spec(add_optional_field)
-    workspace.set_version("1.1.0")
-    result = workspace.publish("gate")
+    result = workspace.gate_after(add_optional_field, "1.1.0", entry=None)
     assert result.returncode == 1
     assert "CHANGELOG.md has no entry for info.version 1.1.0" in result.stderr
     assert "add a `## 1.1.0` section" in result.stderr
 
 
 def test_an_empty_changelog_section_is_no_entry(workspace: Workspace) -> None:
-    workspace.edit_spec(add_optional_field)
-    workspace.set_version("1.1.0")
-    workspace.add_changelog_entry("1.1.0", "")
-    result = workspace.publish("gate")
+    result = workspace.gate_after(add_optional_field, "1.1.0", "")
     assert result.returncode == 1
     assert "has no entry for info.version 1.1.0" in result.stderr
 
