@@ -23,7 +23,7 @@ from .auth import AuthenticationError, Authenticator
 from .clock import Clock, ScaledClock
 from .faults import Fault, FaultConfig, FaultInjector
 from .models import Backend
-from .responses import HANDLERS, ResourceNotFoundError
+from .responses import ResourceNotFoundError, Responder
 from .scenario import DEFAULT_SCENARIO_PATH, Scenario, load_scenario
 from .spec import SPEC_PATH, compile_routes, load_spec, split_raw_path
 from .spec import Route as SpecRoute
@@ -47,15 +47,15 @@ class Emulator:
         spec_path: Path = SPEC_PATH,
     ) -> None:
         self.routes: list[SpecRoute] = compile_routes(load_spec(spec_path))
-        missing = {op.operation_id for r in self.routes for op in r.operations.values()} - set(HANDLERS)
-        if missing:
-            raise RuntimeError(f"spec operations without an emulator handler: {sorted(missing)}")
         self._owns_clock = clock is None
         self._speed = speed
         self.clock: Clock = clock or ScaledClock(speed)
         self._initial = (scenario, faults or FaultConfig())
         self.load(scenario)
         self.set_faults(faults or FaultConfig())
+        missing = {op.operation_id for r in self.routes for op in r.operations.values()} - set(self.responder.handlers)
+        if missing:
+            raise RuntimeError(f"spec operations without an emulator handler: {sorted(missing)}")
 
     @property
     def scenario(self) -> Scenario:
@@ -64,6 +64,7 @@ class Emulator:
     def load(self, scenario: Scenario) -> None:
         self._scenario = scenario
         self.backend = Backend(scenario.projects, self.clock)
+        self.responder = Responder(self.backend)
         self.authenticator = Authenticator(scenario.credentials)
 
     def set_faults(self, config: FaultConfig) -> None:
@@ -138,7 +139,7 @@ class Dispatcher:
         if "project_id" in params and not credential.may_access(params["project_id"]):
             raise RejectedError(errors.FORBIDDEN)
         try:
-            return HANDLERS[operation.operation_id](emulator.backend, params)
+            return emulator.responder.handlers[operation.operation_id](params)
         except ResourceNotFoundError as missing:
             raise RejectedError(missing.error) from None
 

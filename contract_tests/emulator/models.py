@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from .clock import Clock
 
@@ -111,6 +112,11 @@ class TaskProgress:
     progress: int
     remain_time: int
     steps: tuple[StepState, ...]
+    # Until when (exclusive) the task looks exactly like this; None = for ever. Not part of the API.
+    unchanged_until: datetime | None = field(default=None, compare=False)
+
+
+_MARGIN = 2e-6  # seconds; more than the 1 µs rounding of datetime arithmetic
 
 
 @dataclass(frozen=True)
@@ -121,11 +127,12 @@ class TaskPlan:
     steps: tuple[StepPlan, ...]
     time_format: TimeFormat = TimeFormat.ISO
 
-    @property
+    @cached_property
     def total(self) -> float:
         """Planned run time in seconds if nothing fails."""
         return sum(_step_duration(step) for step in self.steps)
 
+    @cached_property
     def failure_at(self) -> float | None:
         """Seconds from start at which the task fails, or None when it succeeds."""
         cursor = 0.0
@@ -135,7 +142,8 @@ class TaskPlan:
             cursor += item.duration
         return None
 
-    def spans(self) -> list[Span]:
+    @cached_property
+    def spans(self) -> tuple[Span, ...]:
         """One span per timed item (sub-step, or step without sub-steps), in execution order."""
         spans: list[Span] = []
         cursor, failed = 0.0, False
@@ -147,11 +155,11 @@ class TaskPlan:
             spans.append(Span(begin=cursor, end=end, failing=failing, after_failure=failed))
             failed = failed or failing
             cursor += item.duration
-        return spans
+        return tuple(spans)
 
     def progress_at(self, start: datetime, now: datetime) -> TaskProgress:
         elapsed = (now - start).total_seconds()
-        spans = iter(self.spans())
+        spans = iter(self.spans)
         fmt = self.time_format
 
         def stamp(seconds: float) -> str:
@@ -175,13 +183,35 @@ class TaskPlan:
             code = (_step_failure_code(step) if status is Status.FAILED else None) or step.error_code
             steps.append(StepState(step.id, step.name, status, begin, end, code, subs))
 
-        total, failed_at = self.total, self.failure_at()
+        total, failed_at = self.total, self.failure_at
         stop = total if failed_at is None else failed_at
         done = min(max(elapsed, 0.0), stop)
         # An empty plan is done the moment it starts.
         progress = math.floor(100 * done / total) if total else (100 if elapsed >= 0 else 0)
         remain = 0 if elapsed >= stop else math.ceil(total - done)
-        return TaskProgress(progress=min(progress, 100), remain_time=remain, steps=tuple(steps))
+        until = self._unchanged_until(elapsed, progress, remain, stop)
+        return TaskProgress(
+            progress=min(progress, 100),
+            remain_time=remain,
+            steps=tuple(steps),
+            unchanged_until=None if until == math.inf else start + timedelta(seconds=until),
+        )
+
+    def _unchanged_until(self, elapsed: float, progress: int, remain: int, stop: float) -> float:
+        """Seconds from start before which a later query returns exactly this snapshot.
+
+        Lets the HTTP layer reuse a rendered body; the margin keeps float rounding on the safe side.
+        """
+        if elapsed >= stop:
+            return math.inf  # finished or failed: frozen for ever
+        if elapsed < 0:
+            return 0.0 - _MARGIN
+        total = self.total
+        candidates = [stop, total - remain + 1]  # remain_time ticks down once per second
+        if total:
+            candidates.append((progress + 1) * total / 100)  # the next whole percent
+        candidates += [edge for span in self.spans for edge in (span.begin, span.end) if edge > elapsed]
+        return min(candidates) - _MARGIN
 
 
 @dataclass(frozen=True)

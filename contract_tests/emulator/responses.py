@@ -1,24 +1,16 @@
-"""Operation handlers: turn a validated request into a model call and the call into a JSON body."""
+"""Operation handlers: turn a validated request into a model call and the result into a JSON body."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from . import errors
-from .models import Backend, NotFoundError, StepState, SubStepState, TaskProgress
+from .models import Backend, NotFoundError, StepState, SubStepState, TaskPlan, TaskProgress
 
-Handler = Callable[[Backend, Mapping[str, str]], bytes]
-
-
-def show_background_task_progress(backend: Backend, params: Mapping[str, str]) -> bytes:
-    """``GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress``."""
-    try:
-        progress = backend.progress(params["project_id"], params["instance_id"], params["task_id"])
-    except NotFoundError as missing:
-        error = errors.INSTANCE_NOT_FOUND if missing.kind == "instance" else errors.TASK_NOT_FOUND
-        raise ResourceNotFoundError(error) from None
-    return errors.dump(progress_document(progress))
+Handler = Callable[[Mapping[str, str]], bytes]
 
 
 class ResourceNotFoundError(Exception):
@@ -27,8 +19,49 @@ class ResourceNotFoundError(Exception):
         self.error = error
 
 
-# Every operation in the spec must have a handler; app.py checks this at startup.
-HANDLERS: dict[str, Handler] = {"ShowBackgroundTaskProgress": show_background_task_progress}
+@dataclass(frozen=True)
+class _Rendered:
+    task: TaskPlan
+    start: datetime
+    computed_at: datetime
+    until: datetime | None
+    body: bytes
+
+    def still_valid(self, task: TaskPlan, start: datetime, now: datetime) -> bool:
+        return (
+            task is self.task
+            and start == self.start
+            and self.computed_at <= now
+            and (self.until is None or now < self.until)
+        )
+
+
+class Responder:
+    """The handlers of one backend. A rendered progress body is reused while the model says the
+    task cannot have changed (a clock moved backwards or a new start simply re-renders)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._rendered: dict[str, _Rendered] = {}
+        self.handlers: dict[str, Handler] = {"ShowBackgroundTaskProgress": self.show_background_task_progress}
+
+    def show_background_task_progress(self, params: Mapping[str, str]) -> bytes:
+        """``GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress``."""
+        backend = self.backend
+        try:
+            task = backend.task(params["project_id"], params["instance_id"], params["task_id"])
+        except NotFoundError as missing:
+            error = errors.INSTANCE_NOT_FOUND if missing.kind == "instance" else errors.TASK_NOT_FOUND
+            raise ResourceNotFoundError(error) from None
+        start, now = backend.task_start(task), backend.clock.now()
+        key = params["project_id"].lower() + "/" + params["instance_id"].lower() + "/" + task.id
+        rendered = self._rendered.get(key)
+        if rendered is not None and rendered.still_valid(task, start, now):
+            return rendered.body
+        progress = task.progress_at(start, now)
+        body = errors.dump(progress_document(progress))
+        self._rendered[key] = _Rendered(task, start, now, progress.unchanged_until, body)
+        return body
 
 
 def progress_document(progress: TaskProgress) -> dict[str, Any]:

@@ -14,7 +14,7 @@ def checkpoints(running: Running, task: TaskRef) -> list[float]:
     """Seconds from the clock origin at which ``task`` changes state, with one second either side."""
     plan = emulator_of(running.app).backend.task(*task)
     marks = [plan.start_offset]
-    for span in plan.spans():
+    for span in plan.spans:
         marks += [plan.start_offset + span.begin, plan.start_offset + span.end]
     return sorted({mark + delta for mark in marks for delta in (-1.0, 0.0, 0.5, 1.0)} | {marks[-1] + 86_400})
 
@@ -76,13 +76,14 @@ def test_a_bug_in_a_handler_still_answers_the_documented_500(
     served: Running, scenario: Scenario, oracle: SpecOracle
 ) -> None:
     emulator = emulator_of(served.app)
-    backend = emulator.backend
-    emulator.backend = None  # type: ignore[assignment]  # the handler will now fail
+    responder = emulator.responder
+    backend = responder.backend
+    responder.backend = None  # type: ignore[assignment]  # the handler will now fail
     try:
         path = progress_path(scenario.known_tasks()[0])
         response = served.client.get(path, headers=signed_headers(scenario.demo, path, host=served.host))
     finally:
-        emulator.backend = backend
+        responder.backend = backend
     assert response.status_code == 500
     assert oracle.check(response)["error_code"] == "DCS.5000"
 

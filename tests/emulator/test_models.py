@@ -179,5 +179,17 @@ def test_any_plan_moves_forward_only_and_stays_in_range(plan: TaskPlan, times: l
         if failed:  # nothing after a failed step ever runs
             assert all(step.status is Status.WAITING for step in snapshot.steps[failed[0] + 1 :])
             assert snapshot.remain_time == 0
-        if snapshot.progress == 100 and plan.failure_at() is None:
+        if snapshot.progress == 100 and plan.failure_at is None:
             assert all(step.status is Status.FINISH for step in snapshot.steps)
+
+
+@settings(max_examples=150, deadline=None)
+@given(plan=plans, at=st.floats(min_value=-100, max_value=5000, allow_nan=False), fraction=st.floats(0, 1))
+def test_a_snapshot_holds_until_its_unchanged_until(plan: TaskPlan, at: float, fraction: float) -> None:
+    # The HTTP layer reuses a rendered body until `unchanged_until`: it must really not change.
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    first = plan.progress_at(start, start + timedelta(seconds=at))
+    horizon = first.unchanged_until or start + timedelta(seconds=at + 10_000)
+    later = start + timedelta(seconds=at) + (horizon - start - timedelta(seconds=at)) * fraction
+    if later < horizon:
+        assert plan.progress_at(start, later) == first
