@@ -108,7 +108,7 @@ def check(current: Path, published: Path, changelog: Path, *, first_publication:
         return Verdict(f"the spec is unchanged since the published {before_raw}")
     if now <= before:
         raise PublishError(
-            f"The spec differs from the published {before_raw} but info.version is still {now_raw}.\n"
+            f"The spec differs from the published {before_raw} but its info.version {now_raw} is not newer.\n"
             "Bump info.version in openapi/dcs.yaml (patch: wording and examples; minor: compatible additions; "
             f"major: breaking changes) and describe the change in {changelog.name}."
         )

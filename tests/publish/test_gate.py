@@ -74,7 +74,7 @@ def test_a_change_that_keeps_the_published_version_fails(workspace: Workspace) -
     )
     result = workspace.publish("gate")
     assert result.returncode == 1
-    assert "differs from the published 1.0.0 but info.version is still 1.0.0" in result.stderr
+    assert "differs from the published 1.0.0 but its info.version 1.0.0 is not newer" in result.stderr
 
 
 def test_a_version_that_is_not_a_version_number_fails(workspace: Workspace) -> None:
