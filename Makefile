@@ -53,7 +53,7 @@ check-generated: $(STAMP) ## Fail with a diff when generated/ is not what `make 
 	$(PY) scripts/generate.py --check
 
 .PHONY: lint-spec
-lint-spec: $(STAMP) $(NODE_STAMP) ## Validate the spec (openapi-spec-validator, Redocly recommended rules)
+lint-spec: $(STAMP) $(NODE_STAMP) ## Validate the spec (openapi-spec-validator; Redocly recommended rules, warnings fail too)
 	$(BIN)/openapi-spec-validator openapi/dcs.yaml
 	cd openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
 		node_modules/.bin/redocly lint dcs.yaml --config redocly.yaml --format=stylish

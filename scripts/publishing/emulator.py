@@ -17,9 +17,12 @@ def running_emulator(task_id: str) -> Iterator[dict[str, str]]:
     """Serve the default scenario on a free loopback port; yield what the probes need to call it."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # scripts/ is not a package of the project root
-    emulator = importlib.import_module("contract_tests.emulator")
-    server = importlib.import_module("contract_tests.emulator.server")
-    scenario = emulator.load_scenario(emulator.DEFAULT_SCENARIO_PATH)
+    try:
+        emulator = importlib.import_module("contract_tests.emulator")
+        server = importlib.import_module("contract_tests.emulator.server")
+        scenario = emulator.load_scenario(emulator.DEFAULT_SCENARIO_PATH)
+    except (ImportError, ValueError) as error:  # ScenarioError is a ValueError
+        raise PublishError(f"the emulator (contract_tests.emulator) cannot start: {error!r}") from error
     tasks = {task.task_id: task for task in scenario.known_tasks()}
     if task_id not in tasks or MISSING_TASK_ID in tasks:
         raise PublishError(
