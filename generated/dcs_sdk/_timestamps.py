@@ -29,14 +29,26 @@ _SHAPE = re.compile(
 _fromisoformat = datetime.datetime.fromisoformat
 
 
+# The separators of ``YYYY-MM-DD?HH:MM:SS`` sit every third character from index 4.
+_PLAIN_SEPARATORS = ("--T::", "-- ::")
+
+
 def parse_timestamp(value: str, field: str = "") -> datetime.datetime:
     """Parse either timestamp form; ``field`` names the value in the error when it is neither."""
-    match = _SHAPE.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
-        raise SchemaMismatchError(field, EXPECTED, value)
     try:
-        # Appending the zone beats datetime.replace(tzinfo=...), which costs ~1 µs per call;
-        # fromisoformat keeps microseconds and drops further fractional digits.
-        return _fromisoformat(value if match[1] else value + "+00:00")
+        size = len(value) if isinstance(value, str) else 0
+        # Fast paths for ``…11:52:24`` (what the service returns) and ``…11:52:24[.fff]Z`` (what it
+        # documents): the separators are checked here, the ASCII digits by fromisoformat.
+        # Appending the zone beats datetime.replace(tzinfo=...), which costs ~1 µs per call.
+        if 19 <= size <= 30 and value[4:17:3] in _PLAIN_SEPARATORS:
+            if size == 19:
+                return _fromisoformat(value + "+00:00")
+            if value[-1] == "Z" and (size == 20 or (size > 21 and value[19] == ".")):
+                return _fromisoformat(value)
+        match = _SHAPE.fullmatch(value) if size else None
+        if match is not None:
+            # fromisoformat keeps microseconds and drops further fractional digits.
+            return _fromisoformat(value if match[1] else value + "+00:00")
     except ValueError:  # the right shape but not a date, e.g. month 13
-        raise SchemaMismatchError(field, EXPECTED, value) from None
+        pass
+    raise SchemaMismatchError(field, EXPECTED, value)

@@ -117,11 +117,7 @@ class DcsClient(_Base):
 
     def __init__(self, *, transport: httpx.BaseTransport | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(**options)
-        retrying = RetryTransport(
-            transport or httpx.HTTPTransport(verify=self.verify_ssl),
-            policy=self.retry_policy,
-            reauth=self.auth.apply,
-        )
+        retrying = RetryTransport(transport, policy=self.retry_policy, reauth=self.auth.apply, verify=self.verify_ssl)
         self.http = httpx.Client(transport=retrying, **self._http_args())
         self.api_client.set_httpx_client(self.http)
 
@@ -152,9 +148,7 @@ class AsyncDcsClient(_Base):
     def __init__(self, *, transport: httpx.AsyncBaseTransport | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(**options)
         retrying = AsyncRetryTransport(
-            transport or httpx.AsyncHTTPTransport(verify=self.verify_ssl),
-            policy=self.retry_policy,
-            reauth=self.auth.apply,
+            transport, policy=self.retry_policy, reauth=self.auth.apply, verify=self.verify_ssl
         )
         self.http = httpx.AsyncClient(transport=retrying, **self._http_args())
         self.api_client.set_async_httpx_client(self.http)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import ssl
 import time
 from collections.abc import Awaitable, Callable
-from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -56,6 +56,8 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
         return max(0.0, float(text))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # noqa: PLC0415 - only needed when a server asks to wait
+
     try:
         moment = parsedate_to_datetime(text)
     except (TypeError, ValueError):
@@ -92,7 +94,11 @@ class _Decider:
 
 
 class RetryTransport(httpx.BaseTransport):
-    """Wraps a sync transport (default ``httpx.HTTPTransport()``) with retries."""
+    """Wraps a sync transport with retries.
+
+    Without ``transport``, an ``httpx.HTTPTransport(verify=verify)`` is made on first use: its TLS
+    context (loading the CA bundle) is the slowest part of building a client.
+    """
 
     def __init__(
         self,
@@ -103,17 +109,25 @@ class RetryTransport(httpx.BaseTransport):
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
+        verify: ssl.SSLContext | str | bool = True,
     ) -> None:
-        self._transport = transport or httpx.HTTPTransport()
+        self._given = transport
+        self._verify = verify
         self._decider = _Decider(policy or RetryPolicy(), rand, clock)
         self._reauth = reauth
         self._sleep = sleep
+
+    @property
+    def transport(self) -> httpx.BaseTransport:
+        if self._given is None:
+            self._given = httpx.HTTPTransport(verify=self._verify)
+        return self._given
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         retry = 0
         while True:
             try:
-                response = self._transport.handle_request(request)
+                response = self.transport.handle_request(request)
             except RETRYABLE_ERRORS:
                 delay = self._decider.after_error(request, retry)
                 if delay is None:
@@ -129,7 +143,8 @@ class RetryTransport(httpx.BaseTransport):
                 self._reauth(request)
 
     def close(self) -> None:
-        self._transport.close()
+        if self._given is not None:
+            self._given.close()
 
 
 async def _asyncio_sleep(seconds: float) -> None:
@@ -139,7 +154,7 @@ async def _asyncio_sleep(seconds: float) -> None:
 
 
 class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """Wraps an async transport (default ``httpx.AsyncHTTPTransport()``) with retries."""
+    """Wraps an async transport with retries (default: ``httpx.AsyncHTTPTransport``, made on first use)."""
 
     def __init__(
         self,
@@ -150,17 +165,25 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
         rand: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
+        verify: ssl.SSLContext | str | bool = True,
     ) -> None:
-        self._transport = transport or httpx.AsyncHTTPTransport()
+        self._given = transport
+        self._verify = verify
         self._decider = _Decider(policy or RetryPolicy(), rand, clock)
         self._reauth = reauth
         self._sleep = sleep
+
+    @property
+    def transport(self) -> httpx.AsyncBaseTransport:
+        if self._given is None:
+            self._given = httpx.AsyncHTTPTransport(verify=self._verify)
+        return self._given
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         retry = 0
         while True:
             try:
-                response = await self._transport.handle_async_request(request)
+                response = await self.transport.handle_async_request(request)
             except RETRYABLE_ERRORS:
                 delay = self._decider.after_error(request, retry)
                 if delay is None:
@@ -176,4 +199,5 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 self._reauth(request)
 
     async def aclose(self) -> None:
-        await self._transport.aclose()
+        if self._given is not None:
+            await self._given.aclose()

@@ -25,6 +25,7 @@ from dcs_sdk import (
     PermissionDeniedError,
     RateLimitError,
     RetryPolicy,
+    RetryTransport,
     ShowBackgroundTaskProgressResponse,
     StepStatus,
     TokenCredentials,
@@ -263,3 +264,11 @@ def test_default_timeouts() -> None:
     client = client_for(answer(200, {}))
     assert (client.timeout.connect, client.timeout.read) == (10.0, 60.0)
     assert client.http.timeout == client.timeout
+
+
+def test_the_network_transport_is_made_on_first_use_only() -> None:
+    client = DcsClient(credentials=CREDENTIALS, verify_ssl=False)
+    retrying = client.http._transport
+    assert isinstance(retrying, RetryTransport) and retrying._given is None
+    assert isinstance(retrying.transport, httpx.HTTPTransport) and retrying.transport is retrying.transport
+    client.close()

@@ -131,13 +131,13 @@ def test_every_attempt_is_signed_afresh() -> None:
         httpx.MockTransport(scripted(503, 503, 200, seen=seen)), reauth=auth.apply, sleep=lambda _: None
     )
     snapshots: list[tuple[str, str]] = []
-    original = transport._transport.handle_request
+    original = transport.transport.handle_request
 
     def record(request: httpx.Request) -> httpx.Response:
         snapshots.append((request.headers["X-Sdk-Date"], request.headers["Authorization"]))
         return original(request)
 
-    transport._transport.handle_request = record  # type: ignore[method-assign]
+    transport.transport.handle_request = record  # type: ignore[method-assign]
     assert httpx.Client(transport=transport, auth=auth).get(URL).status_code == 200
     assert [date for date, _ in snapshots] == ["20260101T000000Z", "20260101T000001Z", "20260101T000002Z"]
     assert len({authorization for _, authorization in snapshots}) == 3

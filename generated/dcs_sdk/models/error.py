@@ -98,13 +98,7 @@ class Error:
             request_id=request_id,
         )
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional = prop_dict
-
-            additional_properties[prop_name] = additional
-
-        error.additional_properties = additional_properties
+        error.additional_properties = d
         return error
 
     @property

@@ -91,13 +91,7 @@ class ShowBackgroundTaskProgressResponse:
             step_details=step_details,
         )
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional = prop_dict
-
-            additional_properties[prop_name] = additional
-
-        show_background_task_progress_response.additional_properties = additional_properties
+        show_background_task_progress_response.additional_properties = d
         return show_background_task_progress_response
 
     @property

@@ -179,13 +179,7 @@ class StepDetail:
             sub_step_details=sub_step_details,
         )
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional = prop_dict
-
-            additional_properties[prop_name] = additional
-
-        step_detail.additional_properties = additional_properties
+        step_detail.additional_properties = d
         return step_detail
 
     @property

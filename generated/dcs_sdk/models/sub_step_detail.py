@@ -134,13 +134,7 @@ class SubStepDetail:
             error_code=error_code,
         )
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional = prop_dict
-
-            additional_properties[prop_name] = additional
-
-        sub_step_detail.additional_properties = additional_properties
+        sub_step_detail.additional_properties = d
         return sub_step_detail
 
     @property
