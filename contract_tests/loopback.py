@@ -7,11 +7,12 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 HOST = "127.0.0.1"
 READY_TIMEOUT = 30.0
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port(host: str = HOST) -> int:
@@ -20,27 +21,24 @@ def free_port(host: str = HOST) -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_until_listening(process: subprocess.Popen[bytes], port: int) -> None:
+def _wait_until_listening(process: subprocess.Popen[bytes], port: int, name: str) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the emulator exited with code {process.returncode} before listening on port {port}")
+            raise RuntimeError(f"{name} exited with code {process.returncode} before listening on port {port}")
         with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=0.2):
             return
         time.sleep(0.05)
-    raise RuntimeError(f"the emulator did not listen on port {port} within {READY_TIMEOUT:.0f} s")
+    raise RuntimeError(f"{name} did not listen on port {port} within {READY_TIMEOUT:.0f} s")
 
 
 @contextlib.contextmanager
-def running_emulator(scenario: Path, *, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
-    """`python -m contract_tests.emulator` on a free port; yields its base URL and stops it on exit."""
+def running_server(command: Callable[[int], list[str]], name: str) -> Iterator[str]:
+    """`command(port)` started on a free loopback port; yields its base URL, stops it (and only it) on exit."""
     port = free_port()
-    command = [sys.executable, "-m", "contract_tests.emulator", "--host", HOST, "--port", str(port)]
-    command += ["--scenario", str(scenario), *extra_args]
-    root = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command(port), cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
-        _wait_until_listening(process, port)
+        _wait_until_listening(process, port, name)
         yield f"http://{HOST}:{port}"
     finally:
         process.terminate()
@@ -49,3 +47,13 @@ def running_emulator(scenario: Path, *, extra_args: tuple[str, ...] = ()) -> Ite
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def running_emulator(scenario: Path) -> contextlib.AbstractContextManager[str]:
+    """`python -m contract_tests.emulator` on a free port; yields its base URL and stops it on exit."""
+
+    def command(port: int) -> list[str]:
+        emulator = [sys.executable, "-m", "contract_tests.emulator", "--host", HOST, "--port", str(port)]
+        return [*emulator, "--scenario", str(scenario)]
+
+    return running_server(command, "the emulator")

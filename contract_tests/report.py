@@ -40,6 +40,7 @@ class SuiteReport:
     checks: Counter[str] = field(default_factory=Counter)  # check name → times run
     failures: dict[tuple[str, str], FailureRecord] = field(default_factory=dict)
     tests_failed: int = 0
+    generated: int = 0  # cases generated but not sent (benchmark ceiling runs only)
     tests_passed: int = 0
     seed: int | None = None
     max_examples: int | None = None

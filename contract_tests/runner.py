@@ -50,7 +50,7 @@ def run_suite(
     previous = sys.modules.pop(SUITE_MODULE, None)
     activate(run)
     try:
-        with quiet:
+        with quiet, run.session:
             exit_code = pytest.main(args, plugins=[outcomes])
     finally:
         activate(None)

@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
 from schemathesis import HookContext, Response
 from schemathesis.checks import CheckResult
+from schemathesis.core.failures import FailureGroup
+from schemathesis.python import asgi
 
 from .checks import AnyCase, RunContext
 from .report import FailureRecord, SuiteReport, redact
@@ -29,8 +32,11 @@ class SuiteRun:
     schema: Any = None
     context: RunContext | None = None
     report: SuiteReport = field(default_factory=SuiteReport)
+    session: requests.Session = field(init=False)
 
     def __post_init__(self) -> None:
+        # One client for the whole run (keep-alive over HTTP; one in-process client for the app).
+        self.session = asgi.get_client(self.target.app) if self.target.app is not None else requests.Session()
         self.schema, self.context = build_schema(self.target, self.options)
         self.report.seed = self.options.seed
         self.report.max_examples = self.options.max_examples
@@ -43,10 +49,18 @@ class SuiteRun:
 
     def execute(self, case: AnyCase) -> None:
         """One generated case: send it, count its status, run every check (raises on any failure)."""
-        response = case.call()
         self.report.operations.add(case.operation.label)
+        if not self.options.send:
+            self.report.generated += 1
+            return
+        response = case.call(session=self.session)
         self.report.cases[response.status_code] += 1
-        case.validate_response(response)
+        try:
+            case.validate_response(response)
+        except (AssertionError, FailureGroup):
+            # Failures are already in the report (after_validate); only benchmarks keep going.
+            if self.options.stop_on_failure:
+                raise
 
     def _record_checks(self, case: AnyCase, response: Response, results: list[CheckResult]) -> None:
         for result in results:

@@ -1,0 +1,92 @@
+"""Benchmark: cases per second of the contract suite against the emulator, vs Prism, vs its ceiling.
+
+One process, one seed, the same suite (same phases, checks, known-ID hooks, signer) four times:
+
+1. the emulator in-process (ASGI, what `make test` runs);
+2. the emulator over loopback HTTP (what `make contract` runs);
+3. Prism's mock of the same spec over loopback (`prism mock openapi/dcs.yaml`);
+4. generation only: the same cases generated and not sent — Schemathesis' own ceiling.
+
+Runs 1-3 keep going past check failures (Prism fails some domain checks: its canned example
+never changes), so each sends its whole budget. Prints cases/s and the ratios; aims: at least 2x
+the Prism rate, within 2x of the ceiling.
+
+    .venv/bin/python scripts/bench_contract.py [--max-examples 500] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario  # noqa: E402
+from contract_tests.emulator_target import emulator_target  # noqa: E402
+from contract_tests.loopback import HOST, running_emulator, running_server  # noqa: E402
+from contract_tests.runner import run_suite  # noqa: E402
+from contract_tests.schema import SuiteOptions  # noqa: E402
+from contract_tests.target import Target  # noqa: E402
+
+PRISM = ROOT / "openapi" / "node_modules" / ".bin" / "prism"
+SPEC = ROOT / "openapi" / "dcs.yaml"
+
+
+def prism_command(port: int) -> list[str]:
+    return [str(PRISM), "mock", str(SPEC), "--host", HOST, "--port", str(port), "--errors", "false"]
+
+
+def measure(label: str, target: Target, options: SuiteOptions, repeats: int) -> float:
+    """The best of `repeats` runs: the machine is shared, and noise only ever slows a run down."""
+    elapsed = math.inf
+    for _ in range(repeats):
+        started = time.perf_counter()
+        report = run_suite(target, options)
+        elapsed = min(elapsed, time.perf_counter() - started)
+    cases = report.total_cases if options.send else report.generated
+    failures = f" ({len(report.failures)} kinds of check failure)" if report.failures else ""
+    print(f"  {label:<28} {cases:>6} cases in {elapsed:6.2f} s = {cases / elapsed:7.1f} cases/s{failures}", flush=True)
+    return cases / elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--max-examples", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=2, help="runs per target; the best counts")
+    args = parser.parse_args(argv)
+    if not PRISM.exists():
+        print(f"error: {PRISM} is missing: run `make node-tools`", file=sys.stderr)
+        return 2
+    options = SuiteOptions(seed=args.seed, max_examples=args.max_examples, stop_on_failure=False)
+    scenario = load_scenario(DEFAULT_SCENARIO_PATH)
+    print(f"contract suite throughput: seed {args.seed}, max examples {args.max_examples}, every phase and check")
+    # Warm-up: first-use costs (imports, schema compilation, regex caches) are nobody's rate.
+    run_suite(emulator_target(scenario), dataclasses.replace(options, max_examples=20))
+    ceiling = measure(
+        "generation only (ceiling)", emulator_target(scenario), dataclasses.replace(options, send=False), args.repeats
+    )
+    rates = {"in-process": measure("emulator, in-process ASGI", emulator_target(scenario), options, args.repeats)}
+    with running_emulator(DEFAULT_SCENARIO_PATH) as url:
+        rates["loopback"] = measure(
+            "emulator, loopback HTTP", emulator_target(scenario, base_url=url), options, args.repeats
+        )
+    with running_server(prism_command, "Prism") as url:
+        prism = measure(
+            "Prism mock, loopback HTTP", emulator_target(scenario, base_url=url, label="Prism"), options, args.repeats
+        )
+    print("ratios (aim: at least 2x Prism, at most 2x slower than the ceiling):")
+    for name, rate in rates.items():
+        print(
+            f"  emulator {name:<11} {rate / prism:5.2f}x Prism's rate, {ceiling / rate:5.2f}x slower than the ceiling"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
