@@ -36,7 +36,9 @@ class SuiteRun:
 
     def __post_init__(self) -> None:
         # One client for the whole run (keep-alive over HTTP; one in-process client for the app).
-        self.session = asgi.get_client(self.target.app) if self.target.app is not None else requests.Session()
+        app = self.target.app
+        # Starlette's and Schemathesis' ASGI aliases differ only in Mapping variance.
+        self.session = asgi.get_client(app) if app is not None else requests.Session()  # type: ignore[arg-type]
         self.schema, self.context = build_schema(self.target, self.options)
         self.report.seed = self.options.seed
         self.report.max_examples = self.options.max_examples
