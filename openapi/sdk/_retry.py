@@ -13,6 +13,7 @@ import random
 import ssl
 import time
 from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
 
 import httpx
 
@@ -93,29 +94,39 @@ class _Decider:
         return asked if asked <= self.policy.max_delay else None
 
 
-class RetryTransport(httpx.BaseTransport):
-    """Wraps a sync transport with retries.
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
+SleepT = TypeVar("SleepT", Callable[[float], None], Callable[[float], Awaitable[None]])
 
-    Without ``transport``, an ``httpx.HTTPTransport(verify=verify)`` is made on first use: its TLS
-    context (loading the CA bundle) is the slowest part of building a client.
+
+class _Retrying(Generic[TransportT, SleepT]):
+    """The configuration both transports share.
+
+    ``transport`` is the one to wrap; without it an ``httpx.HTTPTransport(verify=verify)`` (or the
+    async one) is made on first use: its TLS context (loading the CA bundle) is the slowest part
+    of building a client. ``sleep`` defaults to ``time.sleep`` / ``asyncio.sleep``; ``rand`` and
+    ``clock`` are injectable for tests.
     """
 
     def __init__(
         self,
-        transport: httpx.BaseTransport | None = None,
+        transport: TransportT | None = None,
         *,
         policy: RetryPolicy | None = None,
         reauth: Reauth | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: SleepT | None = None,
         rand: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
         verify: ssl.SSLContext | str | bool = True,
     ) -> None:
-        self._given = transport
+        self._given: TransportT | None = transport
         self._verify = verify
         self._decider = _Decider(policy or RetryPolicy(), rand, clock)
         self._reauth = reauth
-        self._sleep = sleep
+        self._sleep: SleepT | None = sleep
+
+
+class RetryTransport(_Retrying[httpx.BaseTransport, Callable[[float], None]], httpx.BaseTransport):
+    """Wraps a sync transport with retries (see ``_Retrying`` for the arguments)."""
 
     @property
     def transport(self) -> httpx.BaseTransport:
@@ -137,7 +148,7 @@ class RetryTransport(httpx.BaseTransport):
                 if delay is None:
                     return response
                 response.close()
-            self._sleep(delay)
+            (self._sleep or time.sleep)(delay)
             retry += 1
             if self._reauth is not None:
                 self._reauth(request)
@@ -153,25 +164,10 @@ async def _asyncio_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """Wraps an async transport with retries (default: ``httpx.AsyncHTTPTransport``, made on first use)."""
-
-    def __init__(
-        self,
-        transport: httpx.AsyncBaseTransport | None = None,
-        *,
-        policy: RetryPolicy | None = None,
-        reauth: Reauth | None = None,
-        sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
-        rand: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
-        verify: ssl.SSLContext | str | bool = True,
-    ) -> None:
-        self._given = transport
-        self._verify = verify
-        self._decider = _Decider(policy or RetryPolicy(), rand, clock)
-        self._reauth = reauth
-        self._sleep = sleep
+class AsyncRetryTransport(
+    _Retrying[httpx.AsyncBaseTransport, Callable[[float], Awaitable[None]]], httpx.AsyncBaseTransport
+):
+    """Wraps an async transport with retries (see ``_Retrying`` for the arguments)."""
 
     @property
     def transport(self) -> httpx.AsyncBaseTransport:
@@ -193,7 +189,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 if delay is None:
                     return response
                 await response.aclose()
-            await self._sleep(delay)
+            await (self._sleep or _asyncio_sleep)(delay)
             retry += 1
             if self._reauth is not None:
                 self._reauth(request)

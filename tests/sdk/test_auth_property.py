@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import httpx
 from dcs_sdk import AkSkAuth, Credentials
+from dcs_sdk._auth import UNSIGNED_HEADERS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,19 +25,11 @@ RESERVED_HEADERS = {
     "host",
     "content-length",
     "content-type",
-    "authorization",
     "x-sdk-date",
     "x-project-id",
     "x-security-token",
     "x-sdk-content-sha256",
-    "connection",
-    "keep-alive",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-}
+} | UNSIGNED_HEADERS
 RESERVED_CHARACTERS = ":/?#[]@!$&'()*+,;=% ~\"<>\\^`{|}"
 
 # Unicode (no surrogates, which cannot be UTF-8 encoded) mixed with URL-reserved characters.

@@ -31,6 +31,20 @@ def expected_authorization(signed: str, signature: str) -> str:
     return f"SDK-HMAC-SHA256 Access=AKEXAMPLE, SignedHeaders={signed}, Signature={signature}"
 
 
+def official_for(method: str, headers: dict[str, str], body: bytes) -> str:
+    """The official signer on the vector's URL with these headers (plus the date and project)."""
+    return official_authorization(
+        access_key="AKEXAMPLE",
+        secret_key="SKEXAMPLE",
+        method=method,
+        host="dcs.cn-north-4.myhuaweicloud.com",
+        resource_path="/v2/p1/instances/i1/tasks",
+        query=[("limit", "10"), ("offset", "0"), ("start_time", "20200609160000")],
+        headers={**headers, "X-Sdk-Date": "20240101T000000Z", "X-Project-Id": "p1"},
+        body=body,
+    )
+
+
 def run_auth_flow(auth: httpx.Auth, request: httpx.Request) -> httpx.Request:
     return next(auth.sync_auth_flow(request))
 
@@ -50,16 +64,7 @@ def test_vector_through_pure_helper_and_official_signer(extra: dict[str, str], s
     ours = sign_request_parts(CREDENTIALS, "GET", URL, headers, b"", now=DATE)
     assert ours["Authorization"] == expected_authorization(signed, signature)
     assert ours["Host"] == "dcs.cn-north-4.myhuaweicloud.com"
-    official = official_authorization(
-        access_key="AKEXAMPLE",
-        secret_key="SKEXAMPLE",
-        method="GET",
-        host="dcs.cn-north-4.myhuaweicloud.com",
-        resource_path="/v2/p1/instances/i1/tasks",
-        query=[("limit", "10"), ("offset", "0"), ("start_time", "20200609160000")],
-        headers={**headers, "X-Sdk-Date": "20240101T000000Z", "X-Project-Id": "p1"},
-        body=b"",
-    )
+    official = official_for("GET", headers, b"")
     assert official == ours["Authorization"]
 
 
@@ -86,16 +91,7 @@ def test_non_json_body_is_unsigned_payload_like_the_official_signer() -> None:
     headers = {"Content-Type": "application/octet-stream"}
     ours = sign_request_parts(CREDENTIALS, "PUT", URL, headers, b"\x00\x01", now=DATE)
     assert ours["X-Sdk-Content-Sha256"] == "UNSIGNED-PAYLOAD"
-    official = official_authorization(
-        access_key="AKEXAMPLE",
-        secret_key="SKEXAMPLE",
-        method="PUT",
-        host="dcs.cn-north-4.myhuaweicloud.com",
-        resource_path="/v2/p1/instances/i1/tasks",
-        query=[("limit", "10"), ("offset", "0"), ("start_time", "20200609160000")],
-        headers={**headers, "X-Sdk-Date": "20240101T000000Z", "X-Project-Id": "p1"},
-        body=b"\x00\x01",
-    )
+    official = official_for("PUT", headers, b"\x00\x01")
     assert official == ours["Authorization"]
 
 
