@@ -1,0 +1,119 @@
+"""Any server by configuration: `make contract BASE_URL=…` with the environment, proven on the emulator."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contract_tests import run
+from contract_tests.auth import AkSkSigner, IamTokenAuth
+from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
+from contract_tests.emulator_target import scenario_tasks
+from contract_tests.loopback import running_emulator
+from contract_tests.target import TargetConfigError, target_from_env
+
+SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
+READABLE, FOREIGN = scenario_tasks(SCENARIO)
+
+
+def test_env_with_ak_sk_and_a_known_task() -> None:
+    env = {
+        "CLOUD_SDK_AK": "AK",
+        "CLOUD_SDK_SK": "SECRET-SK",
+        "CLOUD_SDK_SECURITY_TOKEN": "SECRET-STS",
+        "DCS_PROJECT_ID": "p1",
+        "DCS_INSTANCE_ID": "i1",
+        "DCS_TASK_ID": "t1",
+    }
+    target = target_from_env("https://staging.example/", env)
+    assert target.base_url == "https://staging.example"
+    assert isinstance(target.auth, AkSkSigner)
+    assert target.auth.security_token == "SECRET-STS" and target.auth.project_id == "p1"
+    assert [tuple(task) for task in target.readable_tasks] == [("p1", "i1", "t1")]
+    assert 200 in target.required_statuses
+    assert "SECRET" not in target.description + repr(target)
+
+
+def test_env_with_a_token_and_no_task() -> None:
+    target = target_from_env("http://x", {"DCS_AUTH_TOKEN": "SECRET-TOKEN", "DCS_PROJECT_ID": "p1"})
+    assert isinstance(target.auth, IamTokenAuth)
+    assert target.readable_tasks == ()
+    assert 200 not in target.required_statuses  # nothing known to read
+    assert "SECRET" not in target.description + repr(target)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CLOUD_SDK_AK": "a", "CLOUD_SDK_SK": "b"}, "DCS_PROJECT_ID"),
+        ({"DCS_PROJECT_ID": "p", "CLOUD_SDK_AK": "a"}, "CLOUD_SDK_SK"),
+        ({"DCS_PROJECT_ID": "p", "DCS_AUTH_TOKEN": "t", "DCS_TASK_ID": "t1"}, "DCS_INSTANCE_ID"),
+    ],
+)
+def test_incomplete_env_says_what_is_missing(env: dict[str, str], message: str) -> None:
+    with pytest.raises(TargetConfigError, match=message):
+        target_from_env("http://x", env)
+
+
+@pytest.fixture(scope="module")
+def emulator_url() -> Iterator[str]:
+    with running_emulator(DEFAULT_SCENARIO_PATH) as url:
+        yield url
+
+
+def _remote_env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    for name in ("CLOUD_SDK_AK", "CLOUD_SDK_SK", "CLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    task = READABLE[0]
+    monkeypatch.setenv("DCS_PROJECT_ID", task.project_id)
+    monkeypatch.setenv("DCS_INSTANCE_ID", task.instance_id)
+    monkeypatch.setenv("DCS_TASK_ID", task.task_id)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize("scheme", ["ak/sk", "token"])
+def test_make_contract_against_a_configured_server(
+    scheme: str, emulator_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = SCENARIO.demo
+    if scheme == "ak/sk":
+        _remote_env(monkeypatch, CLOUD_SDK_AK=demo.access_key, CLOUD_SDK_SK=demo.secret_key)
+    else:
+        assert demo.token is not None
+        _remote_env(monkeypatch, DCS_AUTH_TOKEN=demo.token)
+    junit, summary = tmp_path / "junit.xml", tmp_path / "summary.json"
+    argv = ["--base-url", emulator_url, "--max-examples", "25", "--seed", "11"]
+    code = run.main([*argv, "--junit-xml", str(junit), "--summary-json", str(summary)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "make contract SEED=11 MAX_EXAMPLES=25 BASE_URL=" in printed
+    written = junit.read_text() + summary.read_text() + printed
+    for secret in (demo.secret_key, demo.token or "-"):
+        assert secret not in written
+    report = json.loads(summary.read_text())
+    assert report["ok"] and report["cases_by_status"]["200"] > 0 and report["missing_statuses"] == []
+
+
+def test_a_base_url_without_credentials_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("CLOUD_SDK_AK", "CLOUD_SDK_SK", "DCS_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DCS_PROJECT_ID", "p1")
+    assert run.main(["--base-url", "http://127.0.0.1:9"]) == 2
+    assert "CLOUD_SDK_AK and CLOUD_SDK_SK, or DCS_AUTH_TOKEN" in capsys.readouterr().err
+
+
+def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What `make contract` does on a fresh clone (its own emulator, the default budget), with a fixed seed."""
+    summary = tmp_path / "summary.json"
+    code = run.main(["--seed", "20240101", "--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    report = json.loads(summary.read_text())
+    assert report["cases"] >= 1000, printed
+    assert {"200", "400", "401", "403", "404"} <= set(report["cases_by_status"]), printed
