@@ -139,3 +139,11 @@ def test_wrong_types_raise_a_schema_mismatch_naming_the_field(
 def test_a_non_object_is_rejected() -> None:
     with pytest.raises(SchemaMismatchError, match="expected a JSON object, got list"):
         ShowBackgroundTaskProgressResponse.from_dict([])  # type: ignore[arg-type]
+
+
+def test_types_are_checked_but_ranges_and_lengths_are_not() -> None:
+    # Decided: a client must survive a service that drifts past its documented bounds (a progress of
+    # 101, a longer name); only a value of the wrong type is an error, since no model could hold it.
+    parsed = ShowBackgroundTaskProgressResponse.from_dict({"progress": 101, "remain_time": -1})
+    assert (parsed.progress, parsed.remain_time) == (101, -1)
+    assert SubStepDetail.from_dict({"detail": "x" * 5000}).detail == "x" * 5000
