@@ -10,6 +10,7 @@ PUT  /_emulator/faults         body: FaultConfig fields, e.g. {"error_503": 0.2,
 from __future__ import annotations
 
 import json
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -27,7 +28,8 @@ MAX_CONTROL_BODY = 1 << 20
 
 
 def _json(document: object, status: int = 200) -> Response:
-    return Response(errors.dump(document), status_code=status, media_type="application/json")
+    headers = {"X-Request-Id": uuid.uuid4().hex}  # like every other answer of the emulator
+    return Response(errors.dump(document), status_code=status, media_type="application/json", headers=headers)
 
 
 def _bad_request(message: str) -> Response:

@@ -104,7 +104,9 @@ def test_control_api_moves_the_clock_sets_faults_and_resets(served: Running, sce
         response = client.get(path, headers={"X-Auth-Token": str(scenario.demo.token)})
         return int(response.json()["progress"]) if response.status_code == 200 else response.status_code
 
-    state = client.get("/_emulator/state").json()
+    state_response = client.get("/_emulator/state")
+    assert len(state_response.headers["x-request-id"]) == 32
+    state = state_response.json()
     assert state["known_tasks"][0] == example._asdict()
     assert progress() == 30
     assert client.post("/_emulator/clock/advance", json={"seconds": 3600}).status_code == 200
