@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime
+import gc
 import json
 import os
 import statistics
@@ -137,11 +138,16 @@ def cold_start(runs: int, example_path: Path) -> dict[str, list[tuple[float, ...
 
 
 def interleaved(first: Callable[[], object], second: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """Median durations of two functions run alternately, so load from elsewhere hits both alike."""
+    """Median durations of two functions run alternately, so load from elsewhere hits both alike.
+
+    The garbage of the previous run is collected before each one (the GC stays on while timing):
+    otherwise a full collection of one SDK's leftovers lands at random in the other's timing.
+    """
     first(), second()  # warm-up: first-use imports and caches are the cold start's business
     timings: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeats):
         for function, bucket in ((first, timings[0]), (second, timings[1])):
+            gc.collect()
             started = time.perf_counter()
             function()
             bucket.append(time.perf_counter() - started)
