@@ -37,7 +37,8 @@ class SuiteReport:
     operations: set[str] = field(default_factory=set)
     cases: Counter[int] = field(default_factory=Counter)  # generated cases by response status
     probes: Counter[int] = field(default_factory=Counter)  # the suite's own auth probes by status
-    checks: Counter[str] = field(default_factory=Counter)  # check name → times run
+    checks: Counter[str] = field(default_factory=Counter)  # check name → responses it judged
+    phases: Counter[str] = field(default_factory=Counter)  # Schemathesis phase → cases
     failures: dict[tuple[str, str], FailureRecord] = field(default_factory=dict)
     tests_failed: int = 0
     generated: int = 0  # cases generated but not sent (benchmark ceiling runs only)
@@ -76,6 +77,7 @@ class SuiteReport:
             "cases_by_status": {str(k): v for k, v in sorted(self.cases.items())},
             "auth_probes_by_status": {str(k): v for k, v in sorted(self.probes.items())},
             "checks": dict(sorted(self.checks.items())),
+            "cases_by_phase": dict(sorted(self.phases.items())),
             "failures": [vars(f) for f in self.failures.values()],
             "tests_passed": self.tests_passed,
             "tests_failed": self.tests_failed,
@@ -99,6 +101,8 @@ def format_summary(report: SuiteReport, *, target: str, replay: str) -> str:
         f"seed:        {report.seed}   max examples: {report.max_examples}",
         f"operations:  {len(report.operations)} ({', '.join(sorted(report.operations))})",
         f"cases:       {report.total_cases}",
+        f"  by phase:  {', '.join(f'{name}: {count}' for name, count in sorted(report.phases.items()))}"
+        " (stateful: needs OpenAPI links, the spec has none)",
         f"  by status: {_counts(report.cases)}",
         f"auth probes: {sum(report.probes.values())} (unsigned/tampered requests; by status: {_counts(report.probes)})",
         "statuses:    "
@@ -106,7 +110,7 @@ def format_summary(report: SuiteReport, *, target: str, replay: str) -> str:
         + "   (500 only on an injected or real internal fault)",
         f"checks ({len(report.checks)}):",
     ]
-    lines += [f"  {name:<40} {count:>7} runs" for name, count in sorted(report.checks.items())]
+    lines += [f"  {name:<40} {count:>7} responses judged" for name, count in sorted(report.checks.items())]
     if report.failures:
         lines.append(f"FAILURES ({len(report.failures)}):")
         for number, failure in enumerate(report.failures.values(), 1):

@@ -20,6 +20,7 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
     assert report.tests_failed == 0 and report.tests_passed == 1, summary
     assert set(REQUIRED_STATUSES) <= report.statuses_seen(), summary
     assert report.total_cases >= SLICE_OPTIONS.max_examples, summary
+    assert {"examples", "coverage", "fuzzing"} <= set(report.phases), summary
     assert report.probes == {401: report.probes[401]} and report.probes[401] >= 3, summary
     # every built-in phase's check ran, and every domain check
     for check in (
