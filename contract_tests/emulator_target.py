@@ -43,5 +43,6 @@ def emulator_target(
         readable_tasks=readable,
         foreign_tasks=foreign,
         missing_tasks=absent_tasks(readable[0].project_id, readable),
+        secrets=tuple(secret for secret in (demo.secret_key, demo.token) if secret),
         required_statuses=REQUIRED_STATUSES if foreign else tuple(s for s in REQUIRED_STATUSES if s != 403),
     )

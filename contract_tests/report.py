@@ -14,8 +14,12 @@ DOCUMENTED_STATUSES = (200, 400, 401, 403, 404, 500)
 REQUIRED_STATUSES = (200, 400, 401, 403, 404)
 
 
-def redact(command: str) -> str:
-    return _SECRET_HEADERS.sub(r"\1[redacted]'", command)
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """`text` without credential headers' values and without any of `secrets`, wherever they appear."""
+    text = _SECRET_HEADERS.sub(r"\1[redacted]'", text)
+    for secret in secrets:
+        text = text.replace(secret, "[redacted]")
+    return text
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .report import SuiteReport
+from .report import SuiteReport, redact
 from .schema import SuiteOptions
 from .session import SuiteRun, activate
 from .target import Target
@@ -57,6 +57,9 @@ def run_suite(
         sys.modules.pop(SUITE_MODULE, None)
         if previous is not None:
             sys.modules[SUITE_MODULE] = previous
+    if junit_xml is not None and junit_xml.exists():
+        # pytest writes Schemathesis' failure texts verbatim; credentials must not reach the file.
+        junit_xml.write_text(redact(junit_xml.read_text(encoding="utf-8"), target.secrets), encoding="utf-8")
     run.collect_probes()
     run.report.tests_passed = outcomes.passed
     run.report.tests_failed = outcomes.failed

@@ -73,9 +73,9 @@ class SuiteRun:
                 self.report.record_failure(
                     FailureRecord(
                         check=result.name,
-                        title=result.failure.title,
-                        message=result.failure.message,
-                        request=redact(case.as_curl_command()),
+                        title=redact(result.failure.title, self.target.secrets),
+                        message=redact(result.failure.message, self.target.secrets),
+                        request=redact(case.as_curl_command(), self.target.secrets),
                         status=response.status_code,
                     )
                 )

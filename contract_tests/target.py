@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import requests.auth
@@ -43,10 +43,14 @@ class Target:
     foreign_tasks: tuple[KnownTask, ...] = ()  # another project's tasks: never 2xx
     missing_tasks: tuple[KnownTask, ...] = ()  # well-formed IDs that do not exist: 404 expected
     required_statuses: tuple[int, ...] = ()  # statuses the run must reach to count as complete
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # scrubbed from every report the run writes
 
     @property
     def in_process(self) -> bool:
         return self.app is not None
+
+
+SECRET_VARIABLES = ("CLOUD_SDK_SK", "CLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN")
 
 
 class TargetConfigError(ValueError):
@@ -72,6 +76,7 @@ def target_from_env(base_url: str, environ: Mapping[str, str] | None = None) -> 
     if not project_id:
         raise TargetConfigError("DCS_PROJECT_ID is required to test a server at BASE_URL")
     auth: requests.auth.AuthBase
+    secrets = tuple(env[name] for name in SECRET_VARIABLES if env.get(name))
     if env.get("CLOUD_SDK_AK") and env.get("CLOUD_SDK_SK"):
         auth = AkSkSigner(
             access_key=env["CLOUD_SDK_AK"],
@@ -97,4 +102,5 @@ def target_from_env(base_url: str, environ: Mapping[str, str] | None = None) -> 
         missing_tasks=absent_tasks(project_id, readable),
         # Without a known task no 200 can be expected; 403 needs another project's task.
         required_statuses=(200, 400, 401, 404) if readable else (400, 401, 404),
+        secrets=secrets,
     )

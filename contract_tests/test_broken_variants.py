@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 
+from contract_tests.auth import IamTokenAuth
 from contract_tests.broken_variants import VARIANTS, Variant
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.emulator_target import emulator_target
@@ -23,3 +27,22 @@ def test_broken_variant_is_reported(variant: Variant) -> None:
     assert not report.ok, summary
     assert report.tests_failed == 1, summary
     assert variant.caught_by <= reported, summary
+
+
+def test_failure_reports_hold_no_secret(tmp_path: Path) -> None:
+    """Schemathesis prints the failing request; with a token the header carries the secret itself."""
+    scenario = load_scenario(DEFAULT_SCENARIO_PATH)
+    token = scenario.demo.token
+    assert token is not None
+    content_type = next(variant for variant in VARIANTS if variant.name == "wrong Content-Type")
+    target = dataclasses.replace(
+        emulator_target(scenario, app=content_type.wrap(create_app(scenario), scenario)),
+        auth=IamTokenAuth(token),
+        secrets=(token,),
+    )
+    junit = tmp_path / "junit.xml"
+    report = run_suite(target, SLICE_OPTIONS, junit_xml=junit)
+    written = junit.read_text(encoding="utf-8")
+    assert report.failures and "<failure" in written
+    assert "X-Auth-Token: [redacted]" in written  # the header was there, its value scrubbed
+    assert token not in written + report.to_json()
