@@ -65,7 +65,7 @@ lint: $(STAMP) ## ruff and mypy --strict on hand-written code
 	$(BIN)/mypy
 
 .PHONY: unit
-unit: $(STAMP) ## Run the pytest suites (SDK, emulator, contract slice)
+unit: $(STAMP) $(NODE_STAMP) ## Run the pytest suites (SDK, emulator, publishing, contract slice)
 	$(PY) -m pytest
 
 .PHONY: emulator
