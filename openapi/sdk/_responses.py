@@ -1,12 +1,15 @@
 """Turn an ``httpx.Response`` into a model or a typed error, for the sync and async clients alike.
 
-Statuses are handled as plain integers: the generated ``_build_response`` calls
-``HTTPStatus(status)``, which raises ``ValueError`` on non-standard statuses such as 520.
+Statuses are handled as plain integers: upstream's generated ``_build_response`` calls
+``HTTPStatus(status)``, which raises ``ValueError`` on non-standard statuses such as 520. The
+endpoint template override routes the generated functions through ``http_status`` and
+``parse_or_raise`` below, so they raise the same typed errors as ``DcsClient``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
 from typing import Any, Protocol, Self, TypeVar
 
 import httpx
@@ -26,6 +29,7 @@ class _NotJson:
 
 NOT_JSON: Any = _NotJson()
 M = TypeVar("M", bound=FromDict)
+T = TypeVar("T")
 
 
 def json_body(response: httpx.Response) -> Any:  # noqa: ANN401 - any JSON value
@@ -82,17 +86,32 @@ def parse_model(response: httpx.Response, model: type[M]) -> M:
             response=response,
             body=body,
         )
+    return parse_or_raise(response, lambda: model.from_dict(body), model.__name__)
+
+
+def parse_or_raise(response: httpx.Response, parse: Callable[[], T], what: str = "the documented schema") -> T:
+    """Run ``parse``; a body it cannot read becomes ``APIResponseValidationError`` naming the problem."""
     try:
-        return model.from_dict(body)
+        return parse()
     except SchemaMismatchError as error:
         raise APIResponseValidationError(
-            f"HTTP {response.status_code}: the body does not match {model.__name__}: {error}",
+            f"HTTP {response.status_code}: the body does not match {what}: {error}",
             response=response,
-            body=body,
+            body=json_body(response),
         ) from error
-    except (KeyError, TypeError, ValueError, AttributeError) as error:  # safety net for code paths not type-checked
+    except (KeyError, TypeError, ValueError, AttributeError) as error:  # not JSON, or a path not type-checked
+        body = json_body(response)
+        problem = f"the body is not JSON: {response.text[:200]!r}" if body is NOT_JSON else f"{error!r}"
         raise APIResponseValidationError(
-            f"HTTP {response.status_code}: the body does not match {model.__name__}: {error!r}",
+            f"HTTP {response.status_code}: the body does not match {what}: {problem}",
             response=response,
-            body=body,
+            body=response.text if body is NOT_JSON else body,
         ) from error
+
+
+def http_status(response: httpx.Response) -> HTTPStatus:
+    """The status as ``HTTPStatus``; a non-standard one (e.g. 520) raises its typed ``APIStatusError``."""
+    try:
+        return HTTPStatus(response.status_code)
+    except ValueError:
+        raise status_error(response) from None

@@ -1,10 +1,10 @@
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
+from ..._responses import http_status, parse_or_raise
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.show_background_task_progress_response import ShowBackgroundTaskProgressResponse
@@ -72,10 +72,10 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[Error | ShowBackgroundTaskProgressResponse]:
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=http_status(response),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_or_raise(response, lambda: _parse_response(client=client, response=response)),
     )
 
 
