@@ -16,7 +16,7 @@ from typing import Any
 from dcs_sdk import _signing
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .emulator import Credential, Scenario
+from .emulator import Credential, Scenario, TaskRef, errors
 
 Headers = list[tuple[bytes, bytes]]
 Rewrite = Callable[[Scope, int, Headers, bytes], tuple[int, Headers, bytes]]
@@ -176,6 +176,32 @@ def _crash_on_odd_input(scope: Scope, status: int, headers: Headers, body: bytes
     return status, headers, body
 
 
+def _only_for(tasks: list[TaskRef], status: int, rewrite: Rewrite) -> Rewrite:
+    """Apply `rewrite` to the answers with `status` for one of `tasks` only."""
+    wanted = [{name: value.lower() for name, value in task._asdict().items()} for task in tasks]
+
+    def rewrite_some(scope: Scope, code: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        if code == status and _path_parameters(scope) in wanted:
+            return rewrite(scope, code, headers, body)
+        return code, headers, body
+
+    return rewrite_some
+
+
+def _fault_hidden(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    # A backend failure papered over with an empty, schema-valid progress document.
+    return 200, headers, json.dumps({"progress": 0, "remain_time": 0, "step_details": []}).encode()
+
+
+def _bare_500(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return 500, headers, b""
+
+
+def _documented_500(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    # A well-formed 500: only the target's known-faulty task may answer it.
+    return 500, headers, errors.INTERNAL_ERROR.body("0" * 32)
+
+
 class _Regressing:
     """Every second poll of a task reports one point less progress than the poll before."""
 
@@ -210,6 +236,14 @@ def _answers(rewrite: Rewrite) -> Wrap:
 
 def _progress_bodies(change: Callable[[dict[str, Any]], None]) -> Wrap:
     return _answers(_json_rewrite(change))
+
+
+def _faulty_tasks(rewrite: Rewrite) -> Wrap:
+    return lambda app, scenario: ResponseRewriter(app, _only_for(scenario.internal_error_tasks(), 500, rewrite))
+
+
+def _example_task(rewrite: Rewrite) -> Wrap:
+    return lambda app, scenario: ResponseRewriter(app, _only_for(scenario.known_tasks()[:1], 200, rewrite))
 
 
 def _regressing(app: ASGIApp, scenario: Scenario) -> ASGIApp:
@@ -251,6 +285,7 @@ def _serve_other_projects(app: ASGIApp, scenario: Scenario) -> ASGIApp:
 
 
 SCHEMA = frozenset({"response_schema_conformance"})
+KNOWN_TASKS = frozenset({"known_tasks_answer_as_expected"})
 
 VARIANTS: tuple[Variant, ...] = (
     # the kinds of bug the issue names
@@ -259,7 +294,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("500 on odd input", _answers(_crash_on_odd_input), frozenset({"not_a_server_error"})),
     Variant("progress above 100", _progress_bodies(_progress_above_100), SCHEMA),
     Variant("unsigned requests accepted", _accept_unsigned, frozenset({"ignored_auth"})),
-    Variant("another project's task served", _serve_other_projects, frozenset({"known_tasks_answer_as_expected"})),
+    Variant("another project's task served", _serve_other_projects, KNOWN_TASKS),
     Variant("wrong Content-Type", _answers(_text_content_type), frozenset({"content_type_conformance"})),
     # one per domain check
     Variant("signatures not verified", _skip_signature_check, frozenset({"tampered_signature_rejected"})),
@@ -282,4 +317,12 @@ VARIANTS: tuple[Variant, ...] = (
         frozenset({"failed_step_has_error_code"}),
     ),
     Variant("progress goes backwards", _regressing, frozenset({"progress_never_decreases"})),
+    # the documented 500: expected of the known-faulty task, and of nothing else
+    Variant("known-faulty task answers 200", _faulty_tasks(_fault_hidden), KNOWN_TASKS),
+    Variant("known-faulty task's 500 without error body", _faulty_tasks(_bare_500), SCHEMA | KNOWN_TASKS),
+    Variant(
+        "documented 500 for a readable task",
+        _example_task(_documented_500),
+        frozenset({"not_a_server_error"}) | KNOWN_TASKS,
+    ),
 )

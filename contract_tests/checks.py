@@ -217,9 +217,25 @@ def _matches(case: AnyCase, tasks: tuple[KnownTask, ...]) -> bool:
     return _task_key(case) in {tuple(part.lower() for part in task) for task in tasks}
 
 
+def is_known_fault(case: AnyCase, response: Response) -> bool:
+    """A signed request for one of the target's known-faulty tasks, answered 500 as it should be.
+
+    The one case where a server error is the right answer: Schemathesis' `not_a_server_error` is
+    excused for it (its body and headers are still checked); any other 500 fails the run.
+    """
+    context = context_of(case)
+    return (
+        context is not None
+        and response.status_code == 500
+        and case._has_explicit_auth
+        and _matches(case, context.target.faulty_tasks)
+    )
+
+
 @schemathesis.check
 def known_tasks_answer_as_expected(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
-    """A readable task answers 200 (401 unsigned), another project's task never 2xx, an unknown ID 404."""
+    """A readable task answers 200 (401 unsigned), a known-faulty one 500 with the error body, another
+    project's task never 2xx, an unknown ID 404."""
     context = context_of(case)
     if context is None:
         return SKIPPED
@@ -231,6 +247,10 @@ def known_tasks_answer_as_expected(ctx: CheckContext, response: Response, case: 
         return None
     if _matches(case, target.readable_tasks) and status != 200:
         raise AssertionError(f"a task the credentials may read answered {status}, expected 200")
+    if _matches(case, target.faulty_tasks) and (status != 500 or not _is_error_body(response)):
+        raise AssertionError(
+            f"a task whose backend is known to fail answered {status}, expected 500 with the documented error body"
+        )
     if _matches(case, target.foreign_tasks) and status not in (403, 404):
         raise AssertionError(f"another project's task answered {status}, expected 403 (or 404)")
     if _matches(case, target.missing_tasks) and status != 404:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from starlette.types import ASGIApp
 
 from .auth import AkSkSigner
@@ -10,13 +12,29 @@ from .report import REQUIRED_STATUSES
 from .target import IN_PROCESS_BASE_URL, KnownTask, Target, absent_tasks
 
 
-def scenario_tasks(scenario: Scenario) -> tuple[tuple[KnownTask, ...], tuple[KnownTask, ...]]:
-    """(tasks the demo credentials may read, tasks of projects they may not)."""
+class ScenarioTasks(NamedTuple):
+    readable: tuple[KnownTask, ...]  # the demo credentials may read these: 200
+    foreign: tuple[KnownTask, ...]  # of projects they may not: 403
+    faulty: tuple[KnownTask, ...]  # readable, but marked `internal_error`: 500
+
+
+def scenario_tasks(scenario: Scenario) -> ScenarioTasks:
+    """The scenario's tasks by what the demo credentials should get for them."""
     demo = scenario.demo
     tasks = [KnownTask(*ref) for ref in scenario.known_tasks()]
-    readable = tuple(task for task in tasks if demo.may_access(task.project_id))
-    foreign = tuple(task for task in tasks if not demo.may_access(task.project_id))
-    return readable, foreign
+    failing = {KnownTask(*ref) for ref in scenario.internal_error_tasks()}
+    accessible = [task for task in tasks if demo.may_access(task.project_id)]
+    return ScenarioTasks(
+        readable=tuple(task for task in accessible if task not in failing),
+        foreign=tuple(task for task in tasks if not demo.may_access(task.project_id)),
+        faulty=tuple(task for task in accessible if task in failing),
+    )
+
+
+def _required_statuses(tasks: ScenarioTasks) -> tuple[int, ...]:
+    unreachable = {403} if not tasks.foreign else set()
+    unreachable |= {500} if not tasks.faulty else set()
+    return tuple(status for status in REQUIRED_STATUSES if status not in unreachable)
 
 
 def emulator_target(
@@ -28,7 +46,8 @@ def emulator_target(
 ) -> Target:
     """The emulator in-process (default: a fresh app on the scenario) or at `base_url` over HTTP."""
     scenario = scenario or load_scenario(DEFAULT_SCENARIO_PATH)
-    readable, foreign = scenario_tasks(scenario)
+    tasks = scenario_tasks(scenario)
+    readable = tasks.readable
     if not readable:
         raise ValueError(f"{scenario.source}: the demo credentials may read no task, so no 200 can be reached")
     if base_url is None and app is None:
@@ -41,8 +60,9 @@ def emulator_target(
         app=None if base_url else app,
         auth=AkSkSigner(access_key=demo.access_key, secret_key=demo.secret_key),
         readable_tasks=readable,
-        foreign_tasks=foreign,
+        foreign_tasks=tasks.foreign,
         missing_tasks=absent_tasks(readable[0].project_id, readable),
+        faulty_tasks=tasks.faulty,
         secrets=tuple(secret for secret in (demo.secret_key, demo.token) if secret),
-        required_statuses=REQUIRED_STATUSES if foreign else tuple(s for s in REQUIRED_STATUSES if s != 403),
+        required_statuses=_required_statuses(tasks),
     )

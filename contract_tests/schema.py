@@ -73,11 +73,18 @@ def _keeps_valid_path(case: AnyCase) -> bool:
 
 
 def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], target: Target) -> list[AnyCase]:
-    """Explicit cases for every task the target knows: readable (polled twice), foreign and absent.
+    """Explicit cases for every task the target knows: readable (polled twice), foreign, absent and faulty.
 
-    Plus one unsigned request for a readable task, which must be refused with 401.
+    Plus one unsigned request for a readable task, which must be refused with 401. Known-faulty
+    tasks (500 by design) appear here only, never in fuzzed cases, whose checks expect no 500.
     """
-    tasks = (*target.readable_tasks, *target.foreign_tasks, *target.missing_tasks, *target.readable_tasks)
+    tasks = (
+        *target.readable_tasks,
+        *target.foreign_tasks,
+        *target.missing_tasks,
+        *target.faulty_tasks,
+        *target.readable_tasks,
+    )
     cases = [operation.Case(path_parameters=task.as_path_parameters()) for task in tasks]
     # Hand-built cases skip generation, where the configured auth is applied: apply it here.
     context = AuthContext(operation=operation, app=operation.app)

@@ -16,7 +16,7 @@ from contract_tests.loopback import running_emulator
 from contract_tests.target import TargetConfigError, target_from_env
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
-READABLE, FOREIGN = scenario_tasks(SCENARIO)
+READABLE = scenario_tasks(SCENARIO).readable
 
 
 def test_env_with_ak_sk_and_a_known_task() -> None:
@@ -34,6 +34,7 @@ def test_env_with_ak_sk_and_a_known_task() -> None:
     assert target.auth.security_token == "SECRET-STS" and target.auth.project_id == "p1"
     assert [tuple(task) for task in target.readable_tasks] == [("p1", "i1", "t1")]
     assert 200 in target.required_statuses
+    assert 500 not in target.required_statuses and target.faulty_tasks == ()  # no task known to fail
     assert "SECRET" not in target.description + repr(target)
 
 
@@ -116,4 +117,6 @@ def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 0, printed
     report = json.loads(summary.read_text())
     assert report["cases"] >= 1000, printed
-    assert {"200", "400", "401", "403", "404"} <= set(report["cases_by_status"]), printed
+    assert {"200", "400", "401", "403", "404", "500"} <= set(report["cases_by_status"]), printed
+    assert report["missing_statuses"] == [] and report["ok"], printed
+    assert "500 ✓" in printed and "500 required: from the target's known-faulty task only" in printed

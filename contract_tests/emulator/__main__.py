@@ -10,7 +10,7 @@ import uvicorn
 
 from .app import create_app
 from .faults import FaultConfig
-from .scenario import DEFAULT_SCENARIO_PATH, Scenario, ScenarioError, load_scenario
+from .scenario import DEFAULT_SCENARIO_PATH, Scenario, ScenarioError, TaskRef, load_scenario
 from .server import config
 
 
@@ -32,6 +32,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _note(scenario: Scenario, task: TaskRef) -> str:
+    return "  (answers 500: internal_error)" if task in scenario.internal_error_tasks() else ""
+
+
 def banner(base_url: str, scenario: Scenario, control: bool) -> str:
     demo = scenario.demo
     lines = [
@@ -41,7 +45,7 @@ def banner(base_url: str, scenario: Scenario, control: bool) -> str:
         f"  demo token:   {demo.token or '-'}",
         f"  demo project: {', '.join(sorted(demo.projects))}",
         "  tasks (project / instance / task):",
-        *(f"    {t.project_id} / {t.instance_id} / {t.task_id}" for t in scenario.known_tasks()),
+        *(f"    {t.project_id} / {t.instance_id} / {t.task_id}{_note(scenario, t)}" for t in scenario.known_tasks()),
     ]
     if control:
         lines.append(f"  control API:  {base_url}/_emulator/state")

@@ -3,7 +3,8 @@
 Order of checks, as the real gateway and service apply them:
 unknown path → 404 DCS.4001; undeclared method → 405 + ``Allow``; injected faults;
 authentication → 401 APIG.0301; malformed IDs → 400 DCS.4002/4061/4070; project not allowed for
-the credentials → 403 DCS.2003; unknown instance/task → 404; otherwise 200.
+the credentials → 403 DCS.2003; unknown instance/task → 404; a task the scenario marks
+``internal_error`` → 500 DCS.5000; otherwise 200.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .auth import AuthenticationError, Authenticator
 from .clock import Clock, ScaledClock
 from .faults import Fault, FaultConfig, FaultInjector
 from .models import Backend
-from .responses import ResourceNotFoundError, Responder
+from .responses import HandlerError, Responder
 from .scenario import DEFAULT_SCENARIO_PATH, Scenario, load_scenario
 from .spec import SPEC_PATH, compile_routes, load_spec, split_raw_path
 from .spec import Route as SpecRoute
@@ -140,8 +141,8 @@ class Dispatcher:
             raise RejectedError(errors.FORBIDDEN)
         try:
             return emulator.responder.handlers[operation.operation_id](params)
-        except ResourceNotFoundError as missing:
-            raise RejectedError(missing.error) from None
+        except HandlerError as failed:
+            raise RejectedError(failed.error) from None
 
 
 class RejectedError(Exception):

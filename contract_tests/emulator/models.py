@@ -126,6 +126,8 @@ class TaskPlan:
     start_offset: float  # seconds from the clock's origin; negative means it started before
     steps: tuple[StepPlan, ...]
     time_format: TimeFormat = TimeFormat.ISO
+    # The service fails internally whenever this task's progress is asked for (scenario `internal_error`).
+    internal_error: bool = False
 
     @cached_property
     def total(self) -> float:
@@ -158,6 +160,8 @@ class TaskPlan:
         return tuple(spans)
 
     def progress_at(self, start: datetime, now: datetime) -> TaskProgress:
+        if self.internal_error:
+            raise BackendFailureError(self.id)
         elapsed = (now - start).total_seconds()
         spans = iter(self.spans)
         fmt = self.time_format
@@ -284,6 +288,14 @@ class NotFoundError(LookupError):
         super().__init__(f"{kind} {resource_id} does not exist")
         self.kind = kind
         self.resource_id = resource_id
+
+
+class BackendFailureError(RuntimeError):
+    """The service failed internally while answering for a task the scenario marks `internal_error`."""
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__(f"the backend failed internally on task {task_id}")
+        self.task_id = task_id
 
 
 class Backend:

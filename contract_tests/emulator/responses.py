@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from . import errors
-from .models import Backend, NotFoundError, StepState, SubStepState, TaskPlan, TaskProgress
+from .models import Backend, BackendFailureError, NotFoundError, StepState, SubStepState, TaskPlan, TaskProgress
 
 Handler = Callable[[Mapping[str, str]], bytes]
 
 
-class ResourceNotFoundError(Exception):
+class HandlerError(Exception):
+    """The model's answer is a documented error: 404 for an unknown resource, 500 for a backend failure."""
+
     def __init__(self, error: errors.ApiError) -> None:
         super().__init__(error.message)
         self.error = error
@@ -52,13 +54,16 @@ class Responder:
             task = backend.task(params["project_id"], params["instance_id"], params["task_id"])
         except NotFoundError as missing:
             error = errors.INSTANCE_NOT_FOUND if missing.kind == "instance" else errors.TASK_NOT_FOUND
-            raise ResourceNotFoundError(error) from None
+            raise HandlerError(error) from None
         start, now = backend.task_start(task), backend.clock.now()
         key = params["project_id"].lower() + "/" + params["instance_id"].lower() + "/" + task.id
         rendered = self._rendered.get(key)
         if rendered is not None and rendered.still_valid(task, start, now):
             return rendered.body
-        progress = task.progress_at(start, now)
+        try:
+            progress = task.progress_at(start, now)
+        except BackendFailureError:
+            raise HandlerError(errors.INTERNAL_ERROR) from None
         body = errors.dump(progress_document(progress))
         self._rendered[key] = _Rendered(task, start, now, progress.unchanged_until, body)
         return body

@@ -18,6 +18,8 @@ Format (YAML, or JSON which is YAML too); ``scenarios/default.yaml`` is a full e
                 name: <task name>
                 start: -35            # seconds from the clock origin (emulator start); may be negative
                 time_format: space    # `iso` (2020-06-17T07:38:42.503Z, default) or `space` (2022-09-01 11:52:24)
+                internal_error: true  # optional: every progress query for this task fails inside the service
+                                      # and answers 500 DCS.5000 (after auth, ID and permission checks)
                 steps:
                   - id: <step id>
                     name: <step name>
@@ -37,7 +39,7 @@ IDs are matched case-insensitively. The file is checked against ``SCENARIO_SCHEM
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -101,6 +103,7 @@ _TASK = {
         "name": _TEXT,
         "start": {"type": "number"},
         "time_format": {"enum": [f.value for f in TimeFormat]},
+        "internal_error": {"type": "boolean"},
         "steps": {"type": "array", "minItems": 1, "items": _STEP},
     },
 }
@@ -184,12 +187,17 @@ class Scenario:
         return self.credentials[0]
 
     def known_tasks(self) -> list[TaskRef]:
-        return [
-            TaskRef(project.id, instance.id, task.id)
-            for project in self.projects.values()
-            for instance in project.instances.values()
-            for task in instance.tasks.values()
-        ]
+        return [ref for ref, _ in self._tasks()]
+
+    def internal_error_tasks(self) -> list[TaskRef]:
+        """The known tasks whose progress query fails inside the service (500), by the scenario's design."""
+        return [ref for ref, task in self._tasks() if task.internal_error]
+
+    def _tasks(self) -> Iterator[tuple[TaskRef, TaskPlan]]:
+        for project in self.projects.values():
+            for instance in project.instances.values():
+                for task in instance.tasks.values():
+                    yield TaskRef(project.id, instance.id, task.id), task
 
     def credential_for(self, project_id: str) -> Credential:
         """Some credentials allowed on ``project_id`` (raises LookupError when none is)."""
@@ -252,6 +260,7 @@ def _task(raw: dict[str, Any]) -> TaskPlan:
         start_offset=float(raw["start"]),
         time_format=TimeFormat(raw.get("time_format", TimeFormat.ISO.value)),
         steps=tuple(_step(s) for s in raw["steps"]),
+        internal_error=bool(raw.get("internal_error", False)),
     )
 
 

@@ -110,6 +110,8 @@ def test_concurrent_mixed_requests_are_answered_consistently(
         path = progress_path(task)
         requests.append((path, signed_headers(scenario.demo, path, host=served.host)))
         expected[path] = 200 if scenario.demo.may_access(task.project_id) else 403
+        if task in scenario.internal_error_tasks():
+            expected[path] = 500
     requests.append((progress_path(tasks[0]).replace(tasks[0].task_id, "bad"), {"X-Auth-Token": "nope"}))
     expected[requests[-1][0]] = 401
     reference = {path: served.client.get(path, headers=headers).content for path, headers in requests}

@@ -24,8 +24,11 @@ def test_every_task_across_its_whole_lifecycle_matches_the_spec(
 ) -> None:
     seen_statuses: set[str] = set()
     time_shapes: set[str] = set()
+    faulty = scenario.internal_error_tasks()
     for task in scenario.known_tasks():
         credential = scenario.credential_for(task.project_id)
+        if task in faulty:
+            continue  # answers 500 at every instant: test_a_task_whose_backend_fails_answers_the_documented_500
         path = progress_path(task)
         previous = -1
         for offset in checkpoints(served, task):
@@ -70,6 +73,30 @@ def test_every_error_status_matches_the_spec(served: Running, scenario: Scenario
         response = served.client.get(unknown)
         assert response.status_code == 404
         assert oracle.check(response)["error_code"] == "DCS.4001"
+
+
+def test_a_task_whose_backend_fails_answers_the_documented_500(
+    served: Running, scenario: Scenario, oracle: SpecOracle
+) -> None:
+    (task,) = scenario.internal_error_tasks()
+    assert scenario.demo.may_access(task.project_id)  # the demo credentials (the suite's) reach it
+    path = progress_path(task)
+    for offset in checkpoints(served, task):  # at any point of its plan
+        served.clock.set(served.clock.origin)
+        served.clock.advance(offset)
+        response = served.client.get(path, headers=signed_headers(scenario.demo, path, host=served.host))
+        assert response.status_code == 500
+        assert oracle.check(response) == {
+            "error_code": "DCS.5000",
+            "error_msg": "Internal service error.",
+            "error_ext_msg": None,
+        }
+    # Authentication and ID checks come first, as for any other task.
+    assert served.client.get(path).status_code == 401
+    assert served.client.get(path, headers={"X-Auth-Token": "not-a-token"}).status_code == 401
+    bad_id = path.replace(task.task_id, "not-a-task-id")
+    response = served.client.get(bad_id, headers=signed_headers(scenario.demo, bad_id, host=served.host))
+    assert (response.status_code, oracle.check(response)["error_code"]) == (400, "DCS.4070")
 
 
 def test_a_bug_in_a_handler_still_answers_the_documented_500(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contract_tests.emulator import ManualClock, Scenario
 from contract_tests.emulator.models import (
     Backend,
+    BackendFailureError,
     Failure,
     NotFoundError,
     Status,
@@ -193,3 +195,13 @@ def test_a_snapshot_holds_until_its_unchanged_until(plan: TaskPlan, at: float, f
     later = start + timedelta(seconds=at) + (horizon - start - timedelta(seconds=at)) * fraction
     if later < horizon:
         assert plan.progress_at(start, later) == first
+
+
+def test_a_task_marked_internal_error_is_found_but_its_progress_fails(scenario: Scenario) -> None:
+    (ref,) = scenario.internal_error_tasks()
+    backend = backend_at(scenario, 0)
+    assert backend.task(*ref).internal_error  # the lookup succeeds: 404 is not the answer
+    with pytest.raises(BackendFailureError, match=ref.task_id):
+        backend.progress(*ref)
+    others = [task for task in scenario.known_tasks() if task != ref]
+    assert not any(backend.task(*task).internal_error for task in others)

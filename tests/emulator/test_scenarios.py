@@ -29,7 +29,9 @@ from tests.emulator.helpers import progress_path, signed_headers
 
 def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
     tasks = scenario.known_tasks()
-    assert len(tasks) == 6
+    assert len(tasks) == 7
+    (faulty,) = scenario.internal_error_tasks()  # the documented 500, reachable by the demo credentials
+    assert faulty in tasks and scenario.demo.may_access(faulty.project_id)
     assert len({task.instance_id for task in tasks}) == 3
     demo = scenario.demo
     assert demo.token and demo.access_key and demo.secret_key
@@ -76,6 +78,12 @@ def test_a_json_scenario_file_serves_its_tasks(tmp_path: Path, scenario: Scenari
             "projects: [{id: 12345, instances: []}]",
             "projects/0/id",
         ),
+        (
+            "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
+            "projects: [{id: p, instances: [{id: i, name: n, tasks: [{id: t, name: n, start: 0, "
+            "internal_error: sometimes, steps: [{id: s, name: s}]}]}]}]",
+            "internal_error",
+        ),
     ],
 )
 def test_bad_scenarios_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
@@ -84,6 +92,22 @@ def test_bad_scenarios_say_what_is_wrong(tmp_path: Path, text: str, message: str
     with pytest.raises(ScenarioError, match=message) as raised:
         load_scenario(path)
     assert str(path) in str(raised.value)
+
+
+def test_internal_error_comes_after_the_permission_check(tmp_path: Path) -> None:
+    document = yaml.safe_load(DEFAULT_SCENARIO_PATH.read_text(encoding="utf-8"))
+    foreign_task = document["projects"][1]["instances"][0]["tasks"][0]
+    foreign_task["internal_error"] = True
+    path = tmp_path / "faulty-foreign.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    scenario = load_scenario(path)
+    (task,) = [task for task in scenario.internal_error_tasks() if task.task_id == foreign_task["id"]]
+    app = create_app(scenario, clock=ManualClock())
+    with serve_in_thread(app) as base_url:
+        host, path_ = base_url.removeprefix("http://"), progress_path(task)
+        assert httpx.get(base_url + path_, headers=signed_headers(scenario.demo, path_, host=host)).status_code == 403
+        ops = scenario.credential_for(task.project_id)
+        assert httpx.get(base_url + path_, headers=signed_headers(ops, path_, host=host)).status_code == 500
 
 
 def test_missing_scenario_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
