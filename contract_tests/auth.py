@@ -8,15 +8,12 @@ query, headers and body that go on the wire (or into the in-process ASGI app).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
 
 import requests
 import requests.auth
-from dcs_sdk import _signing
+from dcs_sdk import Credentials, sign_request_parts
 
-SECURITY_TOKEN_HEADER = "X-Security-Token"  # noqa: S105 - a header name
-PROJECT_ID_HEADER = "X-Project-Id"
 TOKEN_HEADER = "X-Auth-Token"  # noqa: S105 - a header name
 
 
@@ -38,38 +35,37 @@ def _body_bytes(request: requests.PreparedRequest) -> bytes:
 
 @dataclass(frozen=True, repr=False)
 class AkSkSigner(requests.auth.AuthBase):
-    """SDK-HMAC-SHA256 over the prepared request, as the official SDK signs it."""
+    """SDK-HMAC-SHA256 over the prepared request: a `requests` adapter around the SDK's own
+    `sign_request_parts`, so the suite signs exactly as the SDK does (values stripped, hop-by-hop
+    headers unsigned, `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` for non-JSON bodies)."""
 
     access_key: str
     secret_key: str
     security_token: str | None = None
     project_id: str | None = None
     clock_skew: datetime.timedelta = datetime.timedelta(0)  # non-zero only to probe stale-date rejection
+    credentials: Credentials = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Built once (and checked: empty keys raise CredentialsError); `dataclasses.replace` rebuilds it.
+        credentials = Credentials(self.access_key, self.secret_key, self.security_token, self.project_id)
+        object.__setattr__(self, "credentials", credentials)
 
     def __repr__(self) -> str:
         # Never let a secret reach a log, a report or a failure message.
         return f"AkSkSigner(access_key={self.access_key[:4]}…)"
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        url = urlsplit(str(request.url))
-        # `requests` leaves `Host` to the connection; set it here so it is signed as sent.
-        request.headers["Host"] = url.netloc
-        request.headers[_signing.DATE_HEADER] = (datetime.datetime.now(datetime.UTC) + self.clock_skew).strftime(
-            _signing.DATE_FORMAT
+        # `requests` leaves `Host` to the connection; `sign_request_parts` adds it from the URL so it is signed as sent.
+        headers = sign_request_parts(
+            self.credentials,
+            str(request.method),
+            str(request.url),
+            {name: _text(value) for name, value in request.headers.items()},
+            _body_bytes(request),
+            now=datetime.datetime.now(datetime.UTC) + self.clock_skew,
         )
-        if self.security_token:
-            request.headers[SECURITY_TOKEN_HEADER] = self.security_token
-        if self.project_id:
-            request.headers[PROJECT_ID_HEADER] = self.project_id
-        request.headers["Authorization"] = _signing.sign(
-            access_key=self.access_key,
-            secret_key=self.secret_key,
-            method=str(request.method),
-            raw_path=url.path,
-            raw_query=url.query,
-            headers={name: _text(value) for name, value in request.headers.items()},
-            body=_body_bytes(request),
-        )
+        request.headers.update(headers)
         return request
 
 

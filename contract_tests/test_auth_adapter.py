@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import http.server
 import threading
 from collections.abc import Iterator
 from typing import ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
-from dcs_sdk import _signing
+from dcs_sdk import CredentialsError, _signing
 
 from contract_tests.auth import AkSkSigner, IamTokenAuth
+from tests.sdk.official import official_authorization
 
 Received = tuple[str, str, dict[str, str], bytes]  # method, request target, headers, body
 
@@ -85,6 +87,47 @@ def test_signature_covers_the_request_as_received(
         _signing.parse_authorization(headers["authorization"]).signed_names
     )
     assert headers["x-security-token"] == "STS"
+
+
+def test_signs_as_the_sdk_does_and_the_official_signer_agrees(recorder: str) -> None:
+    """Values stripped, hop-by-hop headers unsigned, a non-JSON body as UNSIGNED-PAYLOAD (SDK rules)."""
+    signer = AkSkSigner(access_key="AKTEST", secret_key="SKTEST", project_id="p1")
+    with requests.Session() as session:  # its default headers carry the hop-by-hop `Connection`
+        headers = {"Content-Type": "text/plain", "X-Custom": "padded  "}
+        session.post(recorder + "/v2/p1/x?b=2&a=1", data=b"plain text", headers=headers, auth=signer, timeout=5)
+    (received,) = _Recorder.received
+    method, target, sent, body = received
+    signed_names = _signing.parse_authorization(sent["authorization"]).signed_names
+    assert sent["connection"] == "keep-alive" and "connection" not in signed_names
+    assert sent["x-custom"] == "padded" and "x-custom" in signed_names
+    assert sent["x-sdk-content-sha256"] == _signing.UNSIGNED_PAYLOAD and "x-sdk-content-sha256" in signed_names
+    _verify("AKTEST", "SKTEST", received)
+    url = urlsplit(target)
+    official = official_authorization(
+        access_key="AKTEST",
+        secret_key="SKTEST",
+        method=method,
+        host=sent["host"],
+        resource_path=url.path,
+        query=parse_qsl(url.query),
+        headers={name: sent[name] for name in signed_names},
+        body=body,
+    )
+    assert sent["authorization"] == official
+
+
+def test_a_replaced_key_signs_with_the_new_key(recorder: str) -> None:
+    wrong = dataclasses.replace(AkSkSigner(access_key="AK", secret_key="SK"), secret_key="SK-wrong")
+    requests.get(recorder + "/x", auth=wrong, timeout=5)
+    (received,) = _Recorder.received
+    _verify("AK", "SK-wrong", received)
+    with pytest.raises(AssertionError):
+        _verify("AK", "SK", received)
+
+
+def test_an_empty_secret_is_a_clear_error() -> None:
+    with pytest.raises(CredentialsError, match="non-empty"):
+        AkSkSigner(access_key="AK", secret_key="")
 
 
 def test_a_stale_signer_dates_the_request_in_the_past(recorder: str) -> None:
