@@ -169,6 +169,10 @@ def _text_content_type(scope: Scope, status: int, headers: Headers, body: bytes)
     return status, [*headers, (b"content-type", b"text/plain; charset=utf-8")], body
 
 
+def _no_request_id(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    return status, [(name, value) for name, value in headers if name.lower() != b"x-request-id"], body
+
+
 def _crash_on_odd_input(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
     # An unhandled exception for any path outside the ASCII letters and digits of real IDs.
     if any(not (char.isascii() and (char.isalnum() or char in "-/")) for char in _raw_path(scope)):
@@ -296,6 +300,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("unsigned requests accepted", _accept_unsigned, frozenset({"ignored_auth"})),
     Variant("another project's task served", _serve_other_projects, KNOWN_TASKS),
     Variant("wrong Content-Type", _answers(_text_content_type), frozenset({"content_type_conformance"})),
+    Variant("no X-Request-Id header", _answers(_no_request_id), frozenset({"response_headers_conformance"})),
     # one per domain check
     Variant("signatures not verified", _skip_signature_check, frozenset({"tampered_signature_rejected"})),
     Variant(

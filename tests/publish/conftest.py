@@ -32,6 +32,20 @@ class Workspace:
     def published(self) -> Path:
         return self.root / "published" / "dcs-background-tasks.yaml"
 
+    @property
+    def published_version(self) -> str:
+        version: str = yaml.safe_load(self.published.read_text(encoding="utf-8"))["info"]["version"]
+        return version
+
+    def bumped(self, part: str) -> str:
+        """The published version with its ``major``, ``minor`` or ``patch`` number raised."""
+        major, minor, patch = (int(number) for number in self.published_version.split("."))
+        return {
+            "major": f"{major + 1}.0.0",
+            "minor": f"{major}.{minor + 1}.0",
+            "patch": f"{major}.{minor}.{patch + 1}",
+        }[part]
+
     def edit_spec(self, change: Callable[[dict[str, Any]], None]) -> None:
         document = yaml.safe_load(self.spec.read_text(encoding="utf-8"))
         change(document)
@@ -70,4 +84,8 @@ def workspace(tmp_path: Path) -> Workspace:
     shutil.copyfile(ROOT / "openapi" / "dcs.yaml", tmp_path / "dcs.yaml")
     shutil.copyfile(ROOT / "openapi" / "CHANGELOG.md", tmp_path / "CHANGELOG.md")
     shutil.copytree(ROOT / "openapi" / "published", tmp_path / "published")
-    return Workspace(tmp_path)
+    workspace = Workspace(tmp_path)
+    # The gate tests start from a spec equal to the published baseline: the repository may carry
+    # an unreleased version ahead of it.
+    shutil.copyfile(workspace.published, workspace.spec)
+    return workspace

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
-from tests.publish.conftest import Workspace
+from tests.publish.conftest import ROOT, Workspace
 
 
 def remove_step_name(document: dict[str, Any]) -> None:
@@ -16,18 +18,26 @@ def add_optional_field(document: dict[str, Any]) -> None:
     properties["retry_count"] = {"type": "integer", "description": "How often the step was retried."}
 
 
-def test_the_repository_spec_passes_the_gate(workspace: Workspace) -> None:
+def test_the_published_spec_passes_the_gate_unchanged(workspace: Workspace) -> None:
     result = workspace.publish("gate")
     assert result.returncode == 0, result.stderr
     assert "unchanged since the published" in result.stdout
 
 
+def test_the_repository_spec_passes_the_gate() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "publish.py"), "gate"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_removing_a_response_field_without_a_major_bump_fails_readably(workspace: Workspace) -> None:
-    result = workspace.gate_after(remove_step_name, "1.1.0")
+    major = workspace.published_version.split(".")[0]
+    result = workspace.gate_after(remove_step_name, workspace.bumped("minor"))
     assert result.returncode == 1
     assert "BREAKING CHANGE" in result.stderr
-    assert "keeps major version 1" in result.stderr
-    assert "release it as 2.0.0" in result.stderr
+    assert f"keeps major version {major}" in result.stderr
+    assert f"release it as {workspace.bumped('major')}" in result.stderr
     # Optic's report names what broke
     assert "cannot remove response property 'step_name'" in result.stderr
 
@@ -37,35 +47,39 @@ def test_a_retyped_response_field_is_breaking_too(workspace: Workspace) -> None:
         properties = document["components"]["schemas"]["ShowBackgroundTaskProgressResponse"]["properties"]
         properties["progress"] = {"type": "string", "description": "Overall progress, as text."}
 
-    result = workspace.gate_after(progress_as_text, "1.0.1")
+    result = workspace.gate_after(progress_as_text, workspace.bumped("patch"))
     assert result.returncode == 1
     assert "BREAKING CHANGE" in result.stderr
     assert "progress" in result.stderr
 
 
 def test_a_breaking_change_with_a_major_bump_and_an_entry_passes(workspace: Workspace) -> None:
-    result = workspace.gate_after(remove_step_name, "2.0.0", "- `step_name` removed: use `step_id`.")
+    major = workspace.bumped("major")
+    result = workspace.gate_after(remove_step_name, major, "- `step_name` removed: use `step_id`.")
     assert result.returncode == 0, result.stderr
-    assert "1.0.0 -> 2.0.0: breaking, with a major version bump" in result.stdout
+    assert f"{workspace.published_version} -> {major}: breaking, with a major version bump" in result.stdout
 
 
 def test_a_compatible_change_with_a_bump_and_an_entry_passes(workspace: Workspace) -> None:
-    result = workspace.gate_after(add_optional_field, "1.1.0", "- `StepDetail.retry_count` added.")
+    minor = workspace.bumped("minor")
+    result = workspace.gate_after(add_optional_field, minor, "- `StepDetail.retry_count` added.")
     assert result.returncode == 0, result.stderr
-    assert "1.0.0 -> 1.1.0: compatible" in result.stdout
+    assert f"{workspace.published_version} -> {minor}: compatible" in result.stdout
 
 
 def test_a_change_without_a_changelog_entry_fails(workspace: Workspace) -> None:
-    result = workspace.gate_after(add_optional_field, "1.1.0", entry=None)
+    minor = workspace.bumped("minor")
+    result = workspace.gate_after(add_optional_field, minor, entry=None)
     assert result.returncode == 1
-    assert "CHANGELOG.md has no entry for info.version 1.1.0" in result.stderr
-    assert "add a `## 1.1.0` section" in result.stderr
+    assert f"CHANGELOG.md has no entry for info.version {minor}" in result.stderr
+    assert f"add a `## {minor}` section" in result.stderr
 
 
 def test_an_empty_changelog_section_is_no_entry(workspace: Workspace) -> None:
-    result = workspace.gate_after(add_optional_field, "1.1.0", "")
+    minor = workspace.bumped("minor")
+    result = workspace.gate_after(add_optional_field, minor, "")
     assert result.returncode == 1
-    assert "has no entry for info.version 1.1.0" in result.stderr
+    assert f"has no entry for info.version {minor}" in result.stderr
 
 
 def test_a_change_that_keeps_the_published_version_fails(workspace: Workspace) -> None:
@@ -74,7 +88,8 @@ def test_a_change_that_keeps_the_published_version_fails(workspace: Workspace) -
     )
     result = workspace.publish("gate")
     assert result.returncode == 1
-    assert "differs from the published 1.0.0 but its info.version 1.0.0 is not newer" in result.stderr
+    published = workspace.published_version
+    assert f"differs from the published {published} but its info.version {published} is not newer" in result.stderr
 
 
 def test_a_version_that_is_not_a_version_number_fails(workspace: Workspace) -> None:
@@ -94,6 +109,6 @@ def test_without_a_baseline_the_gate_fails_but_promote_publishes_one(workspace: 
     promoted = workspace.publish("promote")
     assert promoted.returncode == 0, promoted.stderr
     assert workspace.published.read_text(encoding="utf-8") == (
-        workspace.root / "dist" / "dcs-background-tasks-1.0.0.yaml"
+        workspace.root / "dist" / f"dcs-background-tasks-{workspace.published_version}.yaml"
     ).read_text(encoding="utf-8")
     assert workspace.publish("gate").returncode == 0
