@@ -81,11 +81,11 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def check() -> int:
+def check(target: Path = TARGET) -> int:
     with tempfile.TemporaryDirectory() as work:
         fresh = Path(work) / "generated"
         render(fresh)
-        expected, actual = tree(fresh), tree(TARGET) if TARGET.exists() else {}
+        expected, actual = tree(fresh), tree(target) if target.exists() else {}
     if expected == actual:
         print("generated/ is up to date with the spec, generator config, templates and openapi/sdk.")
         return 0
@@ -113,7 +113,9 @@ def generate() -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail with a diff when generated/ is stale")
-    return check() if parser.parse_args().check else generate()
+    parser.add_argument("--target", type=Path, default=TARGET, help="the tree --check compares (default: generated/)")
+    arguments = parser.parse_args()
+    return check(arguments.target) if arguments.check else generate()
 
 
 if __name__ == "__main__":
