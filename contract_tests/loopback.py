@@ -1,4 +1,4 @@
-"""Start the emulator as its own process on a free loopback port, and stop it again."""
+"""Start the emulator (or, for the benchmarks, Prism's mock) as its own process on a free loopback port."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from pathlib import Path
 HOST = "127.0.0.1"
 READY_TIMEOUT = 30.0
 ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "dcs.yaml"
+PRISM = ROOT / "openapi" / "node_modules" / ".bin" / "prism"  # the benchmarks' peer, pinned in openapi/package.json
 
 
 def free_port(host: str = HOST) -> int:
@@ -57,3 +59,12 @@ def running_emulator(scenario: Path) -> contextlib.AbstractContextManager[str]:
         return [*emulator, "--scenario", str(scenario)]
 
     return running_server(command, "the emulator")
+
+
+def running_prism() -> contextlib.AbstractContextManager[str]:
+    """Prism's stateless mock of the same spec on a free port (the benchmarks' peer)."""
+
+    def command(port: int) -> list[str]:
+        return [str(PRISM), "mock", str(SPEC), "--host", HOST, "--port", str(port), "--errors", "false"]
+
+    return running_server(command, "Prism")

@@ -28,17 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario  # noqa: E402
 from contract_tests.emulator_target import emulator_target  # noqa: E402
-from contract_tests.loopback import HOST, running_emulator, running_server  # noqa: E402
+from contract_tests.loopback import PRISM, running_emulator, running_prism  # noqa: E402
 from contract_tests.runner import run_suite  # noqa: E402
 from contract_tests.schema import SuiteOptions  # noqa: E402
 from contract_tests.target import Target  # noqa: E402
-
-PRISM = ROOT / "openapi" / "node_modules" / ".bin" / "prism"
-SPEC = ROOT / "openapi" / "dcs.yaml"
-
-
-def prism_command(port: int) -> list[str]:
-    return [str(PRISM), "mock", str(SPEC), "--host", HOST, "--port", str(port), "--errors", "false"]
 
 
 def measure(label: str, target: Target, options: SuiteOptions, repeats: int) -> float:
@@ -76,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         rates["loopback"] = measure(
             "emulator, loopback HTTP", emulator_target(scenario, base_url=url), options, args.repeats
         )
-    with running_server(prism_command, "Prism") as url:
+    with running_prism() as url:
         prism = measure(
             "Prism mock, loopback HTTP", emulator_target(scenario, base_url=url, label="Prism"), options, args.repeats
         )

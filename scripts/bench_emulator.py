@@ -12,16 +12,11 @@ the ratio. Bounded: warm-up + measured run of ``--duration`` seconds per server.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -29,14 +24,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dcs_sdk import _signing  # noqa: E402
+from dcs_sdk import Credentials, sign_request_parts  # noqa: E402
 
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario  # noqa: E402
-
-PRISM = ROOT / "openapi" / "node_modules" / ".bin" / "prism"
-SPEC = ROOT / "openapi" / "dcs.yaml"
-HOST = "127.0.0.1"
-READY_TIMEOUT = 30.0
+from contract_tests.loopback import PRISM, running_emulator, running_prism  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -48,53 +39,11 @@ class Result:
     errors: str
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.contextmanager
-def server(command: list[str], port: int) -> Iterator[str]:
-    """Run ``command`` until it accepts connections on ``port``; stop it afterwards."""
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{command[0]} exited with {process.returncode} before listening")
-            with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=0.2):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{command[0]} did not listen on {port} within {READY_TIMEOUT:.0f} s")
-            time.sleep(0.1)
-        yield f"http://{HOST}:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def signed_headers(path: str, port: int) -> dict[str, str]:
-    scenario = load_scenario(DEFAULT_SCENARIO_PATH)
-    headers = {
-        "Content-Type": "application/json",
-        "Host": f"{HOST}:{port}",
-        "X-Sdk-Date": datetime.now(UTC).strftime(_signing.DATE_FORMAT),
-    }
-    headers["Authorization"] = _signing.sign(
-        access_key=scenario.demo.access_key,
-        secret_key=scenario.demo.secret_key,
-        method="GET",
-        raw_path=path,
-        raw_query="",
-        headers=headers,
-        body=b"",
-    )
-    return headers
+def signed_headers(url: str) -> dict[str, str]:
+    """Headers signed once by the SDK's own helper; the X-Sdk-Date stays valid for 15 minutes."""
+    demo = load_scenario(DEFAULT_SCENARIO_PATH).demo
+    credentials = Credentials(demo.access_key, demo.secret_key)
+    return sign_request_parts(credentials, "GET", url, {"Content-Type": "application/json"}, b"")
 
 
 def _latency_ms(text: str) -> float:
@@ -138,14 +87,11 @@ def main() -> int:
 
     task = load_scenario(DEFAULT_SCENARIO_PATH).known_tasks()[0]
     path = f"/v2/{task.project_id}/instances/{task.instance_id}/tasks/{task.task_id}/progress"
-    emulator_port, prism_port = free_port(), free_port()
-    emulator_cmd = [sys.executable, "-m", "contract_tests.emulator", "--host", HOST, "--port", str(emulator_port)]
-    prism_cmd = [str(PRISM), "mock", str(SPEC), "--host", HOST, "--port", str(prism_port), "--errors", "false"]
     results = []
-    with server(emulator_cmd, emulator_port) as url:
-        results.append(measure("emulator", url, path, signed_headers(path, emulator_port), args))
-    with server(prism_cmd, prism_port) as url:
-        results.append(measure("prism mock", url, path, signed_headers(path, prism_port), args))
+    with running_emulator(DEFAULT_SCENARIO_PATH) as url:
+        results.append(measure("emulator", url, path, signed_headers(url + path), args))
+    with running_prism() as url:
+        results.append(measure("prism mock", url, path, signed_headers(url + path), args))
 
     print(f"GET {path}")
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s, loopback, signed requests\n")
