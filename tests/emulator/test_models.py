@@ -134,12 +134,13 @@ def test_time_formats_render_both_shapes() -> None:
 
 
 durations = st.floats(min_value=0, max_value=1000, allow_nan=False)
+failures = st.none() | st.builds(Failure, after=durations, error_code=st.just("DCS.5000"))
 sub_steps = st.builds(
     SubStepPlan,
     id=st.just("s"),
     name=st.just("sub"),
     duration=durations,
-    failure=st.none() | st.builds(Failure, after=durations, error_code=st.just("DCS.5000")),
+    failure=failures,
 )
 steps = st.builds(
     StepPlan,
@@ -147,7 +148,7 @@ steps = st.builds(
     name=st.just("step"),
     sub_steps=st.lists(sub_steps, max_size=3).map(tuple),
     duration=durations,
-    failure=st.none() | st.builds(Failure, after=durations, error_code=st.just("DCS.5000")),
+    failure=failures,
 )
 plans = st.builds(
     TaskPlan,
