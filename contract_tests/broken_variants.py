@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dcs_sdk import _signing
+from dcs_sdk.lib import signing
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .emulator import Credential, Scenario, TaskRef, errors
@@ -85,11 +85,11 @@ class ResigningGateway:
             await self.app(scope, receive, send)
             return
         body = await _read_body(receive)
-        dropped = {b"authorization", b"x-auth-token", _signing.DATE_HEADER.lower().encode()}
+        dropped = {b"authorization", b"x-auth-token", signing.DATE_HEADER.lower().encode()}
         headers = [(name, value) for name, value in scope["headers"] if name.lower() not in dropped]
-        date = datetime.datetime.now(datetime.UTC).strftime(_signing.DATE_FORMAT)
-        headers.append((_signing.DATE_HEADER.lower().encode(), date.encode()))
-        authorization = _signing.sign(
+        date = datetime.datetime.now(datetime.UTC).strftime(signing.DATE_FORMAT)
+        headers.append((signing.DATE_HEADER.lower().encode(), date.encode()))
+        authorization = signing.sign(
             access_key=credential.access_key,
             secret_key=credential.secret_key,
             method=scope["method"],
@@ -263,7 +263,7 @@ def _claimed(scope: Scope, scenario: Scenario) -> Credential | None:
     """The credentials a well-formed SDK-HMAC-SHA256 header names, whether or not its signature is right."""
     value = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
     try:
-        access_key = _signing.parse_authorization(value).access_key
+        access_key = signing.parse_authorization(value).access_key
     except ValueError:
         return None
     return next((c for c in scenario.credentials if c.access_key == access_key), None)

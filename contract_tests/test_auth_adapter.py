@@ -12,7 +12,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
-from dcs_sdk import CredentialsError, _signing
+from dcs_sdk import CredentialsError
+from dcs_sdk.lib import signing
 
 from contract_tests.auth import AkSkSigner, IamTokenAuth
 from tests.sdk.official import official_authorization
@@ -50,11 +51,11 @@ def recorder() -> Iterator[str]:
 def _verify(access_key: str, secret_key: str, received: Received) -> None:
     """Recompute the signature from the request as the server received it."""
     method, target, headers, body = received
-    parsed = _signing.parse_authorization(headers["authorization"])
+    parsed = signing.parse_authorization(headers["authorization"])
     assert parsed.access_key == access_key
     signed = {name: headers[name] for name in parsed.signed_names}
     url = urlsplit(target)
-    expected = _signing.sign(
+    expected = signing.sign(
         access_key=access_key,
         secret_key=secret_key,
         method=method,
@@ -84,7 +85,7 @@ def test_signature_covers_the_request_as_received(
     _verify("AKTEST", "SKTEST", received)
     headers = received[2]
     assert {"host", "x-sdk-date", "x-security-token", "x-project-id"} <= set(
-        _signing.parse_authorization(headers["authorization"]).signed_names
+        signing.parse_authorization(headers["authorization"]).signed_names
     )
     assert headers["x-security-token"] == "STS"
 
@@ -97,10 +98,10 @@ def test_signs_as_the_sdk_does_and_the_official_signer_agrees(recorder: str) -> 
         session.post(recorder + "/v2/p1/x?b=2&a=1", data=b"plain text", headers=headers, auth=signer, timeout=5)
     (received,) = _Recorder.received
     method, target, sent, body = received
-    signed_names = _signing.parse_authorization(sent["authorization"]).signed_names
+    signed_names = signing.parse_authorization(sent["authorization"]).signed_names
     assert sent["connection"] == "keep-alive" and "connection" not in signed_names
     assert sent["x-custom"] == "padded" and "x-custom" in signed_names
-    assert sent["x-sdk-content-sha256"] == _signing.UNSIGNED_PAYLOAD and "x-sdk-content-sha256" in signed_names
+    assert sent["x-sdk-content-sha256"] == signing.UNSIGNED_PAYLOAD and "x-sdk-content-sha256" in signed_names
     _verify("AKTEST", "SKTEST", received)
     url = urlsplit(target)
     official = official_authorization(
@@ -134,7 +135,7 @@ def test_a_stale_signer_dates_the_request_in_the_past(recorder: str) -> None:
     stale = AkSkSigner(access_key="AK", secret_key="SK", clock_skew=datetime.timedelta(minutes=-20))
     requests.get(recorder + "/x", auth=stale, timeout=5)
     (received,) = _Recorder.received
-    sent = datetime.datetime.strptime(received[2]["x-sdk-date"], _signing.DATE_FORMAT).replace(tzinfo=datetime.UTC)
+    sent = datetime.datetime.strptime(received[2]["x-sdk-date"], signing.DATE_FORMAT).replace(tzinfo=datetime.UTC)
     assert datetime.datetime.now(datetime.UTC) - sent > datetime.timedelta(minutes=19)
     _verify("AK", "SK", received)
 

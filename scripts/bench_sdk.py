@@ -40,7 +40,7 @@ OURS_COLD = """
 import time
 start = time.perf_counter()
 import dcs_sdk
-from dcs_sdk._responses import parse_model
+from dcs_sdk.lib.responses import parse_model
 import httpx
 imported = time.perf_counter()
 credentials = dcs_sdk.Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="p1")
@@ -158,7 +158,7 @@ def parse_large(repeats: int) -> tuple[float, float, int]:
     import dcs_sdk  # noqa: PLC0415
     import httpx  # noqa: PLC0415 - the bench's own imports must not skew the cold-start children
     import requests  # noqa: PLC0415
-    from dcs_sdk._responses import parse_model  # noqa: PLC0415
+    from dcs_sdk.lib.responses import parse_model  # noqa: PLC0415
     from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: PLC0415
     from huaweicloudsdkdcs.v2 import DcsClient as OfficialClient  # noqa: PLC0415
     from huaweicloudsdkdcs.v2.region.dcs_region import DcsRegion  # noqa: PLC0415

@@ -4,11 +4,14 @@
    ``x-sdk-format: date-time`` get ``format: date-time`` (the published spec keeps a pattern
    that admits both timestamp forms, which ``format: date-time`` would reject).
 2. openapi-python-client (pinned) renders it with the template overrides in
-   ``openapi/generator/templates``.
-3. The hand-written modules in ``openapi/sdk`` are copied into the package, then formatted.
+   ``openapi/generator/templates``; every file gets a "do not edit" banner and is formatted.
+3. Only the paths the generator owns are written: those it rendered, listed in
+   ``generated/generator-manifest.txt``. Paths it owned before and no longer renders are removed.
+   The hand-written SDK code in ``generated/dcs_sdk/lib/`` is never touched.
 
-``--check`` renders into a temporary directory and fails with a unified diff when
-``generated/`` differs, i.e. is stale or was edited by hand.
+``--check`` renders into a temporary directory and fails with a unified diff when a
+generator-owned path differs (stale, or edited by hand), when an owned path is missing, or when
+``generated/`` holds a file that is neither owned nor hand-written.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
+from importlib.metadata import version
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -28,10 +32,22 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "dcs.yaml"
 GENERATOR_DIR = ROOT / "openapi" / "generator"
-HAND_WRITTEN = ROOT / "openapi" / "sdk"
 TARGET = ROOT / "generated"
 PACKAGE = "dcs_sdk"
+MANIFEST = "generator-manifest.txt"
+# Hand-written code inside the shipped package (openai-python's `lib/` convention).
+HAND_WRITTEN = f"{PACKAGE}/lib/"
 BIN = Path(sys.executable).parent
+GENERATOR = "openapi-python-client"
+BANNER_TEXT = f"Generated from openapi/dcs.yaml by {GENERATOR} {version(GENERATOR)}: do not edit, run `make generate`."
+# Files whose format has no comments get no banner.
+BANNERS = {
+    ".gitignore": f"# {BANNER_TEXT}\n",
+    ".py": f"# {BANNER_TEXT}\n",
+    ".toml": f"# {BANNER_TEXT}\n",
+    ".md": f"<!-- {BANNER_TEXT} -->\n",
+}
+IGNORED_PARTS = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache", "build", "dist"}
 
 
 def generator_view(spec: dict[str, Any]) -> dict[str, Any]:
@@ -44,13 +60,14 @@ def generator_view(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def render(output: Path) -> None:
+def render(output: Path, spec: Path = SPEC) -> dict[str, bytes]:
+    """Render the generator-owned files into ``output``; returns them by POSIX path."""
     with tempfile.TemporaryDirectory() as work:
         view = Path(work) / "dcs.json"
-        view.write_text(json.dumps(generator_view(yaml.safe_load(SPEC.read_text(encoding="utf-8")))))
+        view.write_text(json.dumps(generator_view(yaml.safe_load(spec.read_text(encoding="utf-8")))))
         subprocess.run(
             [
-                str(BIN / "openapi-python-client"),
+                str(BIN / GENERATOR),
                 "generate",
                 "--path",
                 str(view),
@@ -67,55 +84,92 @@ def render(output: Path) -> None:
             stdout=subprocess.DEVNULL,
             env={"PATH": f"{BIN}:/usr/bin:/bin", "HOME": work},
         )
-    for module in sorted(HAND_WRITTEN.glob("*.py")):
-        shutil.copyfile(module, output / PACKAGE / module.name)
+    for path in output.rglob("*"):
+        banner = BANNERS.get(".gitignore" if path.name == ".gitignore" else path.suffix)
+        if path.is_file() and banner:
+            path.write_text(banner + path.read_text(encoding="utf-8"), encoding="utf-8")
     subprocess.run([str(BIN / "ruff"), "format", "--quiet", "--no-cache", str(output / PACKAGE)], check=True)
     shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
+    files = tree(output)
+    (output / MANIFEST).write_text("".join(f"{name}\n" for name in sorted([*files, MANIFEST])), encoding="utf-8")
+    return tree(output)
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts and ".ruff_cache" not in path.parts
-    }
+def is_ignored(relative: PurePosixPath) -> bool:
+    return bool(IGNORED_PARTS.intersection(relative.parts)) or relative.suffix == ".pyc"
 
 
-def check(target: Path = TARGET) -> int:
-    with tempfile.TemporaryDirectory() as work:
-        fresh = Path(work) / "generated"
-        render(fresh)
-        expected, actual = tree(fresh), tree(target) if target.exists() else {}
-    if expected == actual:
-        print("generated/ is up to date with the spec, generator config, templates and openapi/sdk.")
-        return 0
-    print("generated/ differs from what `make generate` produces (stale, or edited by hand):")
+def tree(root: Path, *, skip_hand_written: bool = False) -> dict[str, bytes]:
+    """Every file under ``root`` by POSIX path (caches ignored; ``lib/`` optionally left out)."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        relative = PurePosixPath(path.relative_to(root).as_posix())
+        if path.is_file() and not is_ignored(relative):
+            if skip_hand_written and str(relative).startswith(HAND_WRITTEN):
+                continue
+            files[str(relative)] = path.read_bytes()
+    return files
+
+
+def owned_paths(target: Path) -> list[str]:
+    manifest = target / MANIFEST
+    return manifest.read_text(encoding="utf-8").split() if manifest.exists() else []
+
+
+def differences(expected: dict[str, bytes], target: Path) -> list[str]:
+    """Unified diffs of every generator-owned path of ``target`` that is not as rendered."""
+    actual = tree(target, skip_hand_written=True)
+    diffs = []
     for name in sorted(expected.keys() | actual.keys()):
+        if name not in expected and name not in owned_paths(target):
+            diffs.append(
+                f"generated/{name}: neither generator-owned nor hand-written ({HAND_WRITTEN}); move or delete it\n"
+            )
+            continue
         before = actual.get(name, b"").decode("utf-8", "replace").splitlines(keepends=True)
         after = expected.get(name, b"").decode("utf-8", "replace").splitlines(keepends=True)
         if before != after:
-            sys.stdout.writelines(difflib.unified_diff(before, after, f"generated/{name}", f"expected/{name}"))
-    print("\nRun `make generate` and commit the result; change the spec or openapi/, never generated/.")
+            diffs.append("".join(difflib.unified_diff(before, after, f"generated/{name}", f"expected/{name}")))
+    return diffs
+
+
+def check(target: Path = TARGET, spec: Path = SPEC) -> int:
+    with tempfile.TemporaryDirectory() as work:
+        expected = render(Path(work) / "generated", spec)
+    diffs = differences(expected, target)
+    if not diffs:
+        print(f"generated/: the {len(expected)} generator-owned files are exactly what `make generate` produces.")
+        return 0
+    print("generated/ differs from what `make generate` produces (stale, or edited by hand):")
+    sys.stdout.writelines(diffs)
+    print("\nRun `make generate` and commit the result; change the spec or openapi/generator/, never an owned file.")
     return 1
 
 
-def generate() -> int:
-    with tempfile.TemporaryDirectory(dir=ROOT) as work:
+def generate(target: Path = TARGET, spec: Path = SPEC) -> int:
+    with tempfile.TemporaryDirectory() as work:
         fresh = Path(work) / "generated"
-        render(fresh)
-        if TARGET.exists():
-            shutil.rmtree(TARGET)
-        fresh.rename(TARGET)
-    print(f"generated/ rendered from {SPEC.relative_to(ROOT)}")
+        rendered = render(fresh, spec)
+        for stale in set(owned_paths(target)) - rendered.keys():
+            (target / stale).unlink(missing_ok=True)
+        for name, content in rendered.items():
+            destination = target / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(content)
+    for directory in sorted(target.rglob("*"), reverse=True):  # directories emptied by removals
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+    print(f"generated/: {len(rendered)} generator-owned files rendered from {spec.name}")
     return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail with a diff when generated/ is stale")
-    parser.add_argument("--target", type=Path, default=TARGET, help="the tree --check compares (default: generated/)")
+    parser.add_argument("--check", action="store_true", help="fail with a diff when an owned file is stale")
+    parser.add_argument("--target", type=Path, default=TARGET, help="the tree to write or check (default: generated/)")
+    parser.add_argument("--spec", type=Path, default=SPEC, help="the spec to render (default: openapi/dcs.yaml)")
     arguments = parser.parse_args()
-    return check(arguments.target) if arguments.check else generate()
+    return (check if arguments.check else generate)(arguments.target, arguments.spec.resolve())
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Gateway-style authentication: an SDK-HMAC-SHA256 signature or a known X-Auth-Token.
 
-The signature is recomputed with ``dcs_sdk._signing`` (the one canonicalisation of the project)
+The signature is recomputed with ``dcs_sdk.lib.signing`` (the one canonicalisation of the project)
 and compared in constant time. Failure reasons are fixed phrases: nothing from the request is
 echoed into the error body, whatever its size or encoding.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from dcs_sdk import _signing
+from dcs_sdk.lib import signing
 
 from .scenario import Credential
 
@@ -27,7 +27,7 @@ class AuthenticationError(Exception):
 @lru_cache(maxsize=64)
 def _sdk_date_epoch(value: str) -> float | None:
     try:
-        return datetime.strptime(value, _signing.DATE_FORMAT).replace(tzinfo=UTC).timestamp()
+        return datetime.strptime(value, signing.DATE_FORMAT).replace(tzinfo=UTC).timestamp()
     except ValueError:
         return None
 
@@ -80,13 +80,13 @@ class Authenticator:
         authorization: str,
     ) -> Credential:
         try:
-            parsed = _signing.parse_authorization(authorization)
+            parsed = signing.parse_authorization(authorization)
         except ValueError:
             raise AuthenticationError("decode aksk authorization header fail") from None
         credential = self._by_access_key.get(parsed.access_key)
         if credential is None:
             raise AuthenticationError("access key not found")
-        date_name = _signing.DATE_HEADER.lower()
+        date_name = signing.DATE_HEADER.lower()
         if date_name not in parsed.signed_names or date_name not in headers:
             raise AuthenticationError("x-sdk-date must be sent and signed")
         signed_at = _sdk_date_epoch(headers[date_name].strip())
@@ -95,15 +95,15 @@ class Authenticator:
         if abs(self._wall_time() - signed_at) > MAX_CLOCK_SKEW_SECONDS:
             raise AuthenticationError("request expired, x-sdk-date is more than 15 minutes off")
         normalized = {name: value.strip() for name, value in headers.items()}
-        canonical = _signing.canonical_request(
+        canonical = signing.canonical_request(
             method=method,
             raw_path=raw_path,
-            pairs=_signing.query_pairs(raw_query),
+            pairs=signing.query_pairs(raw_query),
             headers=normalized,
             signed_names=parsed.signed_names,
             body=body,
         )
-        expected = _signing.signature(credential.secret_key, canonical, normalized[date_name])
+        expected = signing.signature(credential.secret_key, canonical, normalized[date_name])
         if not hmac.compare_digest(expected, parsed.signature):
             raise AuthenticationError("verify aksk signature fail")
         return credential

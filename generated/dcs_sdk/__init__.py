@@ -1,14 +1,15 @@
+# Generated from openapi/dcs.yaml by openapi-python-client 0.29.1: do not edit, run `make generate`.
 """A client library for accessing Huawei Cloud DCS background tasks"""
 
 from typing import TYPE_CHECKING
 
 __version__ = "1.0.0"
 
-from ._public import __all__ as _public_all
-from ._public import load as _load
+from .lib.exports import __all__ as _public_all
+from .lib.exports import load as _load
 
 if TYPE_CHECKING:
-    from ._public import *  # noqa: F403
+    from .lib.exports import *  # noqa: F403
 
 __all__ = ("__version__", *_public_all)
 

@@ -1,3 +1,4 @@
+# Generated from openapi/dcs.yaml by openapi-python-client 0.29.1: do not edit, run `make generate`.
 """Contains shared errors types that can be raised from API functions"""
 
 

@@ -1,3 +1,4 @@
+# Generated from openapi/dcs.yaml by openapi-python-client 0.29.1: do not edit, run `make generate`.
 """Contains some shared types for properties"""
 
 from collections.abc import Mapping, MutableMapping

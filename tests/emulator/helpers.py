@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import yaml
-from dcs_sdk import _signing
+from dcs_sdk.lib import signing
 from openapi_schema_validator import OAS30Validator
 
 from contract_tests.emulator import Credential, TaskRef
@@ -36,10 +36,10 @@ def signed_headers(
     headers = {
         "Content-Type": "application/json",
         "Host": host,
-        "X-Sdk-Date": (when or datetime.now(UTC)).strftime(_signing.DATE_FORMAT),
+        "X-Sdk-Date": (when or datetime.now(UTC)).strftime(signing.DATE_FORMAT),
         **(extra or {}),
     }
-    headers["Authorization"] = _signing.sign(
+    headers["Authorization"] = signing.sign(
         access_key=credential.access_key,
         secret_key=credential.secret_key,
         method=method,

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import httpx
 from dcs_sdk import AkSkAuth, Credentials
-from dcs_sdk._auth import UNSIGNED_HEADERS
+from dcs_sdk.lib.auth import UNSIGNED_HEADERS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -1,7 +1,7 @@
 """The generated low-level functions (reached through ``client.api_client``) fail with typed errors too.
 
 Upstream's ``_build_response`` calls ``HTTPStatus(status)`` and ``response.json()`` unguarded; the
-endpoint template override routes both through ``dcs_sdk._responses``.
+endpoint template override routes both through ``dcs_sdk.lib.responses``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import dcs_sdk
-from dcs_sdk import _public
+from dcs_sdk.lib import exports as _public
 
 
 def test_every_exported_name_resolves_to_its_defining_module() -> None:

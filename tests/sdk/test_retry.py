@@ -11,7 +11,7 @@ from email.utils import format_datetime
 import httpx
 import pytest
 from dcs_sdk import AkSkAuth, AsyncRetryTransport, Credentials, RetryPolicy, RetryTransport
-from dcs_sdk._retry import retry_after_seconds
+from dcs_sdk.lib.retry import retry_after_seconds
 
 Handler = Callable[[httpx.Request], httpx.Response]
 URL = "https://dcs.cn-north-4.myhuaweicloud.com/v2/p/instances/i/tasks/t/progress"

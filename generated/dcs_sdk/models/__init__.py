@@ -1,3 +1,4 @@
+# Generated from openapi/dcs.yaml by openapi-python-client 0.29.1: do not edit, run `make generate`.
 """Contains all the data models used in inputs/outputs"""
 
 from .error import Error

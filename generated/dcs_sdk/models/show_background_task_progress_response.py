@@ -1,3 +1,4 @@
+# Generated from openapi/dcs.yaml by openapi-python-client 0.29.1: do not edit, run `make generate`.
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -6,8 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._errors import SchemaMismatchError
-from .._schema_checks import absent_or_mismatch, expect_object
+from ..lib.errors import SchemaMismatchError
+from ..lib.schema_checks import absent_or_mismatch, expect_object
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:

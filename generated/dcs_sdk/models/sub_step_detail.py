@@ -1,3 +1,4 @@
+# Generated from openapi/dcs.yaml by openapi-python-client 0.29.1: do not edit, run `make generate`.
 from __future__ import annotations
 
 import datetime
@@ -7,8 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._schema_checks import absent_or_mismatch, expect_object
-from .._timestamps import parse_timestamp
+from ..lib.schema_checks import absent_or_mismatch, expect_object
+from ..lib.timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SubStepDetail")

@@ -1,11 +1,12 @@
+# Generated from openapi/dcs.yaml by openapi-python-client 0.29.1: do not edit, run `make generate`.
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
-from ..._responses import http_status, parse_or_raise
 from ...client import AuthenticatedClient, Client
+from ...lib.responses import http_status, parse_or_raise
 from ...models.error import Error
 from ...models.show_background_task_progress_response import ShowBackgroundTaskProgressResponse
 from ...types import Response

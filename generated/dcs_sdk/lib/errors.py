@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .types import Unset
+from ..types import Unset
 
 if TYPE_CHECKING:
     import httpx

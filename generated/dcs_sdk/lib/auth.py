@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from . import _signing
-from ._credentials import Credentials, TokenCredentials
+from . import signing
+from .credentials import Credentials, TokenCredentials
 
 # Hop-by-hop headers may be rewritten by proxies, so signing them would break the signature.
 UNSIGNED_HEADERS = frozenset(
@@ -74,7 +74,7 @@ def sign_request_parts(
     if _get(result, "Host") is None and parts.netloc:
         _put(result, "Host", parts.netloc.rpartition("@")[2])
     moment = now or utc_now()
-    _put(result, _signing.DATE_HEADER, moment.astimezone(datetime.UTC).strftime(_signing.DATE_FORMAT))
+    _put(result, signing.DATE_HEADER, moment.astimezone(datetime.UTC).strftime(signing.DATE_FORMAT))
     if credentials.project_id and _get(result, "X-Project-Id") is None:
         _put(result, "X-Project-Id", credentials.project_id)
     if credentials.security_token:
@@ -82,9 +82,9 @@ def sign_request_parts(
     # Checked before stripping, as the official signer does (" application/json" is unsigned there too).
     content_type = _get(headers, "Content-Type")
     if content_type and not content_type.startswith(HASHED_CONTENT_TYPES):
-        _put(result, _signing.CONTENT_SHA256_HEADER, _signing.UNSIGNED_PAYLOAD)
+        _put(result, signing.CONTENT_SHA256_HEADER, signing.UNSIGNED_PAYLOAD)
     signed = {name: value for name, value in result.items() if name.lower() not in UNSIGNED_HEADERS}
-    result["Authorization"] = _signing.sign(
+    result["Authorization"] = signing.sign(
         access_key=credentials.access_key,
         secret_key=credentials.secret_key,
         method=method,

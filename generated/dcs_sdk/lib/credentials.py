@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ._errors import CredentialsError
+from .errors import CredentialsError
 
 # (access key, secret key) variable pairs, in the order they are tried; a pair is never mixed.
 KEY_PAIR_VARIABLES = (("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"), ("CLOUD_SDK_AK", "CLOUD_SDK_SK"))

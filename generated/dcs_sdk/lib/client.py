@@ -11,15 +11,15 @@ from typing import Any, Self, TypedDict, Unpack
 
 import httpx
 
-from . import __version__
-from ._auth import auth_for
-from ._credentials import AnyCredentials, Credentials
-from ._errors import APIConnectionError, APITimeoutError, CredentialsError
-from ._responses import parse_model
-from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
-from .api.background_tasks import show_background_task_progress as _progress_endpoint
-from .client import Client
-from .models.show_background_task_progress_response import ShowBackgroundTaskProgressResponse
+from .. import __version__
+from .auth import auth_for
+from .credentials import AnyCredentials, Credentials
+from .errors import APIConnectionError, APITimeoutError, CredentialsError
+from .responses import parse_model
+from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+from ..api.background_tasks import show_background_task_progress as _progress_endpoint
+from ..client import Client
+from ..models.show_background_task_progress_response import ShowBackgroundTaskProgressResponse
 
 DEFAULT_REGION = "cn-north-4"
 ENDPOINT_TEMPLATE = "https://dcs.{region}.myhuaweicloud.com"

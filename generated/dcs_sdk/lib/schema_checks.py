@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NoReturn
 
-from ._errors import SchemaMismatchError
-from .types import UNSET, Unset
+from .errors import SchemaMismatchError
+from ..types import UNSET, Unset
 
 
 def absent_or_mismatch(value: object, path: str, expected: str) -> Unset:

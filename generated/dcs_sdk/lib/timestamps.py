@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from ._errors import SchemaMismatchError
+from .errors import SchemaMismatchError
 
 ZONELESS_TIMEZONE = datetime.UTC
 EXPECTED = "a timestamp like 2020-06-17T07:38:42.503Z or 2022-09-01 11:52:24"

@@ -14,7 +14,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 import httpx
 
-from ._errors import APIResponseValidationError, APIStatusError, SchemaMismatchError, status_error_class
+from .errors import APIResponseValidationError, APIStatusError, SchemaMismatchError, status_error_class
 
 
 class FromDict(Protocol):

@@ -11,10 +11,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._auth import AkSkAuth, TokenAuth, sign_request_parts
-    from ._client import DEFAULT_TIMEOUT, AsyncDcsClient, DcsClient
-    from ._credentials import Credentials, TokenCredentials
-    from ._errors import (
+    from .auth import AkSkAuth, TokenAuth, sign_request_parts
+    from .client import DEFAULT_TIMEOUT, AsyncDcsClient, DcsClient
+    from .credentials import Credentials, TokenCredentials
+    from .errors import (
         APIConnectionError,
         APIError,
         APIResponseValidationError,
@@ -32,16 +32,16 @@ if TYPE_CHECKING:
         RateLimitError,
         SchemaMismatchError,
     )
-    from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
-    from ._timestamps import parse_timestamp
-    from .client import AuthenticatedClient, Client
-    from .models import ShowBackgroundTaskProgressResponse, StepDetail, StepStatus, SubStepDetail
+    from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+    from .timestamps import parse_timestamp
+    from ..client import Client
+    from ..models import ShowBackgroundTaskProgressResponse, StepDetail, StepStatus, SubStepDetail
 
 _MODULES = {
-    "._auth": ("AkSkAuth", "TokenAuth", "sign_request_parts"),
-    "._client": ("DEFAULT_TIMEOUT", "AsyncDcsClient", "DcsClient"),
-    "._credentials": ("Credentials", "TokenCredentials"),
-    "._errors": (
+    ".lib.auth": ("AkSkAuth", "TokenAuth", "sign_request_parts"),
+    ".lib.client": ("DEFAULT_TIMEOUT", "AsyncDcsClient", "DcsClient"),
+    ".lib.credentials": ("Credentials", "TokenCredentials"),
+    ".lib.errors": (
         "APIConnectionError",
         "APIError",
         "APIResponseValidationError",
@@ -59,9 +59,9 @@ _MODULES = {
         "RateLimitError",
         "SchemaMismatchError",
     ),
-    "._retry": ("AsyncRetryTransport", "RetryPolicy", "RetryTransport"),
-    "._timestamps": ("parse_timestamp",),
-    ".client": ("AuthenticatedClient", "Client"),
+    ".lib.retry": ("AsyncRetryTransport", "RetryPolicy", "RetryTransport"),
+    ".lib.timestamps": ("parse_timestamp",),
+    ".client": ("Client",),
     ".models": ("ShowBackgroundTaskProgressResponse", "StepDetail", "StepStatus", "SubStepDetail"),
 }
 # Where each name of __all__ is defined (tests check the two agree).
@@ -77,7 +77,6 @@ __all__ = [
     "AkSkAuth",
     "AsyncDcsClient",
     "AsyncRetryTransport",
-    "AuthenticatedClient",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -110,4 +109,4 @@ def load(name: str) -> object:
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module 'dcs_sdk' has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __package__), name)
+    return getattr(importlib.import_module(module, "dcs_sdk"), name)
