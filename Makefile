@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml scripts/constraints.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check pip==25.3
 	$(BIN)/pip install --quiet --disable-pip-version-check -c scripts/constraints.txt --group dev
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e ./generated
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e ./generated -e .
 	touch $@
 
 .PHONY: venv
@@ -46,11 +46,11 @@ node-tools: $(NODE_STAMP) ## Install the pinned npm tools (Redocly, Spectral, Pr
 
 .PHONY: generate
 generate: $(STAMP) ## Regenerate generated/ from the spec, generator config, templates and openapi/sdk
-	$(PY) scripts/generate.py
+	$(PY) -m scripts.generate
 
 .PHONY: check-generated
 check-generated: $(STAMP) ## Fail with a diff when generated/ is not what `make generate` produces
-	$(PY) scripts/generate.py --check
+	$(PY) -m scripts.generate --check
 
 .PHONY: lint-spec
 lint-spec: $(STAMP) $(NODE_STAMP) ## Validate the spec (openapi-spec-validator; Redocly recommended rules, warnings fail too)
@@ -78,21 +78,21 @@ contract: $(STAMP) ## Start the emulator (or use BASE_URL), run the whole contra
 
 .PHONY: publish-spec
 publish-spec: $(STAMP) $(NODE_STAMP) ## Bundle the spec into dist/ as YAML and JSON named with info.version
-	$(PY) scripts/publish.py bundle
+	$(PY) -m scripts.publish bundle
 
 .PHONY: publish-check
 publish-check: $(STAMP) $(NODE_STAMP) ## Bundle, lint (Redocly + Spectral), other generators, breaking-change gate
-	$(PY) scripts/publish.py check
+	$(PY) -m scripts.publish check
 
 .PHONY: publish-promote
 publish-promote: $(STAMP) $(NODE_STAMP) ## Make the current spec the published baseline (openapi/published/) after the gate
-	$(PY) scripts/publish.py promote
+	$(PY) -m scripts.publish promote
 
 .PHONY: bench
 bench: $(STAMP) $(NODE_STAMP) ## Run the benchmarks (SDK vs official SDK, emulator vs Prism, suite rates)
-	$(PY) scripts/bench_sdk.py
-	$(PY) scripts/bench_emulator.py
-	$(PY) scripts/bench_contract.py
+	$(PY) -m scripts.bench_sdk
+	$(PY) -m scripts.bench_emulator
+	$(PY) -m scripts.bench_contract
 
 .PHONY: test
 test: lint-spec check-generated lint publish-check unit ## Run every check and test (what CI runs)

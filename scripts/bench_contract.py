@@ -23,15 +23,14 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
+from contract_tests.emulator_target import emulator_target
+from contract_tests.loopback import PRISM, running_emulator, running_prism
+from contract_tests.runner import run_suite
+from contract_tests.schema import SuiteOptions
+from contract_tests.target import Target
 
-from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario  # noqa: E402
-from contract_tests.emulator_target import emulator_target  # noqa: E402
-from contract_tests.loopback import PRISM, running_emulator, running_prism  # noqa: E402
-from contract_tests.runner import run_suite  # noqa: E402
-from contract_tests.schema import SuiteOptions  # noqa: E402
-from contract_tests.target import Target  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def measure(label: str, target: Target, options: SuiteOptions, repeats: int) -> float:

@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from dcs_sdk import Credentials, sign_request_parts
+
+from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
+from contract_tests.loopback import PRISM, running_emulator, running_prism
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from dcs_sdk import Credentials, sign_request_parts  # noqa: E402
-
-from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario  # noqa: E402
-from contract_tests.loopback import PRISM, running_emulator, running_prism  # noqa: E402
 
 
 @dataclass(frozen=True)

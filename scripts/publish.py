@@ -18,12 +18,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from publishing.bundle import Bundle, bundle
-from publishing.clients import probe
-from publishing.emulator import running_emulator
-from publishing.gate import check as gate_check
-from publishing.lint import lint
-from publishing.tools import CHANGELOG, DIST, PUBLISHED, SPEC, PublishError
+from scripts.publishing.bundle import Bundle, bundle
+from scripts.publishing.clients import probe
+from scripts.publishing.emulator import running_emulator
+from scripts.publishing.gate import check as gate_check
+from scripts.publishing.lint import lint
+from scripts.publishing.tools import CHANGELOG, DIST, PUBLISHED, SPEC, PublishError
 
 
 def step(title: str, action: Callable[[], list[str]]) -> None:

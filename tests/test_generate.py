@@ -7,15 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scripts import generate
+
 ROOT = Path(__file__).resolve().parents[1]
 GENERATE = ROOT / "scripts" / "generate.py"
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import generate  # noqa: E402
 
 
 def check(target: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, str(GENERATE), "--check", "--target", str(target)]
+    command = [sys.executable, "-m", "scripts.generate", "--check", "--target", str(target)]
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 

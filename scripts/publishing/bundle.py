@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from publishing.tools import BUNDLE_STEM, OPENAPI, Command, PublishError, node_tool, run
+from scripts.publishing.tools import BUNDLE_STEM, OPENAPI, Command, PublishError, node_tool, run
 
 
 @dataclass(frozen=True)

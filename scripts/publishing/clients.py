@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 
-from publishing.bundle import Bundle
-from publishing.tools import OPENAPI, VENV_BIN, Command, PublishError, node_tool, run, tool_env
+from scripts.publishing.bundle import Bundle
+from scripts.publishing.tools import OPENAPI, VENV_BIN, Command, PublishError, node_tool, run, tool_env
 
 HERE = Path(__file__).resolve().parent
 TS_PROBE = HERE / "ts" / "probe.ts"

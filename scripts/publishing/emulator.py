@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from publishing.tools import ROOT, PublishError
+from scripts.publishing.tools import PublishError
 
 MISSING_TASK_ID = "0" * 32  # well-formed, and in no scenario: the emulator answers 404
 
@@ -15,8 +14,6 @@ MISSING_TASK_ID = "0" * 32  # well-formed, and in no scenario: the emulator answ
 @contextmanager
 def running_emulator(task_id: str) -> Iterator[dict[str, str]]:
     """Serve the default scenario on a free loopback port; yield what the probes need to call it."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))  # scripts/ is not a package of the project root
     try:
         emulator = importlib.import_module("contract_tests.emulator")
         server = importlib.import_module("contract_tests.emulator.server")

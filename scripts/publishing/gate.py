@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from publishing.tools import Command, PublishError, node_tool, run, strip_banners
+from scripts.publishing.tools import Command, PublishError, node_tool, run, strip_banners
 
 OPTIC_CHECKS = re.compile(r"Checks: \d+/\d+ passed")
 CHANGELOG_HEADING = re.compile(r"^##\s+\[?v?(?P<version>[0-9][^\]\s]*)\]?.*$", re.MULTILINE)

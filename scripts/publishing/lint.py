@@ -8,7 +8,7 @@ from pathlib import Path
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
-from publishing.tools import OPENAPI, Command, PublishError, node_tool, run
+from scripts.publishing.tools import OPENAPI, Command, PublishError, node_tool, run
 
 
 def lint(spec: Path, bundled: Path) -> list[str]:

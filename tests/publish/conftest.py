@@ -71,7 +71,7 @@ class Workspace:
     def publish(self, command: str, *extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [
-                sys.executable, str(ROOT / "scripts" / "publish.py"), command,
+                sys.executable, "-m", "scripts.publish", command,
                 "--spec", str(self.spec), "--changelog", str(self.changelog),
                 "--published", str(self.published), "--dist", str(self.root / "dist"), *extra,
             ],
