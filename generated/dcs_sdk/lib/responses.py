@@ -69,10 +69,15 @@ def status_error(response: httpx.Response) -> APIStatusError:
     )
 
 
-def parse_model(response: httpx.Response, model: type[M]) -> M:
-    """The 2xx body as ``model``; a typed error for any other status or a body off the schema."""
+def raise_for_status(response: httpx.Response) -> None:
+    """The typed error of a non-2xx response; nothing for a 2xx."""
     if not 200 <= response.status_code < 300:
         raise status_error(response)
+
+
+def parse_model(response: httpx.Response, model: type[M]) -> M:
+    """The 2xx body as ``model``; a typed error for any other status or a body off the schema."""
+    raise_for_status(response)
     body = json_body(response)
     if body is NOT_JSON:
         raise APIResponseValidationError(
