@@ -10,7 +10,6 @@ from pathlib import Path
 from scripts import generate
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATE = ROOT / "scripts" / "generate.py"
 
 
 def check(target: Path) -> subprocess.CompletedProcess[str]:
@@ -37,3 +36,39 @@ def test_a_hand_edit_of_generated_code_fails_the_check_with_a_diff(tmp_path: Pat
     assert "-# patched by hand" in result.stdout
     assert "generated/dcs_sdk/models/step_detail.py" in result.stdout
     assert "Run `make generate`" in result.stdout
+
+
+def test_the_check_covers_exactly_the_owned_paths(tmp_path: Path) -> None:
+    copy = tmp_path / "generated"
+    shutil.copytree(ROOT / "generated", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    hand_written = copy / "dcs_sdk" / "lib" / "base.py"
+    hand_written.write_text(hand_written.read_text(encoding="utf-8") + "# a hand-written change\n", encoding="utf-8")
+    assert check(copy).returncode == 0, "lib/ is hand-written: the check must not judge it"
+    (copy / "dcs_sdk" / "stray.py").write_text("x = 1\n", encoding="utf-8")
+    result = check(copy)
+    assert result.returncode == 1
+    assert "generated/dcs_sdk/stray.py: neither generator-owned nor hand-written" in result.stdout
+
+
+def test_every_owned_file_carries_the_banner_and_the_manifest_lists_them() -> None:
+    owned = generate.owned_paths(ROOT / "generated")
+    assert "dcs_sdk/api/__init__.py" in owned
+    assert not [name for name in owned if name.startswith(generate.HAND_WRITTEN)]
+    for name in owned:
+        if Path(name).suffix in {".py", ".toml", ".md"}:
+            head = (ROOT / "generated" / name).read_text(encoding="utf-8").splitlines()[0]
+            assert generate.BANNER_TEXT in head, name
+
+
+def test_generate_removes_what_it_no_longer_owns_and_keeps_lib(tmp_path: Path) -> None:
+    copy = tmp_path / "generated"
+    shutil.copytree(ROOT / "generated", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    stale = copy / "dcs_sdk" / "models" / "retired_model.py"
+    stale.write_text("# rendered by an older spec\n", encoding="utf-8")
+    manifest = copy / generate.MANIFEST
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "dcs_sdk/models/retired_model.py\n", encoding="utf-8")
+    lib_before = generate.tree(copy / "dcs_sdk" / "lib")
+    assert generate.generate(copy) == 0
+    assert not stale.exists()
+    assert generate.tree(copy / "dcs_sdk" / "lib") == lib_before
+    assert check(copy).returncode == 0
