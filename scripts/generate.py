@@ -60,8 +60,14 @@ def generator_view(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def render(output: Path, spec: Path = SPEC) -> dict[str, bytes]:
-    """Render the generator-owned files into ``output``; returns them by POSIX path."""
+TEMPLATES = GENERATOR_DIR / "templates"
+
+
+def render(output: Path, spec: Path = SPEC, templates: Path | None = TEMPLATES) -> dict[str, bytes]:
+    """Render the generator-owned files into ``output``; returns them by POSIX path.
+
+    ``templates=None`` renders with upstream's templates alone (the template-override test).
+    """
     with tempfile.TemporaryDirectory() as work:
         view = Path(work) / "dcs.json"
         view.write_text(json.dumps(generator_view(yaml.safe_load(spec.read_text(encoding="utf-8")))))
@@ -73,8 +79,7 @@ def render(output: Path, spec: Path = SPEC) -> dict[str, bytes]:
                 str(view),
                 "--config",
                 str(GENERATOR_DIR / "config.yaml"),
-                "--custom-template-path",
-                str(GENERATOR_DIR / "templates"),
+                *(["--custom-template-path", str(templates)] if templates else []),
                 "--meta",
                 "uv",
                 "--output-path",

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NEW_PATH = "/v2/{project_id}/instances/{instance_id}/widgets"
 DELETE_PATH = "/v2/{project_id}/instances/{instance_id}/widgets/{widget_id}"
 ERROR = {"$ref": "#/components/responses/NotFound"}
+STRING = {"type": "string"}
 
 
 def spec_with_extra_operations(spec: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def spec_with_extra_operations(spec: dict[str, Any]) -> dict[str, Any]:
         },
     }
     spec["paths"][DELETE_PATH] = {
-        "parameters": [*parameters, {"name": "widget_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "parameters": [*parameters, {"name": "widget_id", "in": "path", "required": True, "schema": STRING}],
         "delete": {
             "operationId": "DeleteWidget",
             "summary": "Delete a widget",
@@ -102,7 +103,8 @@ CALLER = textwrap.dedent(
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    options = dict(endpoint=f"http://127.0.0.1:{server.server_address[1]}", credentials=TokenCredentials("t0k", project_id="p1"))
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    options = dict(endpoint=endpoint, credentials=TokenCredentials("t0k", project_id="p1"))
 
     def errors(call):
         try:
