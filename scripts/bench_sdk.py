@@ -173,7 +173,8 @@ def parse_large(repeats: int) -> tuple[float, float, int]:
 
     def ours() -> object:
         parsed = parse_model(httpx.Response(200, content=body), dcs_sdk.ShowBackgroundTaskProgressResponse)
-        assert isinstance(parsed.step_details, list) and len(parsed.step_details) == 200
+        assert isinstance(parsed.step_details, list)
+        assert len(parsed.step_details) == 200
         return parsed
 
     def theirs() -> object:

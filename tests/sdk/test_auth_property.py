@@ -81,7 +81,9 @@ def test_authorization_matches_the_official_signer(case: dict[str, object]) -> N
     method, body = str(case["method"]), case["body"]
     assert isinstance(body, bytes)
     segments, query, headers = case["segments"], case["query"], case["headers"]
-    assert isinstance(segments, list) and isinstance(query, list) and isinstance(headers, dict)
+    assert isinstance(segments, list)
+    assert isinstance(query, list)
+    assert isinstance(headers, dict)
     path = "/" + "/".join(quote(s, safe="") for s in segments)
     credentials = Credentials(
         "AK" + "X" * 18,

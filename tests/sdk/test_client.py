@@ -68,7 +68,8 @@ def test_example_response_is_parsed_and_the_request_is_signed_as_sent() -> None:
         progress = client.show_background_task_progress(INSTANCE, TASK)
     assert isinstance(progress, ShowBackgroundTaskProgressResponse)
     assert progress.progress == 30
-    assert isinstance(progress.step_details, list) and progress.step_details[1].step_status is StepStatus.EXECUTING
+    assert isinstance(progress.step_details, list)
+    assert progress.step_details[1].step_status is StepStatus.EXECUTING
     request = sent[0]
     assert request.url.path == f"/v2/{CREDENTIALS.project_id}/instances/{INSTANCE}/tasks/{TASK}/progress"
     assert request.headers["User-Agent"] == f"dcs-sdk-python/{__version__}"
@@ -97,7 +98,8 @@ def test_explicit_project_and_endpoint_and_token_credentials() -> None:
     client = client_for(handle, endpoint="http://127.0.0.1:9/", credentials=TokenCredentials("tok"))
     assert client.show_background_task_progress(INSTANCE, TASK, project_id="p2").progress == 100
     assert str(sent[0].url) == f"http://127.0.0.1:9/v2/p2/instances/{INSTANCE}/tasks/{TASK}/progress"
-    assert sent[0].headers["X-Auth-Token"] == "tok" and "Authorization" not in sent[0].headers
+    assert sent[0].headers["X-Auth-Token"] == "tok"
+    assert "Authorization" not in sent[0].headers
     with pytest.raises(CredentialsError, match="project"):
         client.show_background_task_progress(INSTANCE, TASK)
     with pytest.raises(ValueError, match="not both"):
@@ -141,7 +143,8 @@ def test_error_statuses_raise_typed_errors_with_code_message_and_request_id(
         "req-1",
     )
     assert error.body == body
-    assert "DCS.3022" in str(error) and "req-1" in str(error)
+    assert "DCS.3022" in str(error)
+    assert "req-1" in str(error)
 
 
 def test_gateway_error_with_request_id_in_the_body() -> None:
@@ -219,7 +222,8 @@ def test_retries_then_typed_error_and_connection_errors() -> None:
 
     with pytest.raises(APIConnectionError) as caught:
         client_for(refuse).show_background_task_progress(INSTANCE, TASK)
-    assert not isinstance(caught.value, APITimeoutError) and caught.value.request is not None
+    assert not isinstance(caught.value, APITimeoutError)
+    assert caught.value.request is not None
 
     def slow(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("slow", request=request)
@@ -269,6 +273,8 @@ def test_default_timeouts() -> None:
 def test_the_network_transport_is_made_on_first_use_only() -> None:
     client = DcsClient(credentials=CREDENTIALS, verify_ssl=False)
     retrying = client.http._transport
-    assert isinstance(retrying, RetryTransport) and retrying._given is None
-    assert isinstance(retrying.transport, httpx.HTTPTransport) and retrying.transport is retrying.transport
+    assert isinstance(retrying, RetryTransport)
+    assert retrying._given is None
+    assert isinstance(retrying.transport, httpx.HTTPTransport)
+    assert retrying.transport is retrying.transport
     client.close()

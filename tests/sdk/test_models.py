@@ -38,16 +38,19 @@ def test_the_page_example_parses_with_aware_timestamps_and_round_trips() -> None
     example = example_200()
     parsed = ShowBackgroundTaskProgressResponse.from_dict(example)
     assert (parsed.progress, parsed.remain_time) == (30, 100)
-    assert isinstance(parsed.step_details, list) and len(parsed.step_details) == 2
+    assert isinstance(parsed.step_details, list)
+    assert len(parsed.step_details) == 2
     first = parsed.step_details[0]
     assert first.step_status is StepStatus.FINISH
     assert first.begin_time == datetime.datetime(2022, 9, 1, 11, 52, 24, tzinfo=datetime.UTC)
     assert isinstance(first.sub_step_details, list)
     assert first.sub_step_details[0].detail == ""
     last = parsed.step_details[1].sub_step_details
-    assert isinstance(last, list) and last[1].detail == example["step_details"][1]["sub_step_details"][1]["detail"]
+    assert isinstance(last, list)
+    assert last[1].detail == example["step_details"][1]["sub_step_details"][1]["detail"]
     assert ShowBackgroundTaskProgressResponse.from_dict(parsed.to_dict()) == parsed
-    assert parsed.additional_properties == {} and first.additional_properties == {}
+    assert parsed.additional_properties == {}
+    assert first.additional_properties == {}
 
 
 @pytest.mark.parametrize("name", ["dataMigration", "finished"])
@@ -85,10 +88,12 @@ def test_schema_valid_bodies_always_parse_and_round_trip(body: dict[str, Any]) -
 
 def test_missing_fields_are_unset() -> None:
     parsed = ShowBackgroundTaskProgressResponse.from_dict({"step_details": [{"sub_step_details": [{}]}]})
-    assert parsed.progress is UNSET and parsed.remain_time is UNSET
+    assert parsed.progress is UNSET
+    assert parsed.remain_time is UNSET
     assert isinstance(parsed.step_details, list)
     step = parsed.step_details[0]
-    assert step.step_status is UNSET and step.begin_time is UNSET
+    assert step.step_status is UNSET
+    assert step.begin_time is UNSET
     assert parsed.to_dict() == {"step_details": [{"sub_step_details": [{}]}]}
 
 
@@ -101,7 +106,8 @@ def test_null_for_an_optional_field_counts_as_absent() -> None:
 
 def test_unknown_step_status_is_kept_as_a_string() -> None:
     parsed = StepDetail.from_dict({"step_status": "ROLLING_BACK"})
-    assert parsed.step_status == "ROLLING_BACK" and not isinstance(parsed.step_status, StepStatus)
+    assert parsed.step_status == "ROLLING_BACK"
+    assert not isinstance(parsed.step_status, StepStatus)
     assert StepDetail.from_dict(parsed.to_dict()) == parsed
 
 

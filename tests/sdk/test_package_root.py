@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import dcs_sdk
+import pytest
 from dcs_sdk.lib import exports as _public
 
 
@@ -19,12 +20,8 @@ def test_every_exported_name_resolves_to_its_defining_module() -> None:
 
 
 def test_unknown_names_raise_attribute_error() -> None:
-    try:
+    with pytest.raises(AttributeError, match="NoSuchThing"):
         dcs_sdk.NoSuchThing  # noqa: B018
-    except AttributeError as error:
-        assert "NoSuchThing" in str(error)
-    else:
-        raise AssertionError("expected AttributeError")
 
 
 def test_import_defers_httpx_until_a_client_is_used() -> None:

@@ -59,7 +59,8 @@ def test_retries_are_bounded_and_the_last_response_is_returned() -> None:
     sleeps: list[float] = []
     client = sync_client(scripted(500, 500, 500, seen=seen), RetryPolicy(max_retries=2), sleeps)
     assert client.get(URL).status_code == 500
-    assert len(seen) == 3 and len(sleeps) == 2
+    assert len(seen) == 3
+    assert len(sleeps) == 2
 
 
 def test_max_retries_zero_turns_retries_off() -> None:
@@ -67,7 +68,8 @@ def test_max_retries_zero_turns_retries_off() -> None:
     sleeps: list[float] = []
     client = sync_client(scripted(503, seen=seen), RetryPolicy(max_retries=0), sleeps)
     assert client.get(URL).status_code == 503
-    assert len(seen) == 1 and sleeps == []
+    assert len(seen) == 1
+    assert sleeps == []
 
 
 def test_4xx_other_than_429_and_non_idempotent_methods_are_not_retried() -> None:
@@ -76,7 +78,8 @@ def test_4xx_other_than_429_and_non_idempotent_methods_are_not_retried() -> None
     client = sync_client(scripted(404, 503, seen=seen), RetryPolicy(), sleeps)
     assert client.get(URL).status_code == 404
     assert client.post(URL).status_code == 503
-    assert len(seen) == 2 and sleeps == []
+    assert len(seen) == 2
+    assert sleeps == []
 
 
 def test_connection_errors_are_retried_then_raised() -> None:

@@ -51,7 +51,7 @@ def test_offsets_are_kept_not_converted() -> None:
         "2022-09-01T11:52:24.Z",
         "2022-09-01T11:52:24+8",
         " 2022-09-01 11:52:24",
-        "\uff12\uff10\uff12\uff12-09-01 11:52:24"  # fullwidth digits,
+        "\uff12\uff10\uff12\uff12-09-01 11:52:24",  # fullwidth digits
         "2022-09-01T11:52:24.1234567890Z",
         "yesterday",
     ],
