@@ -59,14 +59,19 @@ lint-spec: $(STAMP) $(NODE_STAMP) ## Validate the spec (openapi-spec-validator; 
 		node_modules/.bin/redocly lint dcs.yaml --config redocly.yaml --format=stylish
 
 .PHONY: lint
-lint: $(STAMP) ## ruff and mypy --strict on hand-written code
+lint: $(STAMP) ## ruff and mypy --strict on hand-written code; actionlint on the CI workflow
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/actionlint .github/workflows/ci.yml
 
 .PHONY: unit
 unit: $(STAMP) $(NODE_STAMP) ## Run the pytest suites (SDK, emulator, publishing, contract slice)
 	$(PY) -m pytest
+
+.PHONY: fast
+fast: $(STAMP) ## The Python-only tests in under a minute (no Node, no Java, no slow-marked test)
+	$(PY) -m pytest -m "not slow" --ignore=tests/publish
 
 .PHONY: emulator
 emulator: $(STAMP) ## Run the DCS emulator (HOST, PORT, SCENARIO)

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from scripts import generate
+
+pytestmark = pytest.mark.slow  # renders the SDK with openapi-python-client
 
 ROOT = Path(__file__).resolve().parents[1]
 

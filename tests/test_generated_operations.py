@@ -22,6 +22,8 @@ import yaml
 
 from scripts import generate
 
+pytestmark = pytest.mark.slow  # renders the SDK with openapi-python-client
+
 ROOT = Path(__file__).resolve().parents[1]
 NEW_PATH = "/v2/{project_id}/instances/{instance_id}/widgets"
 DELETE_PATH = "/v2/{project_id}/instances/{instance_id}/widgets/{widget_id}"

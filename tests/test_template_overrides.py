@@ -21,6 +21,8 @@ import yaml
 
 from scripts import generate
 
+pytestmark = pytest.mark.slow  # renders the SDK with openapi-python-client
+
 OVERRIDES = generate.GENERATOR_DIR / "overrides.yaml"
 UPSTREAM_TEMPLATES = Path(str(files("openapi_python_client") / "templates"))
 MODULE = "<module>"
