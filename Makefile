@@ -60,8 +60,8 @@ lint-spec: $(STAMP) $(NODE_STAMP) ## Validate the spec (openapi-spec-validator; 
 
 .PHONY: lint
 lint: $(STAMP) ## ruff and mypy --strict on hand-written code; actionlint on the CI workflow
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --config pyproject.toml .
+	$(BIN)/ruff format --config pyproject.toml --check .
 	$(BIN)/mypy
 	$(BIN)/actionlint .github/workflows/ci.yml
 

@@ -76,3 +76,18 @@ def test_generate_removes_what_it_no_longer_owns_and_keeps_lib(tmp_path: Path) -
     assert not stale.exists()
     assert generate.tree(copy / "dcs_sdk" / "lib") == lib_before
     assert check(copy).returncode == 0
+
+
+def test_ruff_lints_the_hand_written_package_code_and_skips_the_owned_files() -> None:
+    listed = subprocess.run(
+        [str(Path(sys.executable).parent / "ruff"), "check", "--config", "pyproject.toml", "--show-files", "."],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout.split()
+    package = (ROOT / "generated").resolve()
+    linted = {str(Path(name).relative_to(package)) for name in listed if name.startswith(str(package))}
+    python = {name for name in linted if name.endswith(".py")}
+    hand_written = {str(path.relative_to(package)) for path in (package / generate.HAND_WRITTEN).glob("*.py")}
+    assert python == hand_written

@@ -11,7 +11,7 @@ import ast
 import fnmatch
 import hashlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -38,15 +38,21 @@ def definitions(source: str) -> dict[str, str]:
     found: dict[str, str] = {}
     rest: list[str] = []
 
-    def visit(nodes: list[ast.stmt], prefix: str) -> Iterator[str]:
+    def visit(nodes: Sequence[ast.stmt], prefix: str) -> Iterator[str]:
         for node in nodes:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 name = f"{prefix}{node.name}"
-                body = node.body if isinstance(node, ast.ClassDef) else []
-                # A class's own text excludes its methods, which are compared one by one.
-                node_copy = ast.ClassDef(**{**node.__dict__, "body": []}) if body else node
-                found[name] = ast.unparse(node_copy)
-                yield from visit(body, f"{name}.")
+                if isinstance(node, ast.ClassDef):
+                    # A class's declaration (decorators, docstring, attributes) is compared apart from
+                    # its methods, which are compared one by one.
+                    methods = [item for item in node.body if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)]
+                    rest_of_body = [item for item in node.body if item not in methods]
+                    found[f"{name}.<declaration>"] = ast.unparse(
+                        ast.ClassDef(**{**node.__dict__, "body": rest_of_body})
+                    )
+                    yield from visit(methods, f"{name}.")
+                else:
+                    found[name] = ast.unparse(node)
             elif not prefix:
                 yield ast.unparse(node)
 

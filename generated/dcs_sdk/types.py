@@ -3,17 +3,16 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from types import NoneType
+from typing import IO, BinaryIO, Final, Generic, TypeAlias, TypeVar
 
 from attrs import define
 
-
-class Unset:
-    def __bool__(self) -> Literal[False]:
-        return False
-
-
-UNSET: Unset = Unset()
+# "Absent" is plain None, as in openai-python and the official SDK: a field the body leaves out
+# reads as None and is annotated `T | None`. The generated code still spells it `Unset`/`UNSET`,
+# so those names are None's type and None.
+Unset: TypeAlias = NoneType  # type: ignore[nonetype-type]  # isinstance(x, Unset) must work at run time
+UNSET: Final[None] = None
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str

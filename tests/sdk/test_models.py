@@ -10,7 +10,6 @@ import jsonschema_rs
 import pytest
 from dcs_sdk import SchemaMismatchError, ShowBackgroundTaskProgressResponse, StepDetail, StepStatus, SubStepDetail
 from dcs_sdk.models import Error
-from dcs_sdk.types import UNSET
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation.jsonschema.builder import build as schema_strategy
@@ -88,12 +87,12 @@ def test_schema_valid_bodies_always_parse_and_round_trip(body: dict[str, Any]) -
 
 def test_missing_fields_are_unset() -> None:
     parsed = ShowBackgroundTaskProgressResponse.from_dict({"step_details": [{"sub_step_details": [{}]}]})
-    assert parsed.progress is UNSET
-    assert parsed.remain_time is UNSET
+    assert parsed.progress is None
+    assert parsed.remain_time is None
     assert isinstance(parsed.step_details, list)
     step = parsed.step_details[0]
-    assert step.step_status is UNSET
-    assert step.begin_time is UNSET
+    assert step.step_status is None
+    assert step.begin_time is None
     assert parsed.to_dict() == {"step_details": [{"sub_step_details": [{}]}]}
 
 
@@ -101,7 +100,7 @@ def test_null_for_an_optional_field_counts_as_absent() -> None:
     parsed = StepDetail.from_dict(
         {"step_name": None, "begin_time": None, "step_status": None, "sub_step_details": None}
     )
-    assert (parsed.step_name, parsed.begin_time, parsed.step_status, parsed.sub_step_details) == (UNSET,) * 4
+    assert (parsed.step_name, parsed.begin_time, parsed.step_status, parsed.sub_step_details) == (None,) * 4
 
 
 def test_unknown_step_status_is_kept_as_a_string() -> None:

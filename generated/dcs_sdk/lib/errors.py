@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..types import Unset
-
 if TYPE_CHECKING:
     import httpx
+
+
+class _Missing:
+    """A required field the body leaves out (distinct from an explicit ``null``)."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING = _Missing()
 
 
 class DcsError(Exception):
@@ -29,7 +37,7 @@ class SchemaMismatchError(DcsError, ValueError):
         self.path = path
         self.expected = expected
         self.value = value
-        got = "missing" if isinstance(value, Unset) else f"{type(value).__name__} {_short_repr(value)}"
+        got = "missing" if value is MISSING else f"{type(value).__name__} {_short_repr(value)}"
         super().__init__(f"{path or '<body>'}: expected {expected}, got {got}")
 
     def at(self, prefix: str) -> SchemaMismatchError:

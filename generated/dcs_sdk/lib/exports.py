@@ -11,6 +11,8 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..client import Client
+    from ..models import ShowBackgroundTaskProgressResponse, StepDetail, StepStatus, SubStepDetail
     from .auth import AkSkAuth, TokenAuth, sign_request_parts
     from .client import DEFAULT_TIMEOUT, AsyncDcsClient, DcsClient
     from .credentials import Credentials, TokenCredentials
@@ -34,8 +36,6 @@ if TYPE_CHECKING:
     )
     from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
     from .timestamps import parse_timestamp
-    from ..client import Client
-    from ..models import ShowBackgroundTaskProgressResponse, StepDetail, StepStatus, SubStepDetail
 
 _MODULES = {
     ".lib.auth": ("AkSkAuth", "TokenAuth", "sign_request_parts"),

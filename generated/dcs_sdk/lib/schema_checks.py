@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NoReturn
 
-from .errors import SchemaMismatchError
-from ..types import UNSET, Unset
+from .errors import MISSING, SchemaMismatchError
+
+__all__ = ["MISSING", "absent_or_mismatch", "expect_object", "required_mismatch"]
 
 
-def absent_or_mismatch(value: object, path: str, expected: str) -> Unset:
+def absent_or_mismatch(value: object, path: str, expected: str) -> None:
     """For an optional field of the wrong type: ``null`` counts as absent (the official SDK reads it as
     ``None``, and services often write absent fields as ``null``); anything else is an error."""
-    if value is None or isinstance(value, Unset):
-        return UNSET
+    if value is None:
+        return None
     raise SchemaMismatchError(path, expected, value)
 
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..lib.schema_checks import absent_or_mismatch, expect_object, required_mismatch
+from ..lib.schema_checks import MISSING, absent_or_mismatch, expect_object, required_mismatch
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Error")
@@ -21,14 +21,14 @@ class Error:
         Attributes:
             error_msg (str): Error message.
             error_code (str): Error code, for example `DCS.4061` or `APIG.0301`.
-            error_ext_msg (None | str | Unset): Extended error message (unused, always null).
-            request_id (str | Unset): Request ID, set by the API gateway on the errors it answers itself.
+            error_ext_msg (str | None): Extended error message (unused, always null).
+            request_id (str | None): Request ID, set by the API gateway on the errors it answers itself.
     """
 
     error_msg: str
     error_code: str
-    error_ext_msg: None | str | Unset = UNSET
-    request_id: str | Unset = UNSET
+    error_ext_msg: str | None = None
+    request_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,11 +64,11 @@ class Error:
         if type(src_dict) is not dict:
             expect_object(src_dict)
         d = dict(src_dict)
-        error_msg = d.pop("error_msg", UNSET)
+        error_msg = d.pop("error_msg", MISSING)
         if not isinstance(error_msg, str):
             required_mismatch(error_msg, "error_msg", "a string")
 
-        error_code = d.pop("error_code", UNSET)
+        error_code = d.pop("error_code", MISSING)
         if not isinstance(error_code, str):
             required_mismatch(error_code, "error_code", "a string")
 
@@ -79,7 +79,8 @@ class Error:
                 return data
             error_ext_msg_type_0 = data
             if not isinstance(error_ext_msg_type_0, str):
-                error_ext_msg_type_0 = absent_or_mismatch(error_ext_msg_type_0, "error_ext_msg", "a string")
+                absent_or_mismatch(error_ext_msg_type_0, "error_ext_msg", "a string")
+                error_ext_msg_type_0 = None
 
             return error_ext_msg_type_0
             error_ext_msg_type_1 = data
@@ -90,7 +91,8 @@ class Error:
 
         request_id = d.pop("request_id", UNSET)
         if not isinstance(request_id, str):
-            request_id = absent_or_mismatch(request_id, "request_id", "a string")
+            absent_or_mismatch(request_id, "request_id", "a string")
+            request_id = None
 
         error = cls(
             error_msg=error_msg,

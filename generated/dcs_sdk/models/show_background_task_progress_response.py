@@ -23,14 +23,14 @@ class ShowBackgroundTaskProgressResponse:
     """Progress of one background task.
 
     Attributes:
-        progress (int | Unset): Overall progress, in percent. Example: 30.
-        remain_time (int | Unset): Estimated remaining time, in seconds. Example: 100.
-        step_details (list[StepDetail] | Unset): The task's steps, in execution order.
+        progress (int | None): Overall progress, in percent. Example: 30.
+        remain_time (int | None): Estimated remaining time, in seconds. Example: 100.
+        step_details (list[StepDetail] | None): The task's steps, in execution order.
     """
 
-    progress: int | Unset = UNSET
-    remain_time: int | Unset = UNSET
-    step_details: list[StepDetail] | Unset = UNSET
+    progress: int | None = None
+    remain_time: int | None = None
+    step_details: list[StepDetail] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,11 +66,13 @@ class ShowBackgroundTaskProgressResponse:
         d = dict(src_dict)
         progress = d.pop("progress", UNSET)
         if not (type(progress) is int):
-            progress = absent_or_mismatch(progress, "progress", "an integer")
+            absent_or_mismatch(progress, "progress", "an integer")
+            progress = None
 
         remain_time = d.pop("remain_time", UNSET)
         if not (type(remain_time) is int):
-            remain_time = absent_or_mismatch(remain_time, "remain_time", "an integer")
+            absent_or_mismatch(remain_time, "remain_time", "an integer")
+            remain_time = None
 
         _step_details = d.pop("step_details", UNSET)
         step_details: list[StepDetail] | Unset
@@ -84,7 +86,8 @@ class ShowBackgroundTaskProgressResponse:
                     raise error.at(f"step_details[{_index}]") from None
                 step_details.append(step_details_item)
         else:
-            step_details = absent_or_mismatch(_step_details, "step_details", "an array")
+            absent_or_mismatch(_step_details, "step_details", "an array")
+            step_details = None
 
         show_background_task_progress_response = cls(
             progress=progress,

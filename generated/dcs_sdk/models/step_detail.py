@@ -26,32 +26,32 @@ class StepDetail:
     """One step of a background task.
 
     Attributes:
-        step_id (str | Unset): Step ID. Example: 9d1d1da8-650e-406f-81e4-b3c11515869f.
-        step_name (str | Unset): Step name. Example: 前置检查.
-        step_status (StepStatus | str | Unset): Step status. The documented values are those of `StepStatus`; the
-            service may add
+        step_id (str | None): Step ID. Example: 9d1d1da8-650e-406f-81e4-b3c11515869f.
+        step_name (str | None): Step name. Example: 前置检查.
+        step_status (StepStatus | str | None): Step status. The documented values are those of `StepStatus`; the service
+            may add
             others, so any string is accepted (an open enumeration).
              Example: FINISH.
-        begin_time (datetime.datetime | Unset): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
+        begin_time (datetime.datetime | None): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
             8601, UTC) but also
             returns `2022-09-01 11:52:24` (space separator, no zone); a zone-less value is UTC.
              Example: 2020-06-17T07:38:42.503Z.
-        end_time (datetime.datetime | Unset): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
+        end_time (datetime.datetime | None): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
             8601, UTC) but also
             returns `2022-09-01 11:52:24` (space separator, no zone); a zone-less value is UTC.
              Example: 2020-06-17T07:38:42.503Z.
-        error_code (str | Unset): Error code of the step (set when it failed; some responses carry one anyway). Example:
+        error_code (str | None): Error code of the step (set when it failed; some responses carry one anyway). Example:
             DCS.4064.
-        sub_step_details (list[SubStepDetail] | Unset): The step's sub-steps.
+        sub_step_details (list[SubStepDetail] | None): The step's sub-steps.
     """
 
-    step_id: str | Unset = UNSET
-    step_name: str | Unset = UNSET
-    step_status: StepStatus | str | Unset = UNSET
-    begin_time: datetime.datetime | Unset = UNSET
-    end_time: datetime.datetime | Unset = UNSET
-    error_code: str | Unset = UNSET
-    sub_step_details: list[SubStepDetail] | Unset = UNSET
+    step_id: str | None = None
+    step_name: str | None = None
+    step_status: StepStatus | str | None = None
+    begin_time: datetime.datetime | None = None
+    end_time: datetime.datetime | None = None
+    error_code: str | None = None
+    sub_step_details: list[SubStepDetail] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,11 +113,13 @@ class StepDetail:
         d = dict(src_dict)
         step_id = d.pop("step_id", UNSET)
         if not isinstance(step_id, str):
-            step_id = absent_or_mismatch(step_id, "step_id", "a string")
+            absent_or_mismatch(step_id, "step_id", "a string")
+            step_id = None
 
         step_name = d.pop("step_name", UNSET)
         if not isinstance(step_name, str):
-            step_name = absent_or_mismatch(step_name, "step_name", "a string")
+            absent_or_mismatch(step_name, "step_name", "a string")
+            step_name = None
 
         def _parse_step_status(data: object) -> StepStatus | str | Unset:
             if isinstance(data, Unset):
@@ -132,7 +134,8 @@ class StepDetail:
                 pass
             step_status_type_1 = data
             if not isinstance(step_status_type_1, str):
-                step_status_type_1 = absent_or_mismatch(step_status_type_1, "step_status", "a string")
+                absent_or_mismatch(step_status_type_1, "step_status", "a string")
+                step_status_type_1 = None
 
             return step_status_type_1
 
@@ -143,18 +146,21 @@ class StepDetail:
         if isinstance(_begin_time, str):
             begin_time = parse_timestamp(_begin_time, "begin_time")
         else:
-            begin_time = absent_or_mismatch(_begin_time, "begin_time", "a timestamp string")
+            absent_or_mismatch(_begin_time, "begin_time", "a timestamp string")
+            begin_time = None
 
         _end_time = d.pop("end_time", UNSET)
         end_time: datetime.datetime | Unset
         if isinstance(_end_time, str):
             end_time = parse_timestamp(_end_time, "end_time")
         else:
-            end_time = absent_or_mismatch(_end_time, "end_time", "a timestamp string")
+            absent_or_mismatch(_end_time, "end_time", "a timestamp string")
+            end_time = None
 
         error_code = d.pop("error_code", UNSET)
         if not isinstance(error_code, str):
-            error_code = absent_or_mismatch(error_code, "error_code", "a string")
+            absent_or_mismatch(error_code, "error_code", "a string")
+            error_code = None
 
         _sub_step_details = d.pop("sub_step_details", UNSET)
         sub_step_details: list[SubStepDetail] | Unset
@@ -168,7 +174,8 @@ class StepDetail:
                     raise error.at(f"sub_step_details[{_index}]") from None
                 sub_step_details.append(sub_step_details_item)
         else:
-            sub_step_details = absent_or_mismatch(_sub_step_details, "sub_step_details", "an array")
+            absent_or_mismatch(_sub_step_details, "sub_step_details", "an array")
+            sub_step_details = None
 
         step_detail = cls(
             step_id=step_id,

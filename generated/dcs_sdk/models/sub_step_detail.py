@@ -20,31 +20,31 @@ class SubStepDetail:
     """One sub-step of a step.
 
     Attributes:
-        sub_step_id (str | Unset): Sub-step ID. Example: 4692b05b-fa55-4f7d-9be6-527bde25b424.
-        sub_step_name (str | Unset): Sub-step name. Example: 资源检查.
-        sub_step_status (str | Unset): Sub-step status. No value list is documented; the service returns the step
+        sub_step_id (str | None): Sub-step ID. Example: 4692b05b-fa55-4f7d-9be6-527bde25b424.
+        sub_step_name (str | None): Sub-step name. Example: 资源检查.
+        sub_step_status (str | None): Sub-step status. No value list is documented; the service returns the step
             statuses (`FINISH`, …). Example: FINISH.
-        begin_time (datetime.datetime | Unset): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
+        begin_time (datetime.datetime | None): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
             8601, UTC) but also
             returns `2022-09-01 11:52:24` (space separator, no zone); a zone-less value is UTC.
              Example: 2020-06-17T07:38:42.503Z.
-        end_time (datetime.datetime | Unset): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
+        end_time (datetime.datetime | None): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
             8601, UTC) but also
             returns `2022-09-01 11:52:24` (space separator, no zone); a zone-less value is UTC.
              Example: 2020-06-17T07:38:42.503Z.
-        detail (str | Unset): Free-form extra attributes of the sub-step (not JSON), for example
+        detail (str | None): Free-form extra attributes of the sub-step (not JSON), for example
             `{node_id:…,slot_range:[0 5460],full_migration:…}`. Example:
             {node_id:9996c3376318417281fb5e611f3fb1a0,slot_range:[0 5460],full_migration:迁移中,inc_migration:迁移中}.
-        error_code (str | Unset): Error code of the sub-step. Example: DCS.4065.
+        error_code (str | None): Error code of the sub-step. Example: DCS.4065.
     """
 
-    sub_step_id: str | Unset = UNSET
-    sub_step_name: str | Unset = UNSET
-    sub_step_status: str | Unset = UNSET
-    begin_time: datetime.datetime | Unset = UNSET
-    end_time: datetime.datetime | Unset = UNSET
-    detail: str | Unset = UNSET
-    error_code: str | Unset = UNSET
+    sub_step_id: str | None = None
+    sub_step_name: str | None = None
+    sub_step_status: str | None = None
+    begin_time: datetime.datetime | None = None
+    end_time: datetime.datetime | None = None
+    detail: str | None = None
+    error_code: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,37 +93,44 @@ class SubStepDetail:
         d = dict(src_dict)
         sub_step_id = d.pop("sub_step_id", UNSET)
         if not isinstance(sub_step_id, str):
-            sub_step_id = absent_or_mismatch(sub_step_id, "sub_step_id", "a string")
+            absent_or_mismatch(sub_step_id, "sub_step_id", "a string")
+            sub_step_id = None
 
         sub_step_name = d.pop("sub_step_name", UNSET)
         if not isinstance(sub_step_name, str):
-            sub_step_name = absent_or_mismatch(sub_step_name, "sub_step_name", "a string")
+            absent_or_mismatch(sub_step_name, "sub_step_name", "a string")
+            sub_step_name = None
 
         sub_step_status = d.pop("sub_step_status", UNSET)
         if not isinstance(sub_step_status, str):
-            sub_step_status = absent_or_mismatch(sub_step_status, "sub_step_status", "a string")
+            absent_or_mismatch(sub_step_status, "sub_step_status", "a string")
+            sub_step_status = None
 
         _begin_time = d.pop("begin_time", UNSET)
         begin_time: datetime.datetime | Unset
         if isinstance(_begin_time, str):
             begin_time = parse_timestamp(_begin_time, "begin_time")
         else:
-            begin_time = absent_or_mismatch(_begin_time, "begin_time", "a timestamp string")
+            absent_or_mismatch(_begin_time, "begin_time", "a timestamp string")
+            begin_time = None
 
         _end_time = d.pop("end_time", UNSET)
         end_time: datetime.datetime | Unset
         if isinstance(_end_time, str):
             end_time = parse_timestamp(_end_time, "end_time")
         else:
-            end_time = absent_or_mismatch(_end_time, "end_time", "a timestamp string")
+            absent_or_mismatch(_end_time, "end_time", "a timestamp string")
+            end_time = None
 
         detail = d.pop("detail", UNSET)
         if not isinstance(detail, str):
-            detail = absent_or_mismatch(detail, "detail", "a string")
+            absent_or_mismatch(detail, "detail", "a string")
+            detail = None
 
         error_code = d.pop("error_code", UNSET)
         if not isinstance(error_code, str):
-            error_code = absent_or_mismatch(error_code, "error_code", "a string")
+            absent_or_mismatch(error_code, "error_code", "a string")
+            error_code = None
 
         sub_step_detail = cls(
             sub_step_id=sub_step_id,
