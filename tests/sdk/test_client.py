@@ -25,7 +25,6 @@ from dcs_sdk import (
     PermissionDeniedError,
     RateLimitError,
     RetryPolicy,
-    RetryTransport,
     ShowBackgroundTaskProgressResponse,
     StepStatus,
     TokenCredentials,
@@ -270,11 +269,9 @@ def test_default_timeouts() -> None:
     assert client.http.timeout == client.timeout
 
 
-def test_the_network_transport_is_made_on_first_use_only() -> None:
+def test_the_network_client_is_made_on_first_use_only() -> None:
     client = DcsClient(credentials=CREDENTIALS, verify_ssl=False)
-    retrying = client.http._transport
-    assert isinstance(retrying, RetryTransport)
-    assert retrying._given is None
-    assert isinstance(retrying.transport, httpx.HTTPTransport)
-    assert retrying.transport is retrying.transport
+    assert client._http is None
+    assert isinstance(client.http, httpx.Client)
+    assert client.http is client.http
     client.close()

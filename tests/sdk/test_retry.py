@@ -1,24 +1,51 @@
-"""Retries: backoff with full jitter, Retry-After, bounds, idempotency, re-signing, sync and async."""
+"""Retries: backoff with full jitter, Retry-After, bounds, idempotency, re-signing, broken bodies, sync and async."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime
-import time
-from collections.abc import Callable
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from email.utils import format_datetime
 
 import httpx
 import pytest
-from dcs_sdk import AkSkAuth, AsyncRetryTransport, Credentials, RetryPolicy, RetryTransport
-from dcs_sdk.lib.retry import retry_after_seconds
+from dcs_sdk import (
+    AkSkAuth,
+    APIConnectionError,
+    AsyncDcsClient,
+    Credentials,
+    DcsClient,
+    InternalServerError,
+    RateLimitError,
+    RetryPolicy,
+)
+from dcs_sdk.lib.retry import call_with_retries, retry_after_seconds
+
+from .conftest import example_200
 
 Handler = Callable[[httpx.Request], httpx.Response]
-URL = "https://dcs.cn-north-4.myhuaweicloud.com/v2/p/instances/i/tasks/t/progress"
+CREDENTIALS = Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="p")
+INSTANCE, TASK = "i", "t"
 
 
-def scripted(*outcomes: int | Exception, seen: list[httpx.Request], headers: dict[str, str] | None = None) -> Handler:
-    """A handler answering with the given statuses (or raising the given errors), in order."""
+class BrokenBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A 200 body cut off mid-way, as a dropped connection leaves it."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"progress": '
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]  # an async generator
+        yield b'{"progress": '
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+
+def scripted(
+    *outcomes: int | Exception | str, seen: list[httpx.Request], headers: dict[str, str] | None = None
+) -> Handler:
+    """A handler answering with the given statuses (or raising the given errors), in order; "broken" cuts the body."""
     queue = list(outcomes)
 
     def handle(request: httpx.Request) -> httpx.Response:
@@ -26,39 +53,45 @@ def scripted(*outcomes: int | Exception, seen: list[httpx.Request], headers: dic
         outcome = queue.pop(0)
         if isinstance(outcome, Exception):
             raise outcome
-        return httpx.Response(outcome, headers=headers or {}, json={})
+        if outcome == "broken":
+            return httpx.Response(200, stream=BrokenBody(), headers={"Content-Type": "application/json"})
+        assert isinstance(outcome, int)
+        return httpx.Response(outcome, headers=headers or {}, json=example_200() if outcome == 200 else {})
 
     return handle
 
 
-def sync_client(
-    handler: Handler, policy: RetryPolicy, sleeps: list[float], clock: Callable[[], float] = time.time
-) -> httpx.Client:
-    transport = RetryTransport(
-        httpx.MockTransport(handler), policy=policy, sleep=sleeps.append, rand=lambda: 0.5, clock=clock
-    )
-    return httpx.Client(transport=transport)
+def policy(sleeps: list[float], clock: Callable[[], float] | None = None, **settings: object) -> RetryPolicy:
+    extra: dict[str, object] = {"clock": clock} if clock else {}
+    return RetryPolicy(sleep=sleeps.append, rand=lambda: 0.5, **settings, **extra)  # type: ignore[arg-type]
+
+
+def client(handler: Handler, retry_policy: RetryPolicy) -> DcsClient:
+    return DcsClient(credentials=CREDENTIALS, retry_policy=retry_policy, transport=httpx.MockTransport(handler))
+
+
+def fetch(handler: Handler, retry_policy: RetryPolicy) -> int | None:
+    return client(handler, retry_policy).show_background_task_progress(INSTANCE, TASK).progress
 
 
 def test_5xx_and_429_are_retried_with_exponential_full_jitter() -> None:
     seen: list[httpx.Request] = []
     sleeps: list[float] = []
-    client = sync_client(scripted(503, 429, 520, 200, seen=seen), RetryPolicy(max_retries=3, initial_delay=1), sleeps)
-    assert client.get(URL).status_code == 200
+    assert fetch(scripted(503, 429, 520, 200, seen=seen), policy(sleeps, max_retries=3, initial_delay=1)) == 30
     assert len(seen) == 4
     assert sleeps == [0.5 * 1, 0.5 * 2, 0.5 * 4]
 
 
 def test_backoff_is_capped_by_max_delay() -> None:
-    policy = RetryPolicy(max_retries=10, initial_delay=1, max_delay=5)
-    assert [policy.backoff(n, lambda: 1.0) for n in range(5)] == [1, 2, 4, 5, 5]
+    capped = RetryPolicy(max_retries=10, initial_delay=1, max_delay=5)
+    assert [capped.backoff(n, lambda: 1.0) for n in range(5)] == [1, 2, 4, 5, 5]
 
 
-def test_retries_are_bounded_and_the_last_response_is_returned() -> None:
+def test_retries_are_bounded_and_the_last_response_decides() -> None:
     seen: list[httpx.Request] = []
     sleeps: list[float] = []
-    client = sync_client(scripted(500, 500, 500, seen=seen), RetryPolicy(max_retries=2), sleeps)
-    assert client.get(URL).status_code == 500
+    with pytest.raises(InternalServerError):
+        fetch(scripted(500, 500, 500, seen=seen), policy(sleeps, max_retries=2))
     assert len(seen) == 3
     assert len(sleeps) == 2
 
@@ -66,8 +99,8 @@ def test_retries_are_bounded_and_the_last_response_is_returned() -> None:
 def test_max_retries_zero_turns_retries_off() -> None:
     seen: list[httpx.Request] = []
     sleeps: list[float] = []
-    client = sync_client(scripted(503, seen=seen), RetryPolicy(max_retries=0), sleeps)
-    assert client.get(URL).status_code == 503
+    with pytest.raises(InternalServerError, match="503"):
+        fetch(scripted(503, seen=seen), policy(sleeps, max_retries=0))
     assert len(seen) == 1
     assert sleeps == []
 
@@ -75,46 +108,76 @@ def test_max_retries_zero_turns_retries_off() -> None:
 def test_4xx_other_than_429_and_non_idempotent_methods_are_not_retried() -> None:
     seen: list[httpx.Request] = []
     sleeps: list[float] = []
-    client = sync_client(scripted(404, 503, seen=seen), RetryPolicy(), sleeps)
-    assert client.get(URL).status_code == 404
-    assert client.post(URL).status_code == 503
+    transport = httpx.MockTransport(scripted(404, 503, seen=seen))
+    with httpx.Client(transport=transport, base_url="https://dcs.test") as http:
+        retry_policy = policy(sleeps)
+        assert call_with_retries(retry_policy, "GET", "GET /", lambda: http.get("/")).status_code == 404
+        assert call_with_retries(retry_policy, "POST", "POST /", lambda: http.post("/")).status_code == 503
     assert len(seen) == 2
     assert sleeps == []
 
 
-def test_connection_errors_are_retried_then_raised() -> None:
+def test_connection_errors_are_retried_then_raised_as_typed_errors() -> None:
     seen: list[httpx.Request] = []
     sleeps: list[float] = []
     errors = [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("closed")]
-    client = sync_client(scripted(*errors, 200, seen=seen), RetryPolicy(max_retries=3), sleeps)
-    assert client.get(URL).status_code == 200
-    client = sync_client(scripted(*errors, seen=seen), RetryPolicy(max_retries=2), sleeps)
-    with pytest.raises(httpx.RemoteProtocolError):
-        client.get(URL)
-    client = sync_client(scripted(httpx.ConnectError("refused"), seen=seen), RetryPolicy(), sleeps)
-    with pytest.raises(httpx.ConnectError):
-        client.post(URL)
+    assert fetch(scripted(*errors, 200, seen=seen), policy(sleeps, max_retries=3)) == 30
+    with pytest.raises(APIConnectionError, match="RemoteProtocolError"):
+        fetch(scripted(*errors, seen=seen), policy(sleeps, max_retries=2))
+
+
+def test_a_body_cut_off_mid_way_is_retried() -> None:
+    seen: list[httpx.Request] = []
+    sleeps: list[float] = []
+    assert fetch(scripted("broken", "broken", 200, seen=seen), policy(sleeps, max_retries=2)) == 30
+    assert len(seen) == 3
+    with pytest.raises(APIConnectionError, match="complete message body"):
+        fetch(scripted("broken", seen=seen), policy(sleeps, max_retries=0))
+
+
+def test_a_body_cut_off_by_a_real_server_is_retried() -> None:
+    """Over loopback: the first answer promises 500 bytes and closes after a few; the second is whole."""
+    body = b'{"progress": 7}'
+    answers = [
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n" + body[:5],
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
+        % (len(body), body),
+    ]
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        for answer in answers:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    sleeps: list[float] = []
+    with DcsClient(endpoint=endpoint, credentials=CREDENTIALS, retry_policy=policy(sleeps)) as real:
+        assert real.show_background_task_progress(INSTANCE, TASK).progress == 7
+    thread.join(timeout=5)
+    listener.close()
+    assert len(sleeps) == 1
 
 
 def test_retry_after_seconds_and_http_date_are_honoured() -> None:
     now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     seen: list[httpx.Request] = []
     sleeps: list[float] = []
-    client = sync_client(scripted(429, 200, seen=seen, headers={"Retry-After": "7"}), RetryPolicy(), sleeps)
-    assert client.get(URL).status_code == 200
+    assert fetch(scripted(429, 200, seen=seen, headers={"Retry-After": "7"}), policy(sleeps)) == 30
     date = format_datetime(now + datetime.timedelta(seconds=12), usegmt=True)
-    client = sync_client(
-        scripted(503, 200, seen=seen, headers={"Retry-After": date}), RetryPolicy(), sleeps, clock=now.timestamp
-    )
-    assert client.get(URL).status_code == 200
+    assert fetch(scripted(503, 200, seen=seen, headers={"Retry-After": date}), policy(sleeps, now.timestamp)) == 30
     assert sleeps == [7.0, 12.0]
 
 
 def test_retry_after_beyond_max_delay_ends_the_retries() -> None:
     seen: list[httpx.Request] = []
     sleeps: list[float] = []
-    handler = scripted(429, 200, seen=seen, headers={"Retry-After": "3600"})
-    assert sync_client(handler, RetryPolicy(max_delay=60), sleeps).get(URL).status_code == 429
+    with pytest.raises(RateLimitError):
+        fetch(scripted(429, 200, seen=seen, headers={"Retry-After": "3600"}), policy(sleeps, max_delay=60))
     assert sleeps == []
 
 
@@ -129,42 +192,34 @@ def test_retry_after_parsing(value: str | None, expected: float | None) -> None:
 def test_every_attempt_is_signed_afresh() -> None:
     seen: list[httpx.Request] = []
     moments = iter(datetime.datetime(2026, 1, 1, 0, 0, s, tzinfo=datetime.UTC) for s in range(10))
-    auth = AkSkAuth(Credentials("ak", "sk", project_id="p"), clock=lambda: next(moments))
-    transport = RetryTransport(
-        httpx.MockTransport(scripted(503, 503, 200, seen=seen)), reauth=auth.apply, sleep=lambda _: None
-    )
-    snapshots: list[tuple[str, str]] = []
-    original = transport.transport.handle_request
-
-    def record(request: httpx.Request) -> httpx.Response:
-        snapshots.append((request.headers["X-Sdk-Date"], request.headers["Authorization"]))
-        return original(request)
-
-    transport.transport.handle_request = record  # type: ignore[method-assign]
-    assert httpx.Client(transport=transport, auth=auth).get(URL).status_code == 200
-    assert [date for date, _ in snapshots] == ["20260101T000000Z", "20260101T000001Z", "20260101T000002Z"]
-    assert len({authorization for _, authorization in snapshots}) == 3
+    signed = client(scripted(503, 503, 200, seen=seen), RetryPolicy(sleep=lambda _: None))
+    signed.auth = AkSkAuth(CREDENTIALS, clock=lambda: next(moments))
+    assert signed.show_background_task_progress(INSTANCE, TASK).progress == 30
+    assert [request.headers["X-Sdk-Date"] for request in seen] == [
+        "20260101T000000Z",
+        "20260101T000001Z",
+        "20260101T000002Z",
+    ]
+    assert len({request.headers["Authorization"] for request in seen}) == 3
 
 
-def test_async_transport_retries_with_async_sleep() -> None:
+def test_async_client_retries_with_async_sleep_and_broken_bodies() -> None:
     seen: list[httpx.Request] = []
     sleeps: list[float] = []
 
     async def sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    async def run() -> int:
-        transport = AsyncRetryTransport(
-            httpx.MockTransport(scripted(httpx.ConnectError("x"), 502, 200, seen=seen)),
-            policy=RetryPolicy(initial_delay=2),
-            sleep=sleep,
-            rand=lambda: 0.25,
-        )
-        async with httpx.AsyncClient(transport=transport) as client:
-            return (await client.get(URL)).status_code
+    async def run() -> int | None:
+        retry_policy = RetryPolicy(initial_delay=2, max_retries=3, async_sleep=sleep, rand=lambda: 0.25)
+        handler = scripted(httpx.ConnectError("x"), 502, "broken", 200, seen=seen)
+        async with AsyncDcsClient(
+            credentials=CREDENTIALS, retry_policy=retry_policy, transport=httpx.MockTransport(handler)
+        ) as async_client:
+            return (await async_client.show_background_task_progress(INSTANCE, TASK)).progress
 
-    assert asyncio.run(run()) == 200
-    assert sleeps == [0.5, 1.0]
+    assert asyncio.run(run()) == 30
+    assert sleeps == [0.5, 1.0, 2.0]
 
 
 def test_negative_policy_values_are_rejected() -> None:

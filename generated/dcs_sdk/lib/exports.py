@@ -34,7 +34,9 @@ if TYPE_CHECKING:
         RateLimitError,
         SchemaMismatchError,
     )
-    from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+    from .raw import RawResponse
+    from .regions import REGIONS
+    from .retry import RetryPolicy
     from .timestamps import parse_timestamp
 
 _MODULES = {
@@ -56,10 +58,13 @@ _MODULES = {
         "MethodNotAllowedError",
         "NotFoundError",
         "PermissionDeniedError",
+        "REGIONS",
         "RateLimitError",
         "SchemaMismatchError",
     ),
-    ".lib.retry": ("AsyncRetryTransport", "RetryPolicy", "RetryTransport"),
+    ".lib.raw": ("RawResponse",),
+    ".lib.regions": ("REGIONS",),
+    ".lib.retry": ("RetryPolicy",),
     ".lib.timestamps": ("parse_timestamp",),
     ".client": ("Client",),
     ".models": ("ShowBackgroundTaskProgressResponse", "StepDetail", "StepStatus", "SubStepDetail"),
@@ -69,6 +74,7 @@ _MODULE_OF = {name: module for module, names in _MODULES.items() for name in nam
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "REGIONS",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -76,7 +82,6 @@ __all__ = [
     "APITimeoutError",
     "AkSkAuth",
     "AsyncDcsClient",
-    "AsyncRetryTransport",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -90,8 +95,8 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "RetryPolicy",
-    "RetryTransport",
     "SchemaMismatchError",
     "ShowBackgroundTaskProgressResponse",
     "StepDetail",

@@ -1,26 +1,35 @@
-"""Retries with exponential backoff and full jitter, as httpx transports (sync and async).
+"""Retries with exponential backoff and full jitter, around a whole exchange (sync and async).
 
-Retried: connection errors and timeouts, 429 and 5xx — only for idempotent methods, since a
-POST that timed out may have been applied. ``Retry-After`` (seconds or an HTTP date) is honoured
-when it is within ``max_delay``; a longer one ends the retries (the caller gets the 429/503).
-Every retry re-applies the auth (``reauth``), so a signed request gets a fresh ``X-Sdk-Date``.
+A retry wraps *sending a request and reading its body*, so a body cut off mid-way is retried like
+a dropped connection, and the request is rebuilt (and re-signed, with a fresh ``X-Sdk-Date``) on
+every attempt. Retried: connection errors, timeouts and broken bodies, 429 and 5xx, only for
+idempotent methods, since a POST that timed out may have been applied. ``Retry-After`` (seconds
+or an HTTP date) is honoured when it is within ``max_delay``; a longer one ends the retries (the
+caller gets the 429/503).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import random
-import ssl
 import time
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
 
 import httpx
 
+from .logs import logger
+
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+# NetworkError covers ReadError; RemoteProtocolError is what a truncated body raises.
 RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
-Reauth = Callable[[httpx.Request], None]
+Outcome = httpx.Response | Exception
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # noqa: PLC0415 - deferred: asyncio is costly to import and sync users never need it
+
+    await asyncio.sleep(seconds)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,7 +37,8 @@ class RetryPolicy:
     """How often and how long to retry. ``RetryPolicy(max_retries=0)`` turns retries off.
 
     The n-th retry (n from 0) waits ``uniform(0, min(max_delay, initial_delay * 2**n))`` seconds
-    ("full jitter"), or the server's ``Retry-After``.
+    ("full jitter"), or the server's ``Retry-After``. ``sleep``, ``async_sleep``, ``rand`` and
+    ``clock`` are injectable for tests.
     """
 
     max_retries: int = 2
@@ -36,6 +46,12 @@ class RetryPolicy:
     max_delay: float = 60.0
     retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
     retry_all_5xx: bool = True
+    sleep: Callable[[float], None] = dataclasses.field(default=time.sleep, repr=False, compare=False)
+    async_sleep: Callable[[float], Awaitable[None]] = dataclasses.field(
+        default=_asyncio_sleep, repr=False, compare=False
+    )
+    rand: Callable[[], float] = dataclasses.field(default=random.random, repr=False, compare=False)
+    clock: Callable[[], float] = dataclasses.field(default=time.time, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.max_retries < 0 or self.initial_delay < 0 or self.max_delay < 0:
@@ -44,8 +60,21 @@ class RetryPolicy:
     def retries_status(self, status_code: int) -> bool:
         return status_code in self.retry_statuses or (self.retry_all_5xx and 500 <= status_code <= 599)
 
-    def backoff(self, retry: int, rand: Callable[[], float]) -> float:
-        return rand() * min(self.max_delay, self.initial_delay * 2.0**retry)
+    def backoff(self, retry: int, rand: Callable[[], float] | None = None) -> float:
+        return (rand or self.rand)() * min(self.max_delay, self.initial_delay * 2.0**retry)
+
+    def delay(self, method: str, retry: int, outcome: Outcome) -> float | None:
+        """Seconds to wait before the next attempt after ``outcome``, or ``None`` to stop there."""
+        if retry >= self.max_retries or method not in IDEMPOTENT_METHODS:
+            return None
+        if isinstance(outcome, Exception):
+            return self.backoff(retry) if isinstance(outcome, RETRYABLE_ERRORS) else None
+        if not self.retries_status(outcome.status_code):
+            return None
+        asked = retry_after_seconds(outcome.headers.get("Retry-After"), self.clock())
+        if asked is None:
+            return self.backoff(retry)
+        return asked if asked <= self.max_delay else None
 
 
 def retry_after_seconds(value: str | None, now: float) -> float | None:
@@ -66,134 +95,51 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
     return max(0.0, moment.timestamp() - now)
 
 
-@dataclasses.dataclass
-class _Decider:
-    """The decisions both transports share; only their I/O (sleep, close) differs."""
-
-    policy: RetryPolicy
-    rand: Callable[[], float]
-    clock: Callable[[], float]
-
-    def after_error(self, request: httpx.Request, retry: int) -> float | None:
-        """Seconds to wait before retrying after a transport error, or ``None`` to re-raise it."""
-        if retry >= self.policy.max_retries or request.method not in IDEMPOTENT_METHODS:
-            return None
-        return self.policy.backoff(retry, self.rand)
-
-    def after_response(self, request: httpx.Request, response: httpx.Response, retry: int) -> float | None:
-        """Seconds to wait before retrying after a response, or ``None`` to return it."""
-        if (
-            retry >= self.policy.max_retries
-            or request.method not in IDEMPOTENT_METHODS
-            or not self.policy.retries_status(response.status_code)
-        ):
-            return None
-        asked = retry_after_seconds(response.headers.get("Retry-After"), self.clock())
-        if asked is None:
-            return self.policy.backoff(retry, self.rand)
-        return asked if asked <= self.policy.max_delay else None
+def _next_delay(policy: RetryPolicy, method: str, what: str, retry: int, outcome: Outcome) -> float | None:
+    delay = policy.delay(method, retry, outcome)
+    if delay is not None:
+        reason = f"HTTP {outcome.status_code}" if isinstance(outcome, httpx.Response) else type(outcome).__name__
+        logger.info(
+            "retrying %s after %s (retry %d of %d) in %.2f s", what, reason, retry + 1, policy.max_retries, delay
+        )
+    return delay
 
 
-TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
-SleepT = TypeVar("SleepT", Callable[[float], None], Callable[[float], Awaitable[None]])
+def _final(outcome: Outcome) -> httpx.Response:
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
-class _Retrying(Generic[TransportT, SleepT]):
-    """The configuration both transports share.
-
-    ``transport`` is the one to wrap; without it an ``httpx.HTTPTransport(verify=verify)`` (or the
-    async one) is made on first use: its TLS context (loading the CA bundle) is the slowest part
-    of building a client. ``sleep`` defaults to ``time.sleep`` / ``asyncio.sleep``; ``rand`` and
-    ``clock`` are injectable for tests.
-    """
-
-    def __init__(
-        self,
-        transport: TransportT | None = None,
-        *,
-        policy: RetryPolicy | None = None,
-        reauth: Reauth | None = None,
-        sleep: SleepT | None = None,
-        rand: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
-        verify: ssl.SSLContext | str | bool = True,
-    ) -> None:
-        self._given: TransportT | None = transport
-        self._verify = verify
-        self._decider = _Decider(policy or RetryPolicy(), rand, clock)
-        self._reauth = reauth
-        self._sleep: SleepT | None = sleep
+def call_with_retries(
+    policy: RetryPolicy, method: str, what: str, attempt: Callable[[], httpx.Response]
+) -> httpx.Response:
+    """Run ``attempt`` (send + read the body) until it succeeds or the policy says stop."""
+    retry = 0
+    while True:
+        try:
+            outcome: Outcome = attempt()
+        except RETRYABLE_ERRORS as error:
+            outcome = error
+        delay = _next_delay(policy, method, what, retry, outcome)
+        if delay is None:
+            return _final(outcome)
+        policy.sleep(delay)
+        retry += 1
 
 
-class RetryTransport(_Retrying[httpx.BaseTransport, Callable[[float], None]], httpx.BaseTransport):
-    """Wraps a sync transport with retries (see ``_Retrying`` for the arguments)."""
-
-    @property
-    def transport(self) -> httpx.BaseTransport:
-        if self._given is None:
-            self._given = httpx.HTTPTransport(verify=self._verify)
-        return self._given
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        retry = 0
-        while True:
-            try:
-                response = self.transport.handle_request(request)
-            except RETRYABLE_ERRORS:
-                delay = self._decider.after_error(request, retry)
-                if delay is None:
-                    raise
-            else:
-                delay = self._decider.after_response(request, response, retry)
-                if delay is None:
-                    return response
-                response.close()
-            (self._sleep or time.sleep)(delay)
-            retry += 1
-            if self._reauth is not None:
-                self._reauth(request)
-
-    def close(self) -> None:
-        if self._given is not None:
-            self._given.close()
-
-
-async def _asyncio_sleep(seconds: float) -> None:
-    import asyncio  # noqa: PLC0415 - deferred: asyncio is costly to import and sync users never need it
-
-    await asyncio.sleep(seconds)
-
-
-class AsyncRetryTransport(
-    _Retrying[httpx.AsyncBaseTransport, Callable[[float], Awaitable[None]]], httpx.AsyncBaseTransport
-):
-    """Wraps an async transport with retries (see ``_Retrying`` for the arguments)."""
-
-    @property
-    def transport(self) -> httpx.AsyncBaseTransport:
-        if self._given is None:
-            self._given = httpx.AsyncHTTPTransport(verify=self._verify)
-        return self._given
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        retry = 0
-        while True:
-            try:
-                response = await self.transport.handle_async_request(request)
-            except RETRYABLE_ERRORS:
-                delay = self._decider.after_error(request, retry)
-                if delay is None:
-                    raise
-            else:
-                delay = self._decider.after_response(request, response, retry)
-                if delay is None:
-                    return response
-                await response.aclose()
-            await (self._sleep or _asyncio_sleep)(delay)
-            retry += 1
-            if self._reauth is not None:
-                self._reauth(request)
-
-    async def aclose(self) -> None:
-        if self._given is not None:
-            await self._given.aclose()
+async def async_call_with_retries(
+    policy: RetryPolicy, method: str, what: str, attempt: Callable[[], Awaitable[httpx.Response]]
+) -> httpx.Response:
+    """The asynchronous twin of ``call_with_retries``."""
+    retry = 0
+    while True:
+        try:
+            outcome: Outcome = await attempt()
+        except RETRYABLE_ERRORS as error:
+            outcome = error
+        delay = _next_delay(policy, method, what, retry, outcome)
+        if delay is None:
+            return _final(outcome)
+        await policy.async_sleep(delay)
+        retry += 1
