@@ -6,10 +6,11 @@ document) · ``auth`` · ``faults`` · ``responses`` (handlers) · ``app`` (ASGI
 (``/_emulator`` API) · ``server`` (uvicorn, in a thread or in the foreground).
 """
 
-from .app import Emulator, create_app, emulator_of
+from .app import create_app, emulator_of
 from .clock import Clock, ManualClock, ScaledClock
 from .faults import FaultConfig
 from .scenario import DEFAULT_SCENARIO_PATH, Credential, Scenario, ScenarioError, TaskRef, load_scenario, parse_scenario
+from .state import Emulator
 
 __all__ = [
     "DEFAULT_SCENARIO_PATH",
