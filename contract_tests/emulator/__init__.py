@@ -1,15 +1,16 @@
 """A stateful emulator of DCS background tasks, the default server the contract suite checks.
 
 ``create_app()`` builds the ASGI app; ``python -m contract_tests.emulator`` serves it.
-Layout: ``models`` (state, no HTTP) · ``scenario`` (files) · ``spec`` (routes from the OpenAPI
-document) · ``auth`` · ``faults`` · ``responses`` (handlers) · ``app`` (ASGI) · ``control``
-(``/_emulator`` API) · ``server`` (uvicorn, in a thread or in the foreground).
+Layers, each importing only from those before it: model (``clock``, ``models``, ``scenario``;
+no HTTP) → request checks (``errors``, ``spec``, ``auth``, ``faults``) → ``responses`` (handlers) →
+app (``state``, ``control`` for ``/_emulator``, ``app`` the ASGI dispatcher) → ``server`` (uvicorn).
 """
 
-from .app import Emulator, create_app, emulator_of
+from .app import create_app, emulator_of
 from .clock import Clock, ManualClock, ScaledClock
 from .faults import FaultConfig
 from .scenario import DEFAULT_SCENARIO_PATH, Credential, Scenario, ScenarioError, TaskRef, load_scenario, parse_scenario
+from .state import Emulator
 
 __all__ = [
     "DEFAULT_SCENARIO_PATH",

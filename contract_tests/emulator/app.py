@@ -13,71 +13,25 @@ import asyncio
 import logging
 import uuid
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
 
 from . import errors
-from .auth import AuthenticationError, Authenticator
-from .clock import Clock, ScaledClock
+from .auth import AuthenticationError
+from .clock import Clock
+from .control import control_routes
+from .errors import RejectedError
 from .faults import Fault, FaultConfig, FaultInjector
-from .models import Backend
-from .responses import HandlerError, Responder
 from .scenario import DEFAULT_SCENARIO_PATH, Scenario, load_scenario
-from .spec import SPEC_PATH, compile_routes, load_spec, split_raw_path
 from .spec import Route as SpecRoute
+from .spec import split_raw_path
+from .state import Emulator
 
 log = logging.getLogger("contract_tests.emulator")
 MAX_BODY_BYTES = 1 << 20
 JSON = (b"content-type", b"application/json")
-DROPPED = 0  # pseudo status: close the connection instead of answering
-
-
-class Emulator:
-    """The state behind one app; the control API swaps its parts whole, so readers never see half."""
-
-    def __init__(
-        self,
-        scenario: Scenario,
-        *,
-        clock: Clock | None,
-        faults: FaultConfig | None,
-        speed: float = 1.0,
-        spec_path: Path = SPEC_PATH,
-    ) -> None:
-        self.routes: list[SpecRoute] = compile_routes(load_spec(spec_path))
-        self._owns_clock = clock is None
-        self._speed = speed
-        self.clock: Clock = clock or ScaledClock(speed)
-        self._initial = (scenario, faults or FaultConfig())
-        self.load(scenario)
-        self.set_faults(faults or FaultConfig())
-        missing = {op.operation_id for r in self.routes for op in r.operations.values()} - set(self.responder.handlers)
-        if missing:
-            raise RuntimeError(f"spec operations without an emulator handler: {sorted(missing)}")
-
-    @property
-    def scenario(self) -> Scenario:
-        return self._scenario
-
-    def load(self, scenario: Scenario) -> None:
-        self._scenario = scenario
-        self.backend = Backend(scenario.projects, self.clock)
-        self.responder = Responder(self.backend)
-        self.authenticator = Authenticator(scenario.credentials)
-
-    def set_faults(self, config: FaultConfig) -> None:
-        self.faults = FaultInjector(config)
-
-    def reset(self) -> None:
-        """Back to the start scenario and faults; a clock the emulator owns restarts from now."""
-        if self._owns_clock:
-            self.clock = ScaledClock(self._speed)
-        scenario, faults = self._initial
-        self.load(scenario)
-        self.set_faults(faults)
 
 
 class Dispatcher:
@@ -90,27 +44,19 @@ class Dispatcher:
         request_id = uuid.uuid4().hex
         headers: list[tuple[bytes, bytes]] = []
         try:
-            status, body = await self._answer(scope, receive, request_id, headers)
+            status, body = 200, await self._handle(scope, receive, headers)
+        except RejectedError as rejected:
+            if rejected.error is errors.DROP:
+                # Promise a body, send none and return: uvicorn closes the socket mid-response.
+                await send({"type": "http.response.start", "status": 500, "headers": [(b"content-length", b"64")]})
+                return
+            status, body = rejected.error.status, rejected.error.body(request_id)
         except Exception:  # a bug must still answer with the documented body, never a traceback
             log.exception("emulator error on %s", scope.get("path"))
             status, body = 500, errors.INTERNAL_ERROR.body(request_id)
-        if status == DROPPED:
-            # Promise a body, send none and return: uvicorn closes the socket mid-response.
-            await send({"type": "http.response.start", "status": 500, "headers": [(b"content-length", b"64")]})
-            return
         headers += [JSON, (b"content-length", str(len(body)).encode()), (b"x-request-id", request_id.encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-
-    async def _answer(
-        self, scope: Scope, receive: Receive, request_id: str, out_headers: list[tuple[bytes, bytes]]
-    ) -> tuple[int, bytes]:
-        try:
-            return 200, await self._handle(scope, receive, out_headers)
-        except RejectedError as rejected:
-            if rejected.error is DROP:
-                return DROPPED, b""
-            return rejected.error.status, rejected.error.body(request_id)
 
     async def _handle(self, scope: Scope, receive: Receive, out_headers: list[tuple[bytes, bytes]]) -> bytes:
         emulator = self.emulator
@@ -139,21 +85,7 @@ class Dispatcher:
                 raise RejectedError(errors.invalid_parameter(parameter.name))
         if "project_id" in params and not credential.may_access(params["project_id"]):
             raise RejectedError(errors.FORBIDDEN)
-        try:
-            return emulator.responder.handlers[operation.operation_id](params)
-        except HandlerError as failed:
-            raise RejectedError(failed.error) from None
-
-
-class RejectedError(Exception):
-    """Stop handling a request and answer with ``error``."""
-
-    def __init__(self, error: errors.ApiError) -> None:
-        super().__init__(error.message)
-        self.error = error
-
-
-DROP = errors.ApiError(0, "-", "dropped connection")  # sentinel: close instead of answering
+        return emulator.responder.handlers[operation.operation_id](params)
 
 
 def _route(routes: list[SpecRoute], raw_path: str) -> tuple[SpecRoute, dict[str, str]]:
@@ -170,7 +102,7 @@ async def _inject_fault(faults: FaultInjector, out_headers: list[tuple[bytes, by
     if decision.delay:
         await asyncio.sleep(decision.delay)
     if decision.fault is Fault.DROP:
-        raise RejectedError(DROP)
+        raise RejectedError(errors.DROP)
     if decision.fault is Fault.THROTTLE:
         out_headers.append((b"retry-after", str(faults.config.retry_after).encode()))
         raise RejectedError(errors.THROTTLED)
@@ -220,11 +152,7 @@ def create_app(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario or DEFAULT_SCENARIO_PATH)
     emulator = Emulator(scenario, clock=clock, faults=faults, speed=speed)
-    routes: list[Any] = []
-    if enable_control_api:
-        from .control import control_routes  # noqa: PLC0415 - only loaded when enabled
-
-        routes.append(Mount("/_emulator", routes=control_routes(emulator)))
+    routes = [Mount("/_emulator", routes=control_routes(emulator))] if enable_control_api else []
     app = Starlette(routes=routes)
     # Everything the control API does not match goes to the dispatcher, as a raw ASGI default:
     # Starlette's own path patterns stop at characters such as a decoded newline.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,9 +20,7 @@ from starlette.routing import Route
 from . import errors
 from .faults import FaultConfig
 from .scenario import ScenarioError, parse_scenario
-
-if TYPE_CHECKING:
-    from .app import Emulator
+from .state import Emulator
 
 MAX_CONTROL_BODY = 1 << 20
 

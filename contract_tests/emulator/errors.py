@@ -23,6 +23,14 @@ class ApiError:
         return dump({"error_msg": self.message, "error_code": self.code, "error_ext_msg": None})
 
 
+class RejectedError(Exception):
+    """Stop handling a request and answer with ``error``; any layer from the handlers up raises it."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
 def dump(document: object) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -43,6 +51,8 @@ INTERNAL_ERROR = ApiError(500, "DCS.5000", "Internal service error.")
 # Injected faults.
 SERVICE_UNAVAILABLE = ApiError(503, "DCS.5000", "Service unavailable, try again later.")
 THROTTLED = ApiError(429, "APIG.0308", "The request is throttled.", gateway=True)
+# Not an answer: the sentinel for "close the connection instead of answering".
+DROP = ApiError(0, "-", "dropped connection")
 
 # Malformed path parameter → 400, one code per parameter as the real service answers.
 INVALID_PARAMETER = {

@@ -13,14 +13,6 @@ from .models import Backend, BackendFailureError, NotFoundError, StepState, SubS
 Handler = Callable[[Mapping[str, str]], bytes]
 
 
-class HandlerError(Exception):
-    """The model's answer is a documented error: 404 for an unknown resource, 500 for a backend failure."""
-
-    def __init__(self, error: errors.ApiError) -> None:
-        super().__init__(error.message)
-        self.error = error
-
-
 @dataclass(frozen=True)
 class _Rendered:
     task: TaskPlan
@@ -48,13 +40,16 @@ class Responder:
         self.handlers: dict[str, Handler] = {"ShowBackgroundTaskProgress": self.show_background_task_progress}
 
     def show_background_task_progress(self, params: Mapping[str, str]) -> bytes:
-        """``GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress``."""
+        """``GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress``.
+
+        Raises :class:`~.errors.RejectedError`: 404 for an unknown resource, 500 for a backend failure.
+        """
         backend = self.backend
         try:
             task = backend.task(params["project_id"], params["instance_id"], params["task_id"])
         except NotFoundError as missing:
             error = errors.INSTANCE_NOT_FOUND if missing.kind == "instance" else errors.TASK_NOT_FOUND
-            raise HandlerError(error) from None
+            raise errors.RejectedError(error) from None
         start, now = backend.task_start(task), backend.clock.now()
         key = params["project_id"].lower() + "/" + params["instance_id"].lower() + "/" + task.id
         rendered = self._rendered.get(key)
@@ -63,7 +58,7 @@ class Responder:
         try:
             progress = task.progress_at(start, now)
         except BackendFailureError:
-            raise HandlerError(errors.INTERNAL_ERROR) from None
+            raise errors.RejectedError(errors.INTERNAL_ERROR) from None
         body = errors.dump(progress_document(progress))
         self._rendered[key] = _Rendered(task, start, now, progress.unchanged_until, body)
         return body

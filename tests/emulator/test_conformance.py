@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -146,6 +148,4 @@ def test_any_ids_get_a_documented_answer(
 
 
 def httpx_quote(value: str) -> str:
-    from urllib.parse import quote  # noqa: PLC0415
-
     return quote(value, safe="")

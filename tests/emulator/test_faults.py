@@ -5,11 +5,28 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from contract_tests.emulator import FaultConfig, Scenario, create_app, emulator_of
+from contract_tests.emulator import FaultConfig, Scenario, create_app, emulator_of, parse_scenario
 from contract_tests.emulator.faults import Fault, FaultInjector
 from contract_tests.emulator.server import serve_in_thread
-from tests.emulator.conftest import Running
+from tests.emulator.conftest import ORIGIN, Running, restore
 from tests.emulator.helpers import SpecOracle, progress_path, signed_headers
+
+# A scenario of one task, with its own credentials.
+SOLO_SCENARIO = """
+credentials:
+  - name: solo
+    access_key: SOLOAK
+    secret_key: solo-sk
+    token: solo-token
+    projects: ['11111111111111111111111111111111']
+projects:
+  - id: '11111111111111111111111111111111'
+    instances:
+      - id: '22222222222222222222222222222222'
+        name: solo
+        tasks:
+          - {id: '33333333333333333333333333333333', name: T, start: 0, steps: [{id: s, name: S, duration: 10}]}
+"""
 
 
 def test_faults_are_off_by_default() -> None:
@@ -126,22 +143,7 @@ def test_control_api_moves_the_clock_sets_faults_and_resets(served: Running, sce
 
 def test_control_api_loads_another_scenario(served: Running, scenario: Scenario) -> None:
     client = served.client
-    replacement = """
-credentials:
-  - name: solo
-    access_key: SOLOAK
-    secret_key: solo-sk
-    token: solo-token
-    projects: ['11111111111111111111111111111111']
-projects:
-  - id: '11111111111111111111111111111111'
-    instances:
-      - id: '22222222222222222222222222222222'
-        name: solo
-        tasks:
-          - {id: '33333333333333333333333333333333', name: T, start: 0, steps: [{id: s, name: S, duration: 10}]}
-"""
-    response = client.post("/_emulator/scenario", content=replacement.encode())
+    response = client.post("/_emulator/scenario", content=SOLO_SCENARIO.encode())
     assert response.status_code == 200
     assert response.json()["scenario"] == "control-api"
     solo = {"X-Auth-Token": "solo-token"}
@@ -158,3 +160,12 @@ projects:
     assert "not valid YAML" in bad.json()["error_msg"]
     assert client.post("/_emulator/reset").status_code == 200
     assert client.get(old, headers={"X-Auth-Token": str(scenario.demo.token)}).status_code == 200
+
+
+def test_each_test_starts_from_the_start_state(served: Running, scenario: Scenario) -> None:
+    emulator = emulator_of(served.app)
+    emulator.load(parse_scenario(SOLO_SCENARIO))
+    emulator.set_faults(FaultConfig(error_503=1))
+    served.clock.advance(3600)
+    restore(served)
+    assert (emulator.scenario, emulator.faults.config, served.clock.now()) == (scenario, FaultConfig(), ORIGIN)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import pytest
@@ -18,12 +19,15 @@ from contract_tests.emulator import (
     ManualClock,
     Scenario,
     ScenarioError,
+    TaskRef,
     create_app,
     emulator_of,
     load_scenario,
 )
 from contract_tests.emulator.__main__ import banner, main
+from contract_tests.emulator.models import Backend
 from contract_tests.emulator.server import serve_in_thread
+from contract_tests.loopback import free_port
 from tests.emulator.helpers import progress_path, signed_headers
 
 
@@ -124,15 +128,34 @@ def test_banner_shows_the_url_and_demo_credentials(scenario: Scenario) -> None:
     assert all(task.task_id in text for task in scenario.known_tasks())
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+SPEED = 2.0
+
+
+def progress_at(scenario: Scenario, task: TaskRef, origin: datetime, instant: datetime) -> int:
+    """What the model says the task's progress is at ``instant`` of a clock started at ``origin``."""
+    clock = ManualClock(origin)
+    clock.set(instant)
+    return Backend(scenario.projects, clock).progress(*task).progress
+
+
+class ClockReading(NamedTuple):
+    origin: datetime
+    now: datetime  # read by the emulator between `sent` and `answered` (this process's monotonic seconds)
+    sent: float
+    answered: float
+
+
+def read_clock(base_url: str) -> ClockReading:
+    """The served emulator's clock, from its control API."""
+    sent = time.monotonic()
+    state = httpx.get(base_url + "/_emulator/state").json()
+    answered = time.monotonic()
+    return ClockReading(datetime.fromisoformat(state["origin"]), datetime.fromisoformat(state["now"]), sent, answered)
 
 
 def test_the_command_line_serves_the_emulator(scenario: Scenario) -> None:
     port = free_port()
-    command = [sys.executable, "-m", "contract_tests.emulator", "--port", str(port), "--speed", "2"]
+    command = [sys.executable, "-m", "contract_tests.emulator", "--port", str(port), "--speed", str(SPEED)]
     command += ["--faults", "latency_ms=1,seed=3", "--enable-control-api"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
         try:
@@ -147,10 +170,26 @@ def test_the_command_line_serves_the_emulator(scenario: Scenario) -> None:
                 except httpx.TransportError:
                     time.sleep(0.05)
             assert state["faults"]["latency_ms"] == 1.0
-            path = progress_path(scenario.known_tasks()[0])
+            example = scenario.known_tasks()[0]
+            path = progress_path(example)
             host = f"127.0.0.1:{port}"
+            # The emulator's clock runs in real time, so bracket the query between two readings of it
+            # and compare with the model at both ends: exact however slow the machine is.
+            first = read_clock(base_url)
             response = httpx.get(base_url + path, headers=signed_headers(scenario.demo, path, host=host))
-            assert (response.status_code, response.json()["progress"]) == (200, 30)
+            time.sleep(0.2)
+            last = read_clock(base_url)
+            origin = first.origin
+            assert progress_at(scenario, example, origin, origin) == 30  # the default picture at the start
+            assert response.status_code == 200
+            low, high = (progress_at(scenario, example, origin, reading.now) for reading in (first, last))
+            assert low <= response.json()["progress"] <= high
+            # --speed 2: the emulated clock moved twice the real time between the two readings
+            # (1 ms of slack for the microseconds isoformat keeps).
+            emulated = (last.now - first.now).total_seconds()
+            assert (
+                SPEED * (last.sent - first.answered) - 1e-3 <= emulated <= SPEED * (last.answered - first.sent) + 1e-3
+            )
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -1,0 +1,62 @@
+"""The state behind one emulator app: scenario, backend, handlers, authenticator and faults.
+
+Below both the ASGI dispatcher and the control API, which each hold the same :class:`Emulator`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .auth import Authenticator
+from .clock import Clock, ScaledClock
+from .faults import FaultConfig, FaultInjector
+from .models import Backend
+from .responses import Responder
+from .scenario import Scenario
+from .spec import SPEC_PATH, compile_routes, load_spec
+from .spec import Route as SpecRoute
+
+
+class Emulator:
+    """The state behind one app; the control API swaps its parts whole, so readers never see half."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        clock: Clock | None,
+        faults: FaultConfig | None,
+        speed: float = 1.0,
+        spec_path: Path = SPEC_PATH,
+    ) -> None:
+        self.routes: list[SpecRoute] = compile_routes(load_spec(spec_path))
+        self._owns_clock = clock is None
+        self._speed = speed
+        self.clock: Clock = clock or ScaledClock(speed)
+        self._initial = (scenario, faults or FaultConfig())
+        self.load(scenario)
+        self.set_faults(faults or FaultConfig())
+        missing = {op.operation_id for r in self.routes for op in r.operations.values()} - set(self.responder.handlers)
+        if missing:
+            raise RuntimeError(f"spec operations without an emulator handler: {sorted(missing)}")
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._scenario
+
+    def load(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+        self.backend = Backend(scenario.projects, self.clock)
+        self.responder = Responder(self.backend)
+        self.authenticator = Authenticator(scenario.credentials)
+
+    def set_faults(self, config: FaultConfig) -> None:
+        self.faults = FaultInjector(config)
+
+    def reset(self) -> None:
+        """Back to the start scenario and faults; a clock the emulator owns restarts from now."""
+        if self._owns_clock:
+            self.clock = ScaledClock(self._speed)
+        scenario, faults = self._initial
+        self.load(scenario)
+        self.set_faults(faults)
