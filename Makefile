@@ -79,7 +79,7 @@ emulator: $(STAMP) ## Run the DCS emulator (HOST, PORT, SCENARIO)
 
 .PHONY: contract
 contract: $(STAMP) ## Start the emulator (or use BASE_URL), run the whole contract suite, print the report
-	$(PY) -m contract_tests.run $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(MAX_EXAMPLES),--max-examples $(MAX_EXAMPLES)) $(if $(SEED),--seed $(SEED))
+	$(PY) -m contract_tests.cli $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(MAX_EXAMPLES),--max-examples $(MAX_EXAMPLES)) $(if $(SEED),--seed $(SEED))
 
 .PHONY: publish-spec
 publish-spec: $(STAMP) $(NODE_STAMP) ## Bundle the spec into dist/ as YAML and JSON named with info.version

@@ -1,4 +1,5 @@
-"""`requests` adapters that authenticate the suite's requests with the project's one signer.
+"""`requests` adapters that authenticate the suite's requests with the project's one signer
+(`AkSkSigner`) or an IAM token (`IamTokenAuth`); each also tells whether a sent request carries its credentials.
 
 Schemathesis serializes a case (negative cases may carry raw bytes) and hands the prepared request
 to `requests`, which calls these adapters last — so the signature covers exactly the method, path,
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import requests
 import requests.auth
 from dcs_sdk import Credentials, sign_request_parts
+from dcs_sdk.lib import signing
 
 TOKEN_HEADER = "X-Auth-Token"  # noqa: S105 - a header name
 
@@ -68,6 +70,14 @@ class AkSkSigner(requests.auth.AuthBase):
         request.headers.update(headers)
         return request
 
+    def authenticated(self, request: requests.PreparedRequest) -> bool:
+        """Whether `request` went out signed with these credentials (a generated header names another key)."""
+        try:
+            parsed = signing.parse_authorization(_text(request.headers.get("Authorization", "")))
+        except ValueError:
+            return False
+        return parsed.access_key == self.access_key
+
 
 @dataclass(frozen=True, repr=False)
 class IamTokenAuth(requests.auth.AuthBase):
@@ -81,3 +91,11 @@ class IamTokenAuth(requests.auth.AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers[TOKEN_HEADER] = self.token
         return request
+
+    def authenticated(self, request: requests.PreparedRequest) -> bool:
+        """Whether `request` went out with this token."""
+        return _text(request.headers.get(TOKEN_HEADER, "")) == self.token
+
+
+# What a target authenticates with: both adapters can tell which sent requests carried their credentials.
+TargetAuth = AkSkSigner | IamTokenAuth

@@ -16,7 +16,8 @@ from typing import Any
 from dcs_sdk.lib import signing
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .emulator import Credential, Scenario, TaskRef, errors
+from .emulator import Credential, Scenario, errors
+from .target import KnownTask
 
 Headers = list[tuple[bytes, bytes]]
 Rewrite = Callable[[Scope, int, Headers, bytes], tuple[int, Headers, bytes]]
@@ -180,9 +181,9 @@ def _crash_on_odd_input(scope: Scope, status: int, headers: Headers, body: bytes
     return status, headers, body
 
 
-def _only_for(tasks: list[TaskRef], status: int, rewrite: Rewrite) -> Rewrite:
+def _only_for(tasks: list[KnownTask], status: int, rewrite: Rewrite) -> Rewrite:
     """Apply `rewrite` to the answers with `status` for one of `tasks` only."""
-    wanted = [{name: value.lower() for name, value in task._asdict().items()} for task in tasks]
+    wanted = [{name: value.lower() for name, value in task.as_path_parameters().items()} for task in tasks]
 
     def rewrite_some(scope: Scope, code: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
         if code == status and _path_parameters(scope) in wanted:

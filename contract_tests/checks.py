@@ -1,6 +1,8 @@
-"""Domain checks Schemathesis cannot derive from the spec, registered next to its built-in ones.
+"""Domain checks Schemathesis cannot derive from the spec.
 
-Importing this module registers them for every schema of the process. A check returns `SKIPPED`
+The ones that judge a response alone (progress, times, error codes) are registered next to
+Schemathesis' built-in checks when this module is imported. The ones that need the run's target
+(its known tasks, its signer) live on `TargetChecks`, one per run. A check returns `SKIPPED`
 (True, in Schemathesis' protocol) for what it cannot judge — a non-JSON body is already the
 business of the built-in checks — and None once it has judged a response and found it right.
 """
@@ -16,6 +18,7 @@ import requests.auth
 import schemathesis
 from dcs_sdk import parse_timestamp
 from schemathesis import Case, CheckContext, Response
+from schemathesis.checks import CheckFunction
 
 from .auth import AkSkSigner
 from .target import KnownTask, Target
@@ -23,27 +26,6 @@ from .target import KnownTask, Target
 AnyCase = Case[Any]
 SKIPPED = True
 FINISH, FAILED = "FINISH", "FAILED"
-
-
-@dataclasses.dataclass
-class RunContext:
-    """What the checks of one run share: the target's known IDs, and the statuses of their own probes."""
-
-    target: Target
-    probes: Counter[int] = dataclasses.field(default_factory=Counter)
-
-
-# Keyed by the id of the run's Schemathesis config, which pytest's per-test schema clones share.
-_CONTEXTS: dict[int, RunContext] = {}
-
-
-def bind(config: object, target: Target) -> RunContext:
-    context = _CONTEXTS[id(config)] = RunContext(target)
-    return context
-
-
-def context_of(case: AnyCase) -> RunContext | None:
-    return _CONTEXTS.get(id(case.operation.schema.config))
 
 
 # Stale by more than the 15 minutes the gateway tolerates.
@@ -178,33 +160,6 @@ def tampered_signers(signer: AkSkSigner) -> dict[str, requests.auth.AuthBase]:
     }
 
 
-@schemathesis.check
-class tampered_signature_rejected:  # noqa: N801 - the class name is the check's name in reports
-    """Once per task served with 2xx, resend it signed wrongly three ways: each must get 401 + error body."""
-
-    def __init__(self) -> None:
-        self.probed: set[tuple[str, ...]] = set()
-
-    def after_response(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
-        signer = case._auth
-        key = _task_key(case)
-        if not (200 <= response.status_code < 300) or not isinstance(signer, AkSkSigner) or key in self.probed:
-            return SKIPPED
-        self.probed.add(key)
-        context = context_of(case)
-        for how, tampered in tampered_signers(signer).items():
-            probe = case.derive()
-            probe._auth = tampered
-            answer = probe.call()
-            if context is not None:
-                context.probes[answer.status_code] += 1
-            if answer.status_code != 401:
-                raise AssertionError(f"a request with the {how} got {answer.status_code}, expected 401")
-            if not _is_error_body(answer):
-                raise AssertionError(f"the 401 for a request with the {how} lacks the documented error body")
-        return None
-
-
 def _is_error_body(response: Response) -> bool:
     try:
         body = response.json()
@@ -217,42 +172,69 @@ def _matches(case: AnyCase, tasks: tuple[KnownTask, ...]) -> bool:
     return _task_key(case) in {tuple(part.lower() for part in task) for task in tasks}
 
 
-def is_known_fault(case: AnyCase, response: Response) -> bool:
-    """A signed request for one of the target's known-faulty tasks, answered 500 as it should be.
+class TargetChecks:
+    """The checks that judge responses by what one run's target is known to hold, and their auth probes.
 
-    The one case where a server error is the right answer: Schemathesis' `not_a_server_error` is
-    excused for it (its body and headers are still checked); any other 500 fails the run.
+    Made per run and handed to `Case.validate_response(additional_checks=…)`, so each run's checks see
+    its own target and count its own probes; the bound methods' names are the checks' names in reports.
     """
-    context = context_of(case)
-    return (
-        context is not None
-        and response.status_code == 500
-        and case._has_explicit_auth
-        and _matches(case, context.target.faulty_tasks)
-    )
 
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.probes: Counter[int] = Counter()  # statuses of the tampered-signature probes sent
+        self.probed: set[tuple[str, ...]] = set()
 
-@schemathesis.check
-def known_tasks_answer_as_expected(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
-    """A readable task answers 200 (401 unsigned), a known-faulty one 500 with the error body, another
-    project's task never 2xx, an unknown ID 404."""
-    context = context_of(case)
-    if context is None:
-        return SKIPPED
-    target = context.target
-    status = response.status_code
-    if not case._has_explicit_auth:
-        if _matches(case, target.readable_tasks) and status != 401:
-            raise AssertionError(f"an unsigned request for a readable task answered {status}, expected 401")
+    @property
+    def all(self) -> list[CheckFunction]:
+        return [self.tampered_signature_rejected, self.known_tasks_answer_as_expected]
+
+    def _signed(self, response: Response) -> bool:
+        # Judged on the request as sent: it carries the target's credentials or it does not.
+        return self.target.auth.authenticated(response.request)
+
+    def tampered_signature_rejected(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+        """Once per task served with 2xx, resend it signed wrongly three ways: each must get 401 + error body."""
+        signer = self.target.auth
+        key = _task_key(case)
+        served = 200 <= response.status_code < 300 and self._signed(response)
+        if not served or not isinstance(signer, AkSkSigner) or key in self.probed:
+            return SKIPPED
+        self.probed.add(key)
+        for how, tampered in tampered_signers(signer).items():
+            # `derive` leaves the case's credentials behind; the probe goes out with the tampered ones only.
+            answer = case.derive().call(auth=tampered)
+            self.probes[answer.status_code] += 1
+            if answer.status_code != 401:
+                raise AssertionError(f"a request with the {how} got {answer.status_code}, expected 401")
+            if not _is_error_body(answer):
+                raise AssertionError(f"the 401 for a request with the {how} lacks the documented error body")
         return None
-    if _matches(case, target.readable_tasks) and status != 200:
-        raise AssertionError(f"a task the credentials may read answered {status}, expected 200")
-    if _matches(case, target.faulty_tasks) and (status != 500 or not _is_error_body(response)):
-        raise AssertionError(
-            f"a task whose backend is known to fail answered {status}, expected 500 with the documented error body"
-        )
-    if _matches(case, target.foreign_tasks) and status not in (403, 404):
-        raise AssertionError(f"another project's task answered {status}, expected 403 (or 404)")
-    if _matches(case, target.missing_tasks) and status != 404:
-        raise AssertionError(f"a well-formed ID that does not exist answered {status}, expected 404")
-    return None
+
+    def is_known_fault(self, case: AnyCase, response: Response) -> bool:
+        """A signed request for one of the target's known-faulty tasks, answered 500 as it should be.
+
+        The one case where a server error is the right answer: Schemathesis' `not_a_server_error` is
+        excused for it (its body and headers are still checked); any other 500 fails the run.
+        """
+        return response.status_code == 500 and self._signed(response) and _matches(case, self.target.faulty_tasks)
+
+    def known_tasks_answer_as_expected(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+        """A readable task answers 200 (401 unsigned), a known-faulty one 500 with the error body, another
+        project's task never 2xx, an unknown ID 404."""
+        target = self.target
+        status = response.status_code
+        if not self._signed(response):
+            if _matches(case, target.readable_tasks) and status != 401:
+                raise AssertionError(f"an unsigned request for a readable task answered {status}, expected 401")
+            return None
+        if _matches(case, target.readable_tasks) and status != 200:
+            raise AssertionError(f"a task the credentials may read answered {status}, expected 200")
+        if _matches(case, target.faulty_tasks) and (status != 500 or not _is_error_body(response)):
+            raise AssertionError(
+                f"a task whose backend is known to fail answered {status}, expected 500 with the documented error body"
+            )
+        if _matches(case, target.foreign_tasks) and status not in (403, 404):
+            raise AssertionError(f"another project's task answered {status}, expected 403 (or 404)")
+        if _matches(case, target.missing_tasks) and status != 404:
+            raise AssertionError(f"a well-formed ID that does not exist answered {status}, expected 404")
+        return None

@@ -1,4 +1,5 @@
-"""The emulator as a target: its scenario says which credentials exist and which tasks each may read."""
+"""The emulator as a target (`emulator_target`): its scenario says which credentials exist and which
+tasks the demo credentials may read, may not read, or find failing (`scenario_tasks`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from starlette.types import ASGIApp
 
 from .auth import AkSkSigner
 from .emulator import DEFAULT_SCENARIO_PATH, Scenario, create_app, load_scenario
-from .report import REQUIRED_STATUSES
 from .target import IN_PROCESS_BASE_URL, KnownTask, Target, absent_tasks
 
 
@@ -21,20 +21,14 @@ class ScenarioTasks(NamedTuple):
 def scenario_tasks(scenario: Scenario) -> ScenarioTasks:
     """The scenario's tasks by what the demo credentials should get for them."""
     demo = scenario.demo
-    tasks = [KnownTask(*ref) for ref in scenario.known_tasks()]
-    failing = {KnownTask(*ref) for ref in scenario.internal_error_tasks()}
+    tasks = scenario.known_tasks()
+    failing = set(scenario.internal_error_tasks())
     accessible = [task for task in tasks if demo.may_access(task.project_id)]
     return ScenarioTasks(
         readable=tuple(task for task in accessible if task not in failing),
         foreign=tuple(task for task in tasks if not demo.may_access(task.project_id)),
         faulty=tuple(task for task in accessible if task in failing),
     )
-
-
-def _required_statuses(tasks: ScenarioTasks) -> tuple[int, ...]:
-    unreachable = {403} if not tasks.foreign else set()
-    unreachable |= {500} if not tasks.faulty else set()
-    return tuple(status for status in REQUIRED_STATUSES if status not in unreachable)
 
 
 def emulator_target(
@@ -64,5 +58,4 @@ def emulator_target(
         missing_tasks=absent_tasks(readable[0].project_id, readable),
         faulty_tasks=tasks.faulty,
         secrets=tuple(secret for secret in (demo.secret_key, demo.token) if secret),
-        required_statuses=_required_statuses(tasks),
     )

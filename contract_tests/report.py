@@ -1,4 +1,5 @@
-"""What one suite run saw: cases per status code, checks run, failures with a way to reproduce them."""
+"""What one suite run saw (`SuiteReport`): cases per status code, checks run, failures with a way to
+reproduce them; `format_summary` prints it, `redact` keeps credentials out of it."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .target import DOCUMENTED_STATUSES
+
 # Header values never printed: credentials and the signature derived from them.
 _SECRET_HEADERS = re.compile(r"(-H '(?:authorization|x-auth-token|x-security-token): )[^']*'", re.IGNORECASE)
-DOCUMENTED_STATUSES = (200, 400, 401, 403, 404, 500)
-# Every documented status, when the target can reach it: 403 needs another project's task, and 500
-# a task known to fail (the emulator scenario's `internal_error` task; a real server has none).
-REQUIRED_STATUSES = DOCUMENTED_STATUSES
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
@@ -39,6 +38,7 @@ class FailureRecord:
 class SuiteReport:
     """Counts are of requests actually sent (Hypothesis replays while shrinking count too)."""
 
+    required_statuses: tuple[int, ...]  # the target's (`Target.required_statuses`), fixed for the run
     operations: set[str] = field(default_factory=set)
     cases: Counter[int] = field(default_factory=Counter)  # generated cases by response status
     probes: Counter[int] = field(default_factory=Counter)  # the suite's own auth probes by status
@@ -50,7 +50,6 @@ class SuiteReport:
     tests_passed: int = 0
     seed: int | None = None
     max_examples: int | None = None
-    required_statuses: tuple[int, ...] = REQUIRED_STATUSES
 
     @property
     def total_cases(self) -> int:

@@ -1,4 +1,5 @@
-"""The Schemathesis schema of one run: the spec, the target, the signer and the known-ID hooks."""
+"""The Schemathesis schema of one run (`build_schema`): the spec, the target, the signer and the hooks that
+feed the target's known task IDs into generated cases; plus the run's knobs (`SuiteOptions`)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import schemathesis
+import yaml
 from hypothesis import strategies as st
 from schemathesis.auths import AuthContext
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
-from .checks import AnyCase, RunContext, bind
+from .checks import AnyCase
 from .target import KnownTask, Target
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "dcs.yaml"
@@ -44,6 +46,17 @@ def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
             "phases": {name: {"enabled": name in enabled} for name in ("examples", "coverage", "fuzzing", "stateful")},
         }
     )
+
+
+def spec_has_links() -> bool:
+    """Whether any response of the spec declares OpenAPI links: the stateful phase has nothing to chain without.
+
+    Read from the file, not from a schema: pytest asks while collecting, before any schema is built.
+    """
+    raw = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    operations = [op for item in raw.get("paths", {}).values() for op in item.values() if isinstance(op, dict)]
+    responses = [r for op in operations for r in (op.get("responses") or {}).values() if isinstance(r, dict)]
+    return any(r.get("links") for r in responses)
 
 
 def id_choices(target: Target) -> list[IdChoice]:
@@ -94,8 +107,8 @@ def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], targ
     return cases + unsigned
 
 
-def build_schema(target: Target, options: SuiteOptions) -> tuple[Any, RunContext]:
-    """The schema, and the context its checks share (bound to the schema's config)."""
+def build_schema(target: Target, options: SuiteOptions) -> schemathesis.BaseSchema:
+    """The schema of `openapi/dcs.yaml` aimed at `target`, signing with its auth and feeding it its known IDs."""
     schema = schemathesis.openapi.from_path(SPEC_PATH, config=_config(target, options))
     if target.app is not None:
         schema.app = target.app
@@ -113,4 +126,4 @@ def build_schema(target: Target, options: SuiteOptions) -> tuple[Any, RunContext
             return st.just(case)
         return st.sampled_from(choices).map(lambda choice: _with_ids(case, choice))
 
-    return schema, bind(schema.config, target)
+    return schema

@@ -1,7 +1,10 @@
-"""What the suite tests: a server (in-process ASGI app or base URL), how to authenticate, which IDs exist.
+"""What the suite tests: `Target` (a server, in-process ASGI app or base URL, how to authenticate, which
+task IDs exist), `KnownTask` (one such ID triple, also the emulator's `TaskRef`) and the one rule of
+which documented statuses a run must reach (`Target.required_statuses`).
 
 The emulator describes itself through its scenario; any other server through environment variables
 (`target_from_env`). Secrets live only inside the `requests` auth adapter, which never prints them.
+Nothing here imports the emulator: a remote target needs none of it.
 """
 
 from __future__ import annotations
@@ -11,17 +14,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import requests.auth
 from starlette.types import ASGIApp
 
-from .auth import AkSkSigner, IamTokenAuth
+from .auth import AkSkSigner, IamTokenAuth, TargetAuth
 
 # The in-process transport's host: requests never leave the process.
 IN_PROCESS_BASE_URL = "http://testserver"
+# Every status the spec documents for the operation.
+DOCUMENTED_STATUSES = (200, 400, 401, 403, 404, 500)
 
 
 class KnownTask(NamedTuple):
-    """Path parameters of a task the target is known to hold."""
+    """Path parameters of a task the target is known to hold (the emulator's scenario names its tasks so too)."""
 
     project_id: str
     instance_id: str
@@ -37,7 +41,7 @@ class Target:
 
     description: str  # printable: never holds a secret
     base_url: str
-    auth: requests.auth.AuthBase
+    auth: TargetAuth
     app: ASGIApp | None = None  # an ASGI app reached in-process, or None for a real HTTP server
     readable_tasks: tuple[KnownTask, ...] = ()  # the credentials may read these: 200 expected
     foreign_tasks: tuple[KnownTask, ...] = ()  # another project's tasks: never 2xx
@@ -45,12 +49,22 @@ class Target:
     # Tasks whose backend is known to fail (the emulator's `internal_error` ones): the documented 500
     # expected, and only for these is Schemathesis' `not_a_server_error` excused.
     faulty_tasks: tuple[KnownTask, ...] = ()
-    required_statuses: tuple[int, ...] = ()  # statuses the run must reach to count as complete
     secrets: tuple[str, ...] = field(default=(), repr=False)  # scrubbed from every report the run writes
 
     @property
     def in_process(self) -> bool:
         return self.app is not None
+
+    @property
+    def required_statuses(self) -> tuple[int, ...]:
+        """The documented statuses a run must reach to count as complete: the one place this is decided.
+
+        400, 401 and 404 any server can be driven to; 200 needs a task the credentials may read, 403
+        another project's task, and 500 a task known to fail (the emulator scenario's `internal_error`
+        task; a real server has none, so 500 is never required of it).
+        """
+        reachable = {200: bool(self.readable_tasks), 403: bool(self.foreign_tasks), 500: bool(self.faulty_tasks)}
+        return tuple(status for status in DOCUMENTED_STATUSES if reachable.get(status, True))
 
 
 SECRET_VARIABLES = ("CLOUD_SDK_SK", "CLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN")
@@ -78,7 +92,7 @@ def target_from_env(base_url: str, environ: Mapping[str, str] | None = None) -> 
     project_id = env.get("DCS_PROJECT_ID", "")
     if not project_id:
         raise TargetConfigError("DCS_PROJECT_ID is required to test a server at BASE_URL")
-    auth: requests.auth.AuthBase
+    auth: TargetAuth
     secrets = tuple(env[name] for name in SECRET_VARIABLES if env.get(name))
     if env.get("CLOUD_SDK_AK") and env.get("CLOUD_SDK_SK"):
         auth = AkSkSigner(
@@ -103,8 +117,5 @@ def target_from_env(base_url: str, environ: Mapping[str, str] | None = None) -> 
         auth=auth,
         readable_tasks=readable,
         missing_tasks=absent_tasks(project_id, readable),
-        # Without a known task no 200 can be expected; 403 needs another project's task; a real
-        # server has no task known to fail, so 500 is never required of it.
-        required_statuses=(200, 400, 401, 404) if readable else (400, 401, 404),
         secrets=secrets,
     )

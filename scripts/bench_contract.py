@@ -26,7 +26,7 @@ from pathlib import Path
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from contract_tests.emulator_target import emulator_target
 from contract_tests.loopback import PRISM, running_emulator, running_prism
-from contract_tests.runner import run_suite
+from contract_tests.pytest_runner import run_suite
 from contract_tests.schema import SuiteOptions
 from contract_tests.target import Target
 

@@ -42,11 +42,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import jsonschema_rs
 import yaml
 
+from ..target import KnownTask
 from .models import Failure, Instance, Project, Status, StepPlan, SubStepPlan, TaskPlan, TimeFormat
 
 DEFAULT_SCENARIO_PATH = Path(__file__).parent / "scenarios" / "default.yaml"
@@ -169,10 +170,8 @@ class Credential:
         return project_id.lower() in self.projects
 
 
-class TaskRef(NamedTuple):
-    project_id: str
-    instance_id: str
-    task_id: str
+# One type for a task's ID triple, shared with the contract suite (which must not need the emulator).
+TaskRef = KnownTask
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:  # noq
     if parameters and _well_formed(parameters):
         task, roll = RANDOM.choice(KNOWN), RANDOM.random()
         if roll < 0.45:
-            parameters.update(task._asdict())
+            parameters.update(task.as_path_parameters())
         elif roll < 0.6:
             parameters["project_id"] = task.project_id
         elif roll < 0.7:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests import run
+from contract_tests import cli
 from contract_tests.auth import AkSkSigner, IamTokenAuth
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from contract_tests.emulator_target import scenario_tasks
@@ -88,7 +88,7 @@ def test_make_contract_against_a_configured_server(
         _remote_env(monkeypatch, DCS_AUTH_TOKEN=demo.token)
     junit, summary = tmp_path / "junit.xml", tmp_path / "summary.json"
     argv = ["--base-url", emulator_url, "--max-examples", "25", "--seed", "11"]
-    code = run.main([*argv, "--junit-xml", str(junit), "--summary-json", str(summary)])
+    code = cli.main([*argv, "--junit-xml", str(junit), "--summary-json", str(summary)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "make contract SEED=11 MAX_EXAMPLES=25 BASE_URL=" in printed
@@ -105,14 +105,14 @@ def test_a_base_url_without_credentials_is_a_configuration_error(
     for name in ("CLOUD_SDK_AK", "CLOUD_SDK_SK", "DCS_AUTH_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DCS_PROJECT_ID", "p1")
-    assert run.main(["--base-url", "http://127.0.0.1:9"]) == 2
+    assert cli.main(["--base-url", "http://127.0.0.1:9"]) == 2
     assert "CLOUD_SDK_AK and CLOUD_SDK_SK, or DCS_AUTH_TOKEN" in capsys.readouterr().err
 
 
 def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """What `make contract` does on a fresh clone (its own emulator, the default budget), with a fixed seed."""
     summary = tmp_path / "summary.json"
-    code = run.main(["--seed", "20240101", "--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)])
+    code = cli.main(["--seed", "20240101", "--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     report = json.loads(summary.read_text())

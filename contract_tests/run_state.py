@@ -1,24 +1,24 @@
-"""One run of the suite: its target, options, schema and report, shared by the pytest module and the runner.
+"""The state of one suite run (`SuiteRun`): its target and options, its HTTP session, the per-run
+checks, the report it fills, how it builds its schema and sends one case; plus `SLICE_OPTIONS`,
+the fixed seed and small budget of `make test`'s slice.
 
-`contract_suite.py` is a pytest module whose Schemathesis schema must exist at import time, so the
-runner activates a `SuiteRun` before pytest imports it; without one, the module tests the emulator
-in-process with the fixed seed of `make test`.
+A `SuiteRun` reaches the pytest module only through the fixtures of `plugin.SuitePlugin`; nothing
+here is global, so runs in one process (the proofs, the benchmarks) never see each other's state.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import requests
-from schemathesis import HookContext, Response
+from schemathesis import BaseSchema, HookContext, Response
 from schemathesis.checks import CheckFunction, CheckResult, not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.python import asgi
 
-from .checks import AnyCase, RunContext, is_known_fault
+from .checks import AnyCase, TargetChecks
 from .report import FailureRecord, SuiteReport, redact
-from .schema import SuiteOptions, build_schema
+from .schema import SuiteOptions, build_schema, spec_has_links
 from .target import Target
 
 # `make test`'s deterministic slice: a fixed seed and a budget that keeps it to seconds.
@@ -29,9 +29,8 @@ SLICE_OPTIONS = SuiteOptions(seed=20240101, max_examples=60)
 class SuiteRun:
     target: Target
     options: SuiteOptions
-    schema: Any = None
-    context: RunContext | None = None
-    report: SuiteReport = field(default_factory=SuiteReport)
+    checks: TargetChecks = field(init=False)
+    report: SuiteReport = field(init=False)
     session: requests.Session = field(init=False)
 
     def __post_init__(self) -> None:
@@ -39,15 +38,27 @@ class SuiteRun:
         app = self.target.app
         # Starlette's and Schemathesis' ASGI aliases differ only in Mapping variance.
         self.session = asgi.get_client(app) if app is not None else requests.Session()  # type: ignore[arg-type]
-        self.schema, self.context = build_schema(self.target, self.options)
-        self.report.seed = self.options.seed
-        self.report.max_examples = self.options.max_examples
-        self.report.required_statuses = self.target.required_statuses
+        self.checks = TargetChecks(self.target)
+        self.report = SuiteReport(
+            required_statuses=self.target.required_statuses,
+            seed=self.options.seed,
+            max_examples=self.options.max_examples,
+        )
+
+    @property
+    def chains_operations(self) -> bool:
+        """Whether the stateful phase has anything to chain: it is enabled and the spec has OpenAPI links."""
+        return "stateful" in self.options.phases and spec_has_links()
+
+    def build_schema(self) -> BaseSchema:
+        """The run's schema (built when the suite's fixture first asks), reporting every check it runs."""
+        schema = build_schema(self.target, self.options)
 
         def after_validate(context: HookContext, case: AnyCase, response: Response, results: list[CheckResult]) -> None:
             self._record_checks(case, response, results)
 
-        self.schema.hook("after_validate")(after_validate)
+        schema.hook("after_validate")(after_validate)
+        return schema
 
     def execute(self, case: AnyCase) -> None:
         """One generated case: send it, count its status, run every check (raises on any failure)."""
@@ -60,9 +71,11 @@ class SuiteRun:
         response = case.call(session=self.session)
         self.report.cases[response.status_code] += 1
         # The target's known-faulty task must answer 500: only there is `not_a_server_error` excused.
-        excused: list[CheckFunction] | None = [not_a_server_error] if is_known_fault(case, response) else None
+        excused: list[CheckFunction] | None = (
+            [not_a_server_error] if self.checks.is_known_fault(case, response) else None
+        )
         try:
-            case.validate_response(response, excluded_checks=excused)
+            case.validate_response(response, additional_checks=self.checks.all, excluded_checks=excused)
         except (AssertionError, FailureGroup):
             # Failures are already in the report (after_validate); only benchmarks keep going.
             if self.options.stop_on_failure:
@@ -84,23 +97,4 @@ class SuiteRun:
 
     def collect_probes(self) -> None:
         """Fold the auth probes the checks sent into the report (call once, after the tests ran)."""
-        if self.context is not None:
-            self.report.probes.update(self.context.probes)
-
-
-_ACTIVE: SuiteRun | None = None
-
-
-def activate(run: SuiteRun | None) -> None:
-    global _ACTIVE  # noqa: PLW0603 - the one hand-over point between the runner and the pytest module
-    _ACTIVE = run
-
-
-def current_run() -> SuiteRun:
-    """The run the runner activated, or a fresh in-process emulator run with the slice's fixed seed."""
-    global _ACTIVE  # noqa: PLW0603
-    if _ACTIVE is None:
-        from .emulator_target import emulator_target  # noqa: PLC0415 - only this fallback needs the emulator
-
-        _ACTIVE = SuiteRun(emulator_target(), SLICE_OPTIONS)
-    return _ACTIVE
+        self.report.probes.update(self.checks.probes)

@@ -11,9 +11,9 @@ from contract_tests.auth import IamTokenAuth
 from contract_tests.broken_variants import VARIANTS, Variant
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.emulator_target import emulator_target
+from contract_tests.pytest_runner import run_suite
 from contract_tests.report import format_summary
-from contract_tests.runner import run_suite
-from contract_tests.session import SLICE_OPTIONS
+from contract_tests.run_state import SLICE_OPTIONS
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[variant.name for variant in VARIANTS])

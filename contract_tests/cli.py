@@ -1,6 +1,7 @@
-"""`make contract`: run the whole contract suite and print what it found.
+"""The command line of `make contract`: run the whole contract suite against one target and print
+what it found (plus the JUnit XML and JSON summary under `reports/`).
 
-    python -m contract_tests.run [--base-url URL] [--max-examples N] [--seed S] [--in-process]
+    python -m contract_tests.cli [--base-url URL] [--max-examples N] [--seed S] [--in-process]
 
 Without `--base-url` it starts the emulator on a free loopback port and stops it afterwards;
 with one it tests that server, configured by environment variables (see `target.target_from_env`).
@@ -20,8 +21,8 @@ from pathlib import Path
 from .emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from .emulator_target import emulator_target
 from .loopback import running_emulator
+from .pytest_runner import ROOT, run_suite
 from .report import format_summary
-from .runner import ROOT, run_suite
 from .schema import SuiteOptions
 from .target import Target, TargetConfigError, target_from_env
 
@@ -32,7 +33,7 @@ SUMMARY_JSON = REPORTS / "contract-summary.json"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m contract_tests.run", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m contract_tests.cli", description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", help="test this server instead of a freshly started emulator")
     parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help="fuzzed cases per operation")
     parser.add_argument("--seed", type=int, help="replay a run (default: a fresh seed, printed)")

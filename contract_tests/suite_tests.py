@@ -1,0 +1,29 @@
+"""The contract suite's pytest tests: every operation of `openapi/dcs.yaml` through every Schemathesis
+phase and check (`test_operation`), and the operations chained along OpenAPI links (`test_workflows`).
+
+Product, not a proof: `pytest_runner.run_suite` runs this module with a `plugin.SuitePlugin`, whose
+fixtures bring the target and the run's state and which builds the schema while collecting; nothing
+here exists before that. The name is not `test_*.py`, so plain `pytest` never collects it without
+that plugin.
+"""
+
+from __future__ import annotations
+
+import pytest
+from schemathesis import BaseSchema
+
+from contract_tests.checks import AnyCase
+from contract_tests.plugin import for_every_operation
+from contract_tests.run_state import SuiteRun
+
+
+@for_every_operation
+def test_operation(case: AnyCase, contract_run: SuiteRun) -> None:
+    """Phases examples, coverage and fuzzing; every built-in and domain check on each response."""
+    contract_run.execute(case)
+
+
+@pytest.mark.stateful  # plugin.STATEFUL_MARKER
+def test_workflows(contract_schema: BaseSchema) -> None:
+    """The stateful phase: chains operations along the spec's OpenAPI links (left out while it has none)."""
+    contract_schema.as_state_machine().run()
