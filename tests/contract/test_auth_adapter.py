@@ -99,9 +99,12 @@ def test_signs_as_the_sdk_does_and_the_official_signer_agrees(recorder: str) -> 
     (received,) = _Recorder.received
     method, target, sent, body = received
     signed_names = signing.parse_authorization(sent["authorization"]).signed_names
-    assert sent["connection"] == "keep-alive" and "connection" not in signed_names
-    assert sent["x-custom"] == "padded" and "x-custom" in signed_names
-    assert sent["x-sdk-content-sha256"] == signing.UNSIGNED_PAYLOAD and "x-sdk-content-sha256" in signed_names
+    assert sent["connection"] == "keep-alive"
+    assert "connection" not in signed_names
+    assert sent["x-custom"] == "padded"
+    assert "x-custom" in signed_names
+    assert sent["x-sdk-content-sha256"] == signing.UNSIGNED_PAYLOAD
+    assert "x-sdk-content-sha256" in signed_names
     _verify("AKTEST", "SKTEST", received)
     url = urlsplit(target)
     official = official_authorization(

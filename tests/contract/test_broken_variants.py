@@ -43,6 +43,7 @@ def test_failure_reports_hold_no_secret(tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     report = run_suite(target, SLICE_OPTIONS, junit_xml=junit)
     written = junit.read_text(encoding="utf-8")
-    assert report.failures and "<failure" in written
+    assert report.failures
+    assert "<failure" in written
     assert "X-Auth-Token: [redacted]" in written  # the header was there, its value scrubbed
     assert token not in written + report.to_json()

@@ -31,10 +31,12 @@ def test_env_with_ak_sk_and_a_known_task() -> None:
     target = target_from_env("https://staging.example/", env)
     assert target.base_url == "https://staging.example"
     assert isinstance(target.auth, AkSkSigner)
-    assert target.auth.security_token == "SECRET-STS" and target.auth.project_id == "p1"
+    assert target.auth.security_token == "SECRET-STS"
+    assert target.auth.project_id == "p1"
     assert [tuple(task) for task in target.readable_tasks] == [("p1", "i1", "t1")]
     assert 200 in target.required_statuses
-    assert 500 not in target.required_statuses and target.faulty_tasks == ()  # no task known to fail
+    assert 500 not in target.required_statuses
+    assert target.faulty_tasks == ()
     assert "SECRET" not in target.description + repr(target)
 
 
@@ -96,7 +98,9 @@ def test_make_contract_against_a_configured_server(
     for secret in (demo.secret_key, demo.token or "-"):
         assert secret not in written
     report = json.loads(summary.read_text())
-    assert report["ok"] and report["cases_by_status"]["200"] > 0 and report["missing_statuses"] == []
+    assert report["ok"]
+    assert report["cases_by_status"]["200"] > 0
+    assert report["missing_statuses"] == []
 
 
 def test_a_base_url_without_credentials_is_a_configuration_error(
@@ -109,6 +113,7 @@ def test_a_base_url_without_credentials_is_a_configuration_error(
     assert "CLOUD_SDK_AK and CLOUD_SDK_SK, or DCS_AUTH_TOKEN" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # runs `make contract` end to end
 def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """What `make contract` does on a fresh clone (its own emulator, the default budget), with a fixed seed."""
     summary = tmp_path / "summary.json"
@@ -118,5 +123,7 @@ def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture
     report = json.loads(summary.read_text())
     assert report["cases"] >= 1000, printed
     assert {"200", "400", "401", "403", "404", "500"} <= set(report["cases_by_status"]), printed
-    assert report["missing_statuses"] == [] and report["ok"], printed
-    assert "500 ✓" in printed and "500 required: from the target's known-faulty task only" in printed
+    assert report["missing_statuses"] == [], printed
+    assert report["ok"], printed
+    assert "500 ✓" in printed
+    assert "500 required: from the target's known-faulty task only" in printed

@@ -119,12 +119,9 @@ def test_lookups_are_case_insensitive_and_report_what_is_missing(scenario: Scena
         (("ffffffffffffffffffffffffffffffff", *EXAMPLE[1:], "8abf6e1e72c12e7c0172c15b508500aa"), "instance"),
         ((*EXAMPLE, "00000000000000000000000000000000"), "task"),
     ):
-        try:
+        with pytest.raises(NotFoundError) as missing:
             backend.progress(*ids)
-        except NotFoundError as missing:
-            assert missing.kind == kind
-        else:
-            raise AssertionError(f"{ids} should be missing")
+        assert missing.value.kind == kind, ids
 
 
 def test_time_formats_render_both_shapes() -> None:

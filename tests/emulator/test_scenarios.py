@@ -35,10 +35,13 @@ def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
     tasks = scenario.known_tasks()
     assert len(tasks) == 7
     (faulty,) = scenario.internal_error_tasks()  # the documented 500, reachable by the demo credentials
-    assert faulty in tasks and scenario.demo.may_access(faulty.project_id)
+    assert faulty in tasks
+    assert scenario.demo.may_access(faulty.project_id)
     assert len({task.instance_id for task in tasks}) == 3
     demo = scenario.demo
-    assert demo.token and demo.access_key and demo.secret_key
+    assert demo.token
+    assert demo.access_key
+    assert demo.secret_key
     inaccessible = [task for task in tasks if not demo.may_access(task.project_id)]
     assert len(inaccessible) == 1  # a second project with its own task: 403 is reachable
     assert scenario.credential_for(inaccessible[0].project_id).name == "ops"
@@ -72,20 +75,26 @@ def test_a_json_scenario_file_serves_its_tasks(tmp_path: Path, scenario: Scenari
         ("[]", "<root>"),
         ("credentials: []\nprojects: []", "credentials"),
         (
-            "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
-            "projects: [{id: p, instances: [{id: i, name: n, tasks: [{id: t, name: n, start: 0, "
-            "time_format: rfc, steps: [{id: s, name: s}]}]}]}]",
+            (
+                "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
+                "projects: [{id: p, instances: [{id: i, name: n, tasks: [{id: t, name: n, start: 0, "
+                "time_format: rfc, steps: [{id: s, name: s}]}]}]}]"
+            ),
             "time_format",
         ),
         (
-            "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
-            "projects: [{id: 12345, instances: []}]",
+            (
+                "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
+                "projects: [{id: 12345, instances: []}]"
+            ),
             "projects/0/id",
         ),
         (
-            "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
-            "projects: [{id: p, instances: [{id: i, name: n, tasks: [{id: t, name: n, start: 0, "
-            "internal_error: sometimes, steps: [{id: s, name: s}]}]}]}]",
+            (
+                "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
+                "projects: [{id: p, instances: [{id: i, name: n, tasks: [{id: t, name: n, start: 0, "
+                "internal_error: sometimes, steps: [{id: s, name: s}]}]}]}]"
+            ),
             "internal_error",
         ),
     ],
