@@ -10,11 +10,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .spec_file import REPO_ROOT, SPEC_PATH
+
 HOST = "127.0.0.1"
 READY_TIMEOUT = 30.0
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "dcs.yaml"
-PRISM = ROOT / "openapi" / "node_modules" / ".bin" / "prism"  # the benchmarks' peer, pinned in openapi/package.json
+# The benchmarks' peer, pinned in openapi/package.json.
+PRISM = REPO_ROOT / "openapi" / "node_modules" / ".bin" / "prism"
 
 
 def free_port(host: str = HOST) -> int:
@@ -38,7 +39,7 @@ def _wait_until_listening(process: subprocess.Popen[bytes], port: int, name: str
 def running_server(command: Callable[[int], list[str]], name: str) -> Iterator[str]:
     """`command(port)` started on a free loopback port; yields its base URL, stops it (and only it) on exit."""
     port = free_port()
-    process = subprocess.Popen(command(port), cwd=ROOT, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command(port), cwd=REPO_ROOT, stdout=subprocess.DEVNULL)
     try:
         _wait_until_listening(process, port, name)
         yield f"http://{HOST}:{port}"
@@ -65,6 +66,6 @@ def running_prism() -> contextlib.AbstractContextManager[str]:
     """Prism's stateless mock of the same spec on a free port (the benchmarks' peer)."""
 
     def command(port: int) -> list[str]:
-        return [str(PRISM), "mock", str(SPEC), "--host", HOST, "--port", str(port), "--errors", "false"]
+        return [str(PRISM), "mock", str(SPEC_PATH), "--host", HOST, "--port", str(port), "--errors", "false"]
 
     return running_server(command, "Prism")

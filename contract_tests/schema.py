@@ -4,7 +4,6 @@ feed the target's known task IDs into generated cases; plus the run's knobs (`Su
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -15,9 +14,9 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
 from .checks import AnyCase
+from .spec_file import SPEC_PATH
 from .target import KnownTask, Target
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "dcs.yaml"
 # A fuzzed positive case gets known IDs: all three (a real task), or a known project (and instance)
 # with generated IDs below it (404s deeper in the lookup), or keeps its own (mostly 403: other projects).
 IdChoice = tuple[KnownTask, int] | None  # (task, how many leading path parameters to take from it)

@@ -31,8 +31,8 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "dcs.yaml"
+from contract_tests.spec_file import SPEC_PATH as SPEC
+
 PROGRESS_PATH = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"
 
 # Each child prints "import build parse" durations in seconds, measured from its first line.

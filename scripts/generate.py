@@ -29,8 +29,9 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "dcs.yaml"
+from contract_tests.spec_file import REPO_ROOT as ROOT
+from contract_tests.spec_file import SPEC_PATH as SPEC
+
 GENERATOR_DIR = ROOT / "openapi" / "generator"
 TARGET = ROOT / "generated"
 PACKAGE = "dcs_sdk"

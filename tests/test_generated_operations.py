@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
+from contract_tests.spec_file import SPEC_PATH
 from scripts import generate
 
 pytestmark = pytest.mark.slow  # renders the SDK with openapi-python-client
@@ -143,7 +144,7 @@ CALLER = textwrap.dedent(
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("extra")
     spec = work / "dcs.yaml"
-    original = yaml.safe_load((ROOT / "openapi" / "dcs.yaml").read_text(encoding="utf-8"))
+    original = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
     spec.write_text(yaml.safe_dump(spec_with_extra_operations(original)), encoding="utf-8")
     output = work / "generated"
     generate.render(output, spec)

@@ -17,7 +17,8 @@ from urllib.parse import unquote
 import jsonschema_rs
 import yaml
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "dcs.yaml"
+from ..spec_file import SPEC_PATH
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAMETER = re.compile(r"^\{([^{}]+)\}$")
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..spec_file import SPEC_PATH
 from .auth import Authenticator
 from .clock import Clock, ScaledClock
 from .faults import FaultConfig, FaultInjector
 from .models import Backend
 from .responses import Responder
 from .scenario import Scenario
-from .spec import SPEC_PATH, compile_routes, load_spec
 from .spec import Route as SpecRoute
+from .spec import compile_routes, load_spec
 
 
 class Emulator:

@@ -12,7 +12,7 @@ from dcs_sdk.lib import signing
 from openapi_schema_validator import OAS30Validator
 
 from contract_tests.emulator import Credential, TaskRef
-from contract_tests.emulator.spec import SPEC_PATH
+from contract_tests.spec_file import SPEC_PATH
 
 UNDOCUMENTED_ERRORS = {405, 429, 503}
 OPERATION_PATH = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"

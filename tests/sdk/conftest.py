@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "dcs.yaml"
+from contract_tests.spec_file import SPEC_PATH
+
 PROGRESS_PATH = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"
 
 
