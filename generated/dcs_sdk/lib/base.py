@@ -14,11 +14,12 @@ exchange (see ``retry.py``), so both apply to a caller's client too.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import TracebackType
-from typing import Any, Self, TypedDict, TypeVar, Unpack, overload
+from typing import Any, Generic, Self, TypedDict, TypeVar, Unpack
 from urllib.parse import urlsplit
 
 import httpx
@@ -42,7 +43,8 @@ USER_AGENT = f"dcs-sdk-python/{__version__}"
 
 M = TypeVar("M", bound=FromDict)
 Timeout = float | httpx.Timeout
-Headers = Mapping[str, str] | None
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 
 class ClientOptions(TypedDict, total=False):
@@ -60,20 +62,31 @@ class ClientOptions(TypedDict, total=False):
     proxy: str | httpx.Proxy | None
 
 
-class _Base:
-    """What both clients share: endpoint, credentials, timeouts, headers, proxy and the retry policy.
+class CallOptions(TypedDict, total=False):
+    """What every operation method takes besides its parameters."""
+
+    extra_headers: Mapping[str, str] | None
+    timeout: Timeout | None
+
+
+class _Base(Generic[HttpT, TransportT]):
+    """What both clients share: endpoint, credentials, timeouts, headers, proxy, retries, the httpx client.
 
     ``region`` (checked against the known regions; default ``cn-north-4``) or ``endpoint`` (any
     URL); ``credentials`` (default: from the environment); ``project_id`` (default: the
     credentials'); ``timeout`` (seconds or an ``httpx.Timeout``; default ``DEFAULT_TIMEOUT``;
     every method also takes ``timeout=``); ``max_retries`` (default 2, 0 turns retries off) or a
     full ``retry_policy``; extra ``headers`` (methods also take ``extra_headers=``);
-    ``verify_ssl``; ``proxy`` (default: the environment's, as httpx).
+    ``verify_ssl``; ``proxy`` (default: the environment's, as httpx). ``http_client`` is the
+    caller's own httpx client (signing, retries and timeouts still apply; the caller closes it);
+    ``transport`` replaces the network of the client built otherwise (tests).
     """
 
     def __init__(
         self,
         *,
+        http_client: HttpT | None = None,
+        transport: TransportT | None = None,
         region: str | None = None,
         endpoint: str | None = None,
         credentials: AnyCredentials | None = None,
@@ -87,6 +100,8 @@ class _Base:
     ) -> None:
         if region and endpoint:
             raise ValueError("pass region or endpoint, not both")
+        if http_client is not None and transport is not None:
+            raise ValueError("pass http_client or transport, not both")
         self.base_url = (endpoint or endpoint_for_region(region or DEFAULT_REGION)).rstrip("/")
         self.credentials = credentials if credentials is not None else Credentials.from_env()
         self.project_id = project_id or self.credentials.project_id
@@ -96,7 +111,24 @@ class _Base:
         self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
         self.verify_ssl = verify_ssl
         self.proxy = proxy
+        self._http: HttpT | None = http_client
+        self._transport: TransportT | None = transport
+        self._owns_http = http_client is None
         setup_from_environment()
+
+    @property
+    def http(self) -> HttpT:
+        """The httpx client, built on first use: its TLS context is the slowest part of a client."""
+        if self._http is None:
+            self._http = self._new_http_client()
+        return self._http
+
+    def _new_http_client(self) -> HttpT:
+        raise NotImplementedError
+
+    def _http_options(self) -> dict[str, Any]:
+        # auth on the client too, for the raw generated functions that share it (see api_client)
+        return {"timeout": self.timeout, "verify": self.verify_ssl, "proxy": self.proxy, "auth": self.auth}
 
     @functools.cached_property
     def api_client(self) -> Client:
@@ -122,14 +154,17 @@ class _Base:
             )
         return check_path_parameters(project_id=project)["project_id"]
 
-    def _request_args(self, request: dict[str, Any], extra_headers: Headers, timeout: Timeout | None) -> dict[str, Any]:
-        """``build_request`` arguments for a request the generated ``_get_kwargs`` described."""
-        headers = {**self.headers, **request.get("headers", {}), **(extra_headers or {})}
-        chosen = self.timeout if timeout is None else timeout
-        return {**request, "url": self.base_url + request["url"], "headers": headers, "timeout": chosen}
-
-    def _new_http_args(self) -> dict[str, Any]:
-        return {"timeout": self.timeout, "verify": self.verify_ssl, "proxy": self.proxy, "auth": self.auth}
+    def _prepare(self, request: dict[str, Any], options: CallOptions) -> _Exchange:
+        """One call's request, as the generated ``_get_kwargs`` described it plus the client's settings."""
+        headers = {**self.headers, **request.get("headers", {}), **(options.get("extra_headers") or {})}
+        timeout = options.get("timeout")
+        args = {
+            **request,
+            "url": self.base_url + request["url"],
+            "headers": headers,
+            "timeout": self.timeout if timeout is None else timeout,
+        }
+        return _Exchange(args, self.retry_policy)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(endpoint={self.base_url!r}, credentials={_describe(self.credentials)})"
@@ -151,114 +186,77 @@ def check_path_parameters(**values: str) -> dict[str, str]:
     return values
 
 
-def _what(args: Mapping[str, Any]) -> str:
-    """The method and path of a request, for logs (no query: its values are not logged)."""
-    return f"{str(args['method']).upper()} {urlsplit(args['url']).path}"
+class _Exchange:
+    """One call: its request arguments, a log label, and what happens around each attempt."""
+
+    def __init__(self, args: dict[str, Any], policy: RetryPolicy) -> None:
+        self.args = args
+        self.policy = policy
+        self.method = str(args["method"]).upper()
+        # Method and path only: query values and headers stay out of logs.
+        self.what = f"{self.method} {urlsplit(args['url']).path}"
+        self._started = 0.0
+
+    def build(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        logger.debug("request %s", self.what)
+        self._started = time.monotonic()
+        return http.build_request(**self.args)
+
+    def received(self, response: httpx.Response) -> httpx.Response:
+        elapsed_ms = (time.monotonic() - self._started) * 1000
+        request_id = response.headers.get("X-Request-Id")
+        logger.debug(
+            "response %d %s in %.1f ms (request id %s)", response.status_code, self.what, elapsed_ms, request_id
+        )
+        return response
+
+    @contextlib.contextmanager
+    def typed_errors(self) -> Iterator[None]:
+        """Transport failures left after the retries become ``APIConnectionError`` / ``APITimeoutError``."""
+        try:
+            yield
+        except httpx.TransportError as error:
+            kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+            try:
+                request: httpx.Request | None = error.request
+            except RuntimeError:  # httpx raises when the error was created without a request
+                request = None
+            raise kind(f"{type(error).__name__}: {error}", request=request) from error
 
 
-def _log_response(response: httpx.Response, what: str, started: float) -> httpx.Response:
-    logger.debug(
-        "response %d %s in %.1f ms (request id %s)",
-        response.status_code,
-        what,
-        (time.monotonic() - started) * 1000,
-        response.headers.get("X-Request-Id"),
-    )
-    return response
-
-
-def _connection_error(error: httpx.TransportError) -> APIConnectionError:
-    kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
-    try:
-        request: httpx.Request | None = error.request
-    except RuntimeError:  # httpx raises when the error was created without a request
-        request = None
-    return kind(f"{type(error).__name__}: {error}", request=request)
-
-
-def _parse(response: httpx.Response, model: type[M] | None) -> M | None:
-    if model is None:
-        raise_for_status(response)
-        return None
-    return parse_model(response, model)
-
-
-def _raw(response: httpx.Response, model: type[M] | None) -> RawResponse[Any]:
+def _raw(response: httpx.Response, model: type[FromDict] | None) -> RawResponse[Any]:
     raise_for_status(response)
     return RawResponse(response, model)
 
 
-class SyncClientBase(_Base):
-    """The synchronous transport of the generated operations (see ``DcsClient``).
+class SyncClientBase(_Base[httpx.Client, httpx.BaseTransport]):
+    """The synchronous transport of the generated operations (see ``DcsClient``)."""
 
-    ``http_client`` is the caller's ``httpx.Client`` (signing, retries and timeouts still apply;
-    the caller closes it); ``transport`` replaces the network of the client built otherwise (tests).
-    """
-
-    def __init__(
-        self,
-        *,
-        http_client: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
-        **options: Unpack[ClientOptions],
-    ) -> None:
-        super().__init__(**options)
-        if http_client is not None and transport is not None:
-            raise ValueError("pass http_client or transport, not both")
-        self._http, self._transport = http_client, transport
-        self._owns_http = http_client is None
-
-    @property
-    def http(self) -> httpx.Client:
-        """The httpx client, built on first use: its TLS context is the slowest part of a client."""
-        if self._http is None:
-            self._http = httpx.Client(transport=self._transport, **self._new_http_args())
-        return self._http
+    def _new_http_client(self) -> httpx.Client:
+        return httpx.Client(transport=self._transport, **self._http_options())
 
     def _attach(self, client: Client) -> None:
         client.set_httpx_client(self.http)
 
-    def _exchange(self, request: dict[str, Any], extra_headers: Headers, timeout: Timeout | None) -> httpx.Response:
-        args = self._request_args(request, extra_headers, timeout)
-        what = _what(args)
+    def _exchange(self, request: dict[str, Any], options: CallOptions) -> httpx.Response:
+        exchange = self._prepare(request, options)
 
         def attempt() -> httpx.Response:
-            logger.debug("request %s", what)
-            started = time.monotonic()
-            return _log_response(self.http.send(self.http.build_request(**args), auth=self.auth), what, started)
+            return exchange.received(self.http.send(exchange.build(self.http), auth=self.auth))
 
-        try:
-            return call_with_retries(self.retry_policy, args["method"].upper(), what, attempt)
-        except httpx.TransportError as error:
-            raise _connection_error(error) from error
+        with exchange.typed_errors():
+            return call_with_retries(self.retry_policy, exchange.method, exchange.what, attempt)
 
-    @overload
-    def _send(
-        self, request: dict[str, Any], model: type[M], *, extra_headers: Headers = None, timeout: Timeout | None = None
-    ) -> M: ...
-    @overload
-    def _send(
-        self, request: dict[str, Any], model: None, *, extra_headers: Headers = None, timeout: Timeout | None = None
-    ) -> None: ...
-    def _send(
-        self,
-        request: dict[str, Any],
-        model: type[M] | None,
-        *,
-        extra_headers: Headers = None,
-        timeout: Timeout | None = None,
-    ) -> M | None:
-        return _parse(self._exchange(request, extra_headers, timeout), model)
+    def _send(self, request: dict[str, Any], model: type[M], **options: Unpack[CallOptions]) -> M:
+        return parse_model(self._exchange(request, options), model)
+
+    def _send_empty(self, request: dict[str, Any], **options: Unpack[CallOptions]) -> None:
+        raise_for_status(self._exchange(request, options))
 
     def _send_raw(
-        self,
-        request: dict[str, Any],
-        model: type[FromDict] | None,
-        *,
-        extra_headers: Headers = None,
-        timeout: Timeout | None = None,
+        self, request: dict[str, Any], model: type[FromDict] | None, **options: Unpack[CallOptions]
     ) -> RawResponse[Any]:
-        return _raw(self._exchange(request, extra_headers, timeout), model)
+        return _raw(self._exchange(request, options), model)
 
     def close(self) -> None:
         if self._owns_http and self._http is not None:
@@ -271,79 +269,34 @@ class SyncClientBase(_Base):
         self.close()
 
 
-class AsyncClientBase(_Base):
-    """The asynchronous transport of the generated operations (see ``AsyncDcsClient``).
+class AsyncClientBase(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
+    """The asynchronous transport of the generated operations (see ``AsyncDcsClient``)."""
 
-    ``http_client`` is the caller's ``httpx.AsyncClient``; ``transport`` an async transport (tests).
-    """
-
-    def __init__(
-        self,
-        *,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        **options: Unpack[ClientOptions],
-    ) -> None:
-        super().__init__(**options)
-        if http_client is not None and transport is not None:
-            raise ValueError("pass http_client or transport, not both")
-        self._http, self._transport = http_client, transport
-        self._owns_http = http_client is None
-
-    @property
-    def http(self) -> httpx.AsyncClient:
-        """The httpx client, built on first use (see ``SyncClientBase.http``)."""
-        if self._http is None:
-            self._http = httpx.AsyncClient(transport=self._transport, **self._new_http_args())
-        return self._http
+    def _new_http_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=self._transport, **self._http_options())
 
     def _attach(self, client: Client) -> None:
         client.set_async_httpx_client(self.http)
 
-    async def _exchange(
-        self, request: dict[str, Any], extra_headers: Headers, timeout: Timeout | None
-    ) -> httpx.Response:
-        args = self._request_args(request, extra_headers, timeout)
-        what = _what(args)
+    async def _exchange(self, request: dict[str, Any], options: CallOptions) -> httpx.Response:
+        exchange = self._prepare(request, options)
 
         async def attempt() -> httpx.Response:
-            logger.debug("request %s", what)
-            started = time.monotonic()
-            response = await self.http.send(self.http.build_request(**args), auth=self.auth)
-            return _log_response(response, what, started)
+            return exchange.received(await self.http.send(exchange.build(self.http), auth=self.auth))
 
-        try:
-            return await async_call_with_retries(self.retry_policy, args["method"].upper(), what, attempt)
-        except httpx.TransportError as error:
-            raise _connection_error(error) from error
+        with exchange.typed_errors():
+            return await async_call_with_retries(self.retry_policy, exchange.method, exchange.what, attempt)
 
-    @overload
-    async def _send(
-        self, request: dict[str, Any], model: type[M], *, extra_headers: Headers = None, timeout: Timeout | None = None
-    ) -> M: ...
-    @overload
-    async def _send(
-        self, request: dict[str, Any], model: None, *, extra_headers: Headers = None, timeout: Timeout | None = None
-    ) -> None: ...
-    async def _send(
-        self,
-        request: dict[str, Any],
-        model: type[M] | None,
-        *,
-        extra_headers: Headers = None,
-        timeout: Timeout | None = None,
-    ) -> M | None:
-        return _parse(await self._exchange(request, extra_headers, timeout), model)
+    async def _send(self, request: dict[str, Any], model: type[M], **options: Unpack[CallOptions]) -> M:
+        return parse_model(await self._exchange(request, options), model)
+
+    async def _send_empty(self, request: dict[str, Any], **options: Unpack[CallOptions]) -> None:
+        raise_for_status(await self._exchange(request, options))
 
     async def _send_raw(
-        self,
-        request: dict[str, Any],
-        model: type[FromDict] | None,
-        *,
-        extra_headers: Headers = None,
-        timeout: Timeout | None = None,
+        self, request: dict[str, Any], model: type[FromDict] | None, **options: Unpack[CallOptions]
     ) -> RawResponse[Any]:
-        return _raw(await self._exchange(request, extra_headers, timeout), model)
+        return _raw(await self._exchange(request, options), model)
 
     async def aclose(self) -> None:
         if self._owns_http and self._http is not None:
