@@ -8,7 +8,8 @@ parsing), but openapi-generator turns that ``anyOf`` into an empty struct (rust)
 The published bundle therefore carries each such property as what it means on the wire: ``type:
 string``, with the documented values kept for readers and tools in ``x-extensible-enum`` (the
 Zalando convention, which generators leave alone) and spelled out in the description. The named
-enum schema (``StepStatus``) stays in ``components`` so SDKs still get its constants. The set of
+enum schema (``StepStatus``) is dropped from ``components`` once nothing refers to it: an unused
+component fails openapi-typescript (its Redocly lint) and would give SDKs a closed enum type. The set of
 values accepted is the same before and after: the breaking-change gate compares published
 bundles, which all carry this form.
 """
@@ -74,11 +75,13 @@ def publishable(document: dict[str, Any]) -> dict[str, Any]:
     """A copy of the bundle with every ``anyOf`` open enumeration rewritten as an extensible string."""
     source = document
     result = copy.deepcopy(document)
+    replaced_enums: set[str] = set()
 
     def walk(node: object) -> object:
         if isinstance(node, dict):
             values = open_enum_values(source, node)
             if values is not None:
+                replaced_enums.update(ref.rsplit("/", 1)[-1] for ref in refs(node["anyOf"]))
                 return as_string(node, values)
             return {key: walk(value) for key, value in node.items()}
         if isinstance(node, list):
@@ -87,7 +90,20 @@ def publishable(document: dict[str, Any]) -> dict[str, Any]:
 
     walked = walk(result)
     assert isinstance(walked, dict)
+    schemas = walked.get("components", {}).get("schemas", {})
+    for name in [name for name in schemas if name in replaced_enums]:
+        if f"#/components/schemas/{name}" not in refs(walked):
+            del schemas[name]
     return walked
+
+
+def refs(node: object) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(refs(item) for item in node))
+    return set()
 
 
 def open_enum_fields(document: dict[str, Any]) -> list[OpenEnumField]:
