@@ -161,8 +161,8 @@ def build(bundle: Bundle, workdir: Path) -> dict[str, str]:
     failures = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
         compile_jobs = {leg: pool.submit(action) for leg, action in compiles.items()}
-        for leg, job in compile_jobs.items():
-            error = job.exception()
+        for leg, compile_job in compile_jobs.items():
+            error = compile_job.exception()
             if error is not None:
                 failures[leg] = str(error)
     return failures
