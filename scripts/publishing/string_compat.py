@@ -8,7 +8,6 @@ enum, an empty struct or interface, a union wrapper), fails with the type the ge
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,82 +27,76 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def expand(template: str, schema: str, prop: str) -> str:
+    """Fill the ``<name>`` placeholders of a template (not str.format: regexes have braces)."""
+    names = {"schema": schema, "schema_snake": snake(schema), "prop": prop}
+    names |= {"propCamel": camel(prop), "PropPascal": pascal(prop)}
+    for name, value in names.items():
+        template = template.replace(f"<{name}>", value)
+    return template
+
+
 @dataclass(frozen=True)
 class Locator:
-    model_file: Callable[[str], str]  # schema name -> path inside the generator's output
-    declaration: Callable[[str], str]  # property name -> regex whose group 1 is the declared type
+    model_file: str  # path inside the generator's output (template)
+    declaration: str  # regex whose group 1 is the declared type (template)
     string_types: frozenset[str]
-    block: Callable[[str], str] | None = None  # schema name -> regex of the part of the file to search
+    block: str | None = None  # regex of the part of the file that declares the schema (template)
 
     def declared_type(self, output: Path, field: OpenEnumField) -> str:
-        path = output / self.model_file(field.schema)
+        path = output / expand(self.model_file, field.schema, field.prop)
         if not path.is_file():
             raise LookupError(f"no model file {path.relative_to(output)}")
         text = path.read_text(encoding="utf-8")
         if self.block is not None:
-            found = re.search(self.block(field.schema), text, re.DOTALL | re.MULTILINE)
+            found = re.search(expand(self.block, field.schema, field.prop), text, re.DOTALL | re.MULTILINE)
             if found is None:
                 raise LookupError(f"no declaration of {field.schema} in {path.relative_to(output)}")
             text = found.group(0)
-        match = re.search(self.declaration(field.prop), text, re.MULTILINE)
+        match = re.search(expand(self.declaration, field.schema, field.prop), text, re.MULTILINE)
         if match is None:
             raise LookupError(f"no declaration of {field.prop} in {path.relative_to(output)}")
         return match.group(1).strip()
 
 
+STRING, OPTIONAL_STRING = frozenset({"String"}), frozenset({"String", "String?"})
+TS_STRING = frozenset({"string", "string | null"})
+TS_INTERFACE = r"^export interface <schema> \{.*?^\}"
+MODELS = "src/main/<lang>/org/openapitools/client/"
 LOCATORS: dict[str, Locator] = {
     "go": Locator(
-        lambda schema: f"model_{snake(schema)}.go",
-        lambda prop: rf'^\s*{pascal(prop)}\s+(\S+)\s+`json:"{prop}[,"]',
-        frozenset({"string", "*string"}),
+        "model_<schema_snake>.go", r'^\s*<PropPascal>\s+(\S+)\s+`json:"<prop>[,"]', frozenset({"string", "*string"})
     ),
     "java": Locator(
-        lambda schema: f"src/main/java/org/openapitools/client/model/{schema}.java",
-        lambda prop: rf"^\s*private\s+(\S+)\s+{camel(prop)}\b",
-        frozenset({"String"}),
+        MODELS.replace("<lang>", "java") + "model/<schema>.java", r"^\s*private\s+(\S+)\s+<propCamel>\b", STRING
     ),
     "csharp": Locator(
-        lambda schema: f"src/Org.OpenAPITools/Model/{schema}.cs",
-        lambda prop: rf'\[JsonPropertyName\("{prop}"\)\]\s*public\s+(\S+)\s',
+        "src/Org.OpenAPITools/Model/<schema>.cs",
+        r'\[JsonPropertyName\("<prop>"\)\]\s*public\s+(\S+)\s',
         frozenset({"string", "string?"}),
     ),
     "kotlin": Locator(
-        lambda schema: f"src/main/kotlin/org/openapitools/client/models/{schema}.kt",
-        lambda prop: rf'@Json\(name = "{prop}"\)\s*val\s+\w+:\s*([\w.?<>]+)',
+        MODELS.replace("<lang>", "kotlin") + "models/<schema>.kt",
+        r'@Json\(name = "<prop>"\)\s*val\s+\w+:\s*([\w.?<>]+)',
         frozenset({"kotlin.String", "kotlin.String?"}),
     ),
     "rust": Locator(
-        lambda schema: f"src/models/{snake(schema)}.rs",
-        lambda prop: rf'#\[serde\(rename = "{prop}"[^\]]*\)\]\s*pub\s+\w+:\s*([^,\n]+),',
+        "src/models/<schema_snake>.rs",
+        r'#\[serde\(rename = "<prop>"[^\]]*\)\]\s*pub\s+\w+:\s*([^,\n]+),',
         frozenset({"String", "Option<String>"}),
     ),
-    "typescript-fetch": Locator(
-        lambda schema: f"models/{schema}.ts",
-        lambda prop: rf"^\s*{camel(prop)}\??:\s*([^;]+);",
-        frozenset({"string", "string | null"}),
-        lambda schema: rf"^export interface {schema} \{{.*?^\}}",
-    ),
-    "typescript-axios": Locator(
-        lambda schema: "api.ts",
-        lambda prop: rf"^\s*'{prop}'\??:\s*([^;]+);",
-        frozenset({"string", "string | null"}),
-        lambda schema: rf"^export interface {schema} \{{.*?^\}}",
-    ),
+    "typescript-fetch": Locator("models/<schema>.ts", r"^\s*<propCamel>\??:\s*([^;]+);", TS_STRING, TS_INTERFACE),
+    "typescript-axios": Locator("api.ts", r"^\s*'<prop>'\??:\s*([^;]+);", TS_STRING, TS_INTERFACE),
     "swift5": Locator(
-        lambda schema: f"OpenAPIClient/Classes/OpenAPIs/Models/{schema}.swift",
-        lambda prop: rf"^\s*public var {camel(prop)}:\s*(\S+)",
-        frozenset({"String", "String?"}),
+        "OpenAPIClient/Classes/OpenAPIs/Models/<schema>.swift", r"^\s*public var <propCamel>:\s*(\S+)", OPTIONAL_STRING
     ),
     "python": Locator(
-        lambda schema: f"dcs_oag/models/{snake(schema)}.py",
-        lambda prop: rf"^\s*{prop}:\s*(.+?)\s*=\s*Field\(",
+        "dcs_oag/models/<schema_snake>.py",
+        r"^\s*<prop>:\s*(.+?)\s*=\s*Field\(",
         frozenset({"StrictStr", "Optional[StrictStr]"}),
     ),
     "openapi-typescript": Locator(
-        lambda schema: "dcs.ts",
-        lambda prop: rf"^\s*{prop}\??:\s*([^;]+);",
-        frozenset({"string", "string | null"}),
-        lambda schema: rf"^        {schema}: \{{.*?^        \}};",
+        "dcs.ts", r"^\s*<prop>\??:\s*([^;]+);", TS_STRING, r"^        <schema>: \{.*?^        \};"
     ),
 }
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
+from subprocess import CompletedProcess
 from typing import Any
 
 import yaml
@@ -68,9 +70,16 @@ def test_every_open_enumeration_is_published_as_a_string(workspace: Workspace) -
     }
 
 
-def test_the_repository_spec_lints_clean(workspace: Workspace) -> None:
+def lint_after(workspace: Workspace, change: Callable[[dict[str, Any]], None] | None = None) -> CompletedProcess[str]:
+    """Lint the repository's spec (not the published baseline), after ``change`` if given."""
     shutil.copyfile(ROOT / "openapi" / "dcs.yaml", workspace.spec)
-    result = workspace.publish("lint")
+    if change is not None:
+        workspace.edit_spec(change)
+    return workspace.publish("lint")
+
+
+def test_the_repository_spec_lints_clean(workspace: Workspace) -> None:
+    result = lint_after(workspace)
     assert result.returncode == 0, result.stderr
     assert "Redocly lint (recommended-strict): 0 problems" in result.stdout
     assert "Spectral lint (spectral:oas, all rules): 0 problems" in result.stdout
@@ -78,14 +87,11 @@ def test_the_repository_spec_lints_clean(workspace: Workspace) -> None:
 
 
 def test_a_description_that_names_repository_paths_fails(workspace: Workspace) -> None:
-    shutil.copyfile(ROOT / "openapi" / "dcs.yaml", workspace.spec)
-
     def describe_the_repository(document: dict[str, Any]) -> None:
         document["info"]["description"] = "The SDK in `generated/` and the suite in contract_tests are derived from it."
         document["components"]["schemas"]["Error"]["description"] = "See scripts/publish.py."
 
-    workspace.edit_spec(describe_the_repository)
-    result = workspace.publish("lint")
+    result = lint_after(workspace, describe_the_repository)
     assert result.returncode == 1
     assert "names paths of this repository" in result.stderr
     assert "/info/description: 'generated/'" in result.stderr
@@ -94,13 +100,10 @@ def test_a_description_that_names_repository_paths_fails(workspace: Workspace) -
 
 
 def test_a_missing_operation_id_fails_both_linters(workspace: Workspace) -> None:
-    shutil.copyfile(ROOT / "openapi" / "dcs.yaml", workspace.spec)
-
     def drop_operation_id(document: dict[str, Any]) -> None:
         del document["paths"]["/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"]["get"]["operationId"]
 
-    workspace.edit_spec(drop_operation_id)
-    result = workspace.publish("lint")
+    result = lint_after(workspace, drop_operation_id)
     assert result.returncode == 1
     assert "Redocly lint failed" in result.stderr
     assert "Spectral lint failed" in result.stderr
@@ -109,9 +112,7 @@ def test_a_missing_operation_id_fails_both_linters(workspace: Workspace) -> None
 
 def test_a_spectral_warning_alone_fails_the_lint(workspace: Workspace) -> None:
     # Spectral's `info-description` is a warning; the lint fails on warnings too.
-    shutil.copyfile(ROOT / "openapi" / "dcs.yaml", workspace.spec)
-    workspace.edit_spec(lambda document: document["info"].pop("description"))
-    result = workspace.publish("lint")
+    result = lint_after(workspace, lambda document: document["info"].pop("description"))
     assert result.returncode == 1
     assert "Spectral lint failed" in result.stderr
     assert "info-description" in result.stderr
