@@ -86,8 +86,16 @@ publish-spec: $(STAMP) $(NODE_STAMP) ## Bundle the spec into dist/ as YAML and J
 	$(PY) -m scripts.publish bundle
 
 .PHONY: publish-check
-publish-check: $(STAMP) $(NODE_STAMP) ## Bundle, lint (Redocly + Spectral), other generators, breaking-change gate
+publish-check: $(STAMP) $(NODE_STAMP) ## Bundle, lint, breaking-change gate, generator matrix, reference page in Chromium
 	$(PY) -m scripts.publish check
+
+.PHONY: docs
+docs: $(STAMP) $(NODE_STAMP) ## Build the offline HTML reference page into dist/ and test it in headless Chromium
+	$(PY) -m scripts.publish docs
+
+.PHONY: dist
+dist: $(STAMP) ## Build the Python SDK's sdist and wheel into dist/sdk/ and run twine check
+	$(PY) -m scripts.publish dist
 
 .PHONY: publish-promote
 publish-promote: $(STAMP) $(NODE_STAMP) ## Make the current spec the published baseline (openapi/published/) after the gate

@@ -1,13 +1,18 @@
-"""Other-language clients from the bundle: build them (cached), then prove they work.
+"""Other-language clients from the bundle: the generator matrix, built (cached), then proven to work.
 
 Built, keyed by a hash of everything that shapes them (bundle, generator options, tool versions,
-probe source), under ``dist/.cache/clients-<key>/`` (only the latest key is kept):
-* openapi-generator ``typescript-fetch`` and ``python`` (one JVM, ``batch`` mode);
-* openapi-typescript (another family: types only), with the TypeScript probe compiled by
-  ``tsc --strict`` against both TypeScript outputs.
+probe sources), under ``dist/.cache/clients-<key>/`` (only the latest key is kept):
+* openapi-generator go, java, csharp, kotlin, rust, typescript-fetch, typescript-axios, swift5 and
+  python (one JVM, ``batch`` mode, two threads), and openapi-typescript (types only) beside it;
+* the TypeScript probe compiled by ``tsc --strict`` against typescript-fetch and openapi-typescript,
+  and the Go probe built with the generated Go client (Debian's golang-go, standard library only,
+  offline), side by side.
 
-Run every time (they talk to the emulator, whose code is not part of the key): the compiled
-TypeScript probe under node and ``python_probe.py`` against the openapi-generator Python client.
+Checked every time: ``string_compat`` reads all ten outputs and proves every open-enum field is a
+string type; then the probes run (against the emulator, whose code is not part of the key): node
+with the TypeScript probe, the Go probe, ``python_probe.py`` with the Python client. A missing
+toolchain prints ``SKIPPED <leg>: <reason>``; ``.ci/run`` installs them all. Java, Kotlin, C#, Swift
+and Rust are generated and checked, not compiled (Rust: see the README).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -26,21 +32,37 @@ from typing import Any
 
 import yaml
 
+from scripts.publishing import string_compat
 from scripts.publishing.bundle import Bundle
+from scripts.publishing.open_enums import open_enum_fields
 from scripts.publishing.tools import OPENAPI, VENV_BIN, Command, PublishError, node_tool, run, tool_env
 
 HERE = Path(__file__).resolve().parent
 TS_PROBE = HERE / "ts" / "probe.ts"
+GO_PROBE = HERE / "go" / "probe.go"
 PY_PROBE = HERE / "python_probe.py"
 PYTHON_PACKAGE = "dcs_oag"
+GO_MODULE = "github.com/GIT_USER_ID/GIT_REPO_ID"  # openapi-generator's default module path
 
-# openapi-generator options. Neither needs enumUnknownDefaultCase: the spec models step_status as
-# `anyOf: [StepStatus, string]`, which both generators turn into "documented value or any string"
-# (typescript-fetch passes the string through; python tries StepStatus, then str). The probes prove it.
+# openapi-generator options. No enumUnknownDefaultCase is needed: the bundle publishes every open
+# enumeration as a string (open_enums.py), and string_compat proves each generator reads it so.
 GENERATORS: dict[str, dict[str, Any]] = {
+    "go": {"additionalProperties": {"packageName": "dcs"}},
+    "java": {},
+    "csharp": {},
+    "kotlin": {},
+    "rust": {},
     "typescript-fetch": {"additionalProperties": {"supportsES6": True}},
+    "typescript-axios": {"additionalProperties": {"supportsES6": True}},
+    "swift5": {},
     "python": {"additionalProperties": {"packageName": PYTHON_PACKAGE, "projectName": "dcs-oag"}},
 }
+OUTPUTS = [*GENERATORS, "openapi-typescript"]
+RUST_NOT_COMPILED = (
+    "rust: generated and checked, not compiled: its Cargo.toml needs reqwest ^0.13 and serde_with ^3.8, "
+    "which Debian 12 does not package (librust-reqwest-dev is 0.11, no serde_with), and crates.io is "
+    "out of reach (README, Publishing the spec)"
+)
 
 TSCONFIG: dict[str, Any] = {
     "compilerOptions": {
@@ -62,24 +84,56 @@ TSCONFIG: dict[str, Any] = {
 EmulatorCoordinates = dict[str, str]
 
 
+def go_toolchain() -> tuple[str | None, str]:
+    """(path of ``go``, its version) or (None, why not)."""
+    go = shutil.which("go")
+    if go is None:
+        return None, "no `go` on PATH (Debian: apt-get install golang-go; .ci/run does)"
+    completed = subprocess.run([go, "version"], capture_output=True, text=True, check=False)
+    return go, completed.stdout.strip()
+
+
+def go_env(cache: Path) -> dict[str, str]:
+    """Offline and local: no module proxy, no toolchain download, a build cache under dist/.cache."""
+    extra = {"GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOTOOLCHAIN": "local", "GO111MODULE": "on"}
+    return tool_env({**extra, "GOCACHE": str(cache / "go-build"), "GOPATH": str(cache / "gopath")})
+
+
 def cache_key(bundle: Bundle) -> str:
     digest = hashlib.sha256()
     for part in (
         bundle.json_path.read_bytes(),
         json.dumps([GENERATORS, TSCONFIG], sort_keys=True).encode(),
         TS_PROBE.read_bytes(),
+        GO_PROBE.read_bytes(),
         (OPENAPI / "package-lock.json").read_bytes(),
         package_version("openapi-generator-cli").encode(),
+        go_toolchain()[1].encode(),
     ):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()[:20]
 
 
-def build(bundle: Bundle, workdir: Path) -> str | None:
-    """Generate the three clients and compile the TypeScript probe against them into ``workdir``.
+def compile_typescript(workdir: Path) -> None:
+    (workdir / "probe").mkdir()
+    shutil.copyfile(TS_PROBE, workdir / "probe" / TS_PROBE.name)
+    (workdir / "tsconfig.json").write_text(json.dumps(TSCONFIG, indent=2), encoding="utf-8")
+    run([node_tool("tsc"), "--project", workdir / "tsconfig.json"], what="tsc --strict (TypeScript clients + probe)")
 
-    A generator failure raises; a failed compile is returned, so the Python probe still runs and
-    the report names every client that cannot cope.
+
+def compile_go(workdir: Path, go: str) -> None:
+    main = workdir / "go" / "cmd" / "dcsprobe" / "main.go"
+    main.parent.mkdir(parents=True)
+    shutil.copyfile(GO_PROBE, main)
+    command: Command = [go, "build", "-o", workdir / "build" / "go-probe", "./cmd/dcsprobe"]
+    run(command, what="go build (Go client + probe)", cwd=workdir / "go", env=go_env(workdir.parent))
+
+
+def build(bundle: Bundle, workdir: Path) -> dict[str, str]:
+    """Generate the ten outputs, then compile the TypeScript and Go probes against them, into ``workdir``.
+
+    A generator failure raises; failed compiles are returned (leg -> error), so the other probes
+    and the string check still run and the report names every client that cannot cope.
     """
     configs = []
     for name, options in GENERATORS.items():
@@ -87,57 +141,62 @@ def build(bundle: Bundle, workdir: Path) -> str | None:
         generator = {"generatorName": name, "inputSpec": str(bundle.json_path), "outputDir": str(workdir / name)}
         config.write_text(yaml.safe_dump({**generator, **options}), encoding="utf-8")
         configs.append(config)
-    openapi_generator: Command = [VENV_BIN / "openapi-generator-cli", "batch", "--fail-fast", *configs]
+    openapi_generator: Command = [
+        VENV_BIN / "openapi-generator-cli", "batch", "--fail-fast", "--threads", "2", *configs
+    ]  # fmt: skip
     openapi_typescript: Command = [
         node_tool("openapi-typescript"), bundle.json_path, "--output", workdir / "openapi-typescript" / "dcs.ts"
     ]  # fmt: skip
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [
-            pool.submit(run, openapi_generator, what="openapi-generator (typescript-fetch, python)"),
+            pool.submit(run, openapi_generator, what=f"openapi-generator ({', '.join(GENERATORS)})"),
             pool.submit(run, openapi_typescript, what="openapi-typescript"),
         ]
         for job in jobs:
             job.result()
-    (workdir / "probe").mkdir()
-    shutil.copyfile(TS_PROBE, workdir / "probe" / TS_PROBE.name)
-    (workdir / "tsconfig.json").write_text(json.dumps(TSCONFIG, indent=2), encoding="utf-8")
-    try:
-        run(
-            [node_tool("tsc"), "--project", workdir / "tsconfig.json"], what="tsc --strict (TypeScript clients + probe)"
-        )
-    except PublishError as failed:
-        return str(failed)
-    return None
+    compiles: dict[str, Callable[[], None]] = {"typescript": lambda: compile_typescript(workdir)}
+    go, _ = go_toolchain()
+    if go is not None:
+        compiles["go"] = lambda: compile_go(workdir, go)
+    failures = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        compile_jobs = {leg: pool.submit(action) for leg, action in compiles.items()}
+        for leg, compile_job in compile_jobs.items():
+            error = compile_job.exception()
+            if error is not None:
+                failures[leg] = str(error)
+    return failures
 
 
 @contextmanager
-def built_clients(bundle: Bundle, cache: Path) -> Iterator[tuple[Path, bool, str | None]]:
-    """The clients built from this bundle: (directory, from the cache?, compile failure or None).
+def built_clients(bundle: Bundle, cache: Path) -> Iterator[tuple[Path, bool, dict[str, str]]]:
+    """The clients built from this bundle: (directory, from the cache?, compile failures by leg).
 
     Only a complete build is kept (one key at a time); a failed one is removed after use.
     """
     key = cache_key(bundle)
     final = cache / f"clients-{key}"
-    if (final / "build").is_dir():
-        yield final, True, None
+    if (final / ".complete").is_file():
+        yield final, True, {}
         return
     cache.mkdir(parents=True, exist_ok=True)
     for stale in cache.glob("clients-*"):
         shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=f"clients-{key}.", dir=cache))
     try:
-        compile_failure = build(bundle, work)
-        if compile_failure is None:
+        compile_failures = build(bundle, work)
+        if not compile_failures:
+            (work / ".complete").touch()
             work.rename(final)
-        yield (final if compile_failure is None else work), False, compile_failure
+        yield (final if not compile_failures else work), False, compile_failures
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def example_body(bundle: Bundle) -> dict[str, Any]:
+def examples(bundle: Bundle) -> dict[str, Any]:
     operation = bundle.document["paths"]["/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"]["get"]
-    examples = operation["responses"]["200"]["content"]["application/json"]["examples"]
-    return dict(next(iter(examples.values()))["value"])
+    named = operation["responses"]["200"]["content"]["application/json"]["examples"]
+    return {name: example["value"] for name, example in named.items()}
 
 
 def example_task_id(bundle: Bundle) -> str:
@@ -145,30 +204,45 @@ def example_task_id(bundle: Bundle) -> str:
     return str(bundle.document["components"]["parameters"]["TaskId"]["example"])
 
 
+def probe_commands(clients: Path, probe_input: Path, skipped: set[str]) -> dict[str, tuple[Command, dict[str, str]]]:
+    commands: dict[str, tuple[Command, dict[str, str]]] = {
+        "Python probe": ([sys.executable, PY_PROBE, probe_input], {"PYTHONPATH": str(clients / "python")}),
+    }
+    if "typescript" not in skipped:
+        node = shutil.which("node") or "node"
+        commands["TypeScript probe"] = ([node, clients / "build" / "probe" / "probe.js", probe_input], {})
+    if "go" not in skipped:
+        commands["Go probe"] = ([clients / "build" / "go-probe", probe_input], {})
+    return commands
+
+
 def probe(
     bundle: Bundle, cache: Path, emulator: Callable[[str], AbstractContextManager[EmulatorCoordinates]] | None
 ) -> list[str]:
-    """Build (or reuse) the clients, run the probes (against the emulator, if given); return summary lines."""
+    """Build (or reuse) the clients, check them, run the probes (against the emulator, if given); return lines."""
     serving = emulator(example_task_id(bundle)) if emulator else nullcontext(None)
-    with built_clients(bundle, cache) as (clients, cached, compile_failure), serving as coordinates:
+    with built_clients(bundle, cache) as (clients, cached, compile_failures), serving as coordinates:
         lines = [f"clients built from {bundle.json_path.name} {'(cached)' if cached else '(fresh)'}: {clients}"]
-        failures = [] if compile_failure is None else [compile_failure]
-        given: dict[str, Any] = {"example": example_body(bundle)}
+        failures = list(compile_failures.values())
+        fields = open_enum_fields(bundle.document)
+        outputs = {name: clients / name for name in OUTPUTS}
+        compat_lines, compat_failures = string_compat.check(outputs, fields)
+        lines.append(f"open-enum fields ({', '.join(map(str, fields))}) are strings in all {len(outputs)} outputs:")
+        lines.extend(f"  {line}" for line in compat_lines)
+        failures.extend(compat_failures)
+        given: dict[str, Any] = {"example": examples(bundle)["dataMigration"], "examples": examples(bundle)}
         if coordinates is not None:
             given["emulator"] = coordinates
         probe_input = clients / "probe-input.json"
         probe_input.write_text(json.dumps(given, ensure_ascii=False), encoding="utf-8")
-        commands: dict[str, tuple[Command, dict[str, str] | None]] = {
-            "Python probe": ([sys.executable, PY_PROBE, probe_input], {"PYTHONPATH": str(clients / "python")}),
-        }
-        if compile_failure is None:
-            node_probe: Command = [
-                shutil.which("node") or "node",
-                clients / "build" / "probe" / "probe.js",
-                probe_input,
-            ]
-            commands["TypeScript probe"] = (node_probe, None)
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        go, why_not = go_toolchain()
+        skipped = set(compile_failures)
+        if go is None:
+            skipped.add("go")
+            lines.append(f"SKIPPED go: {why_not}")
+        lines.append(RUST_NOT_COMPILED)
+        commands = probe_commands(clients, probe_input, skipped)
+        with ThreadPoolExecutor(max_workers=3) as pool:
             jobs = [
                 pool.submit(run, command, what=what, env=tool_env(extra)) for what, (command, extra) in commands.items()
             ]

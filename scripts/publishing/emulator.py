@@ -5,6 +5,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contract_tests.emulator.scenario import Scenario, TaskRef
 
 from scripts.publishing.tools import PublishError
 
@@ -29,12 +33,28 @@ def running_emulator(task_id: str) -> Iterator[dict[str, str]]:
     task, token = tasks[task_id], scenario.credential_for(tasks[task_id].project_id).token
     if token is None:
         raise PublishError(f"no credentials with an IAM token may access project {task.project_id}")
+    iso = iso_task(scenario, task)
+    credential = scenario.credential_for(task.project_id)
     with server.serve_in_thread(emulator.create_app(scenario)) as base_url:
         yield {
             "baseUrl": base_url,
             "token": token,
+            "accessKey": credential.access_key,
+            "secretKey": credential.secret_key,
             "projectId": task.project_id,
             "instanceId": task.instance_id,
             "taskId": task.task_id,
+            "isoInstanceId": iso.instance_id,
+            "isoTaskId": iso.task_id,
             "missingTaskId": MISSING_TASK_ID,
         }
+
+
+def iso_task(scenario: Scenario, example: TaskRef) -> TaskRef:
+    """A task of the example's project whose times use the documented ISO 8601 form (the example's don't)."""
+    project = scenario.projects[example.project_id.lower()]
+    for instance in project.instances.values():
+        for task in instance.tasks.values():
+            if task.time_format.value == "iso" and not task.internal_error and task.steps:
+                return type(example)(project.id, instance.id, task.id)
+    raise PublishError(f"the emulator's default scenario has no ISO-timestamped task in project {project.id}")

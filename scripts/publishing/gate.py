@@ -4,6 +4,12 @@ Rules, checked in this order:
 1. ``openapi/CHANGELOG.md`` has a non-empty ``## <version>`` section for the current ``info.version``.
 2. A spec whose content differs from the published one carries a newer ``info.version``.
 3. A breaking change, as Optic's ``breaking-changes`` rules judge it, needs a new *major* version.
+4. The Python SDK carries the spec's version: ``package_version_override`` in
+   ``openapi/generator/config.yaml`` (rendered into ``generated/`` by ``make generate``) equals
+   ``info.version``. So every spec release, which needs a new ``info.version``, releases the SDK too.
+
+Both bundles are compared in the published form (``open_enums.publishable``), so a baseline
+published before that form existed is judged on what it accepts, not on how it was written.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 import yaml
 from packaging.version import InvalidVersion, Version
 
+from scripts.publishing.open_enums import publishable
 from scripts.publishing.tools import Command, PublishError, node_tool, run, strip_banners
 
 OPTIC_CHECKS = re.compile(r"Checks: \d+/\d+ passed")
@@ -57,12 +64,32 @@ def content_only(document: dict[str, Any], version: str) -> dict[str, Any]:
     return {**document, "info": {**document["info"], "version": version}}
 
 
-def breaking_changes(published: Path, current: dict[str, Any]) -> tuple[bool, str]:
+def sdk_version(sdk_config: Path) -> str:
+    """The Python SDK's version: ``package_version_override`` of the generator config."""
+    try:
+        config = yaml.safe_load(sdk_config.read_text(encoding="utf-8"))
+        return str(config["package_version_override"])
+    except (OSError, TypeError, KeyError) as error:
+        raise PublishError(f"{sdk_config} has no package_version_override (the Python SDK's version)") from error
+
+
+def check_sdk_version(spec_version: str, sdk_config: Path) -> None:
+    sdk = sdk_version(sdk_config)
+    if sdk != spec_version:
+        raise PublishError(
+            f"The Python SDK's version {sdk} is not the spec's info.version {spec_version}.\n"
+            f"The SDK carries the spec's version: set package_version_override: {spec_version} in "
+            f"{sdk_config} and run `make generate`."
+        )
+
+
+def breaking_changes(published: dict[str, Any], current: dict[str, Any]) -> tuple[bool, str]:
     """Optic's verdict on the published bundle against ``current``: (whether a rule failed, its report)."""
     with tempfile.TemporaryDirectory() as work:
-        current_path = Path(work) / "current.yaml"
-        current_path.write_text(yaml.safe_dump(current, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        command: Command = [node_tool("optic"), "diff", published, current_path, "--check", "--severity", "error"]
+        published_path, current_path = Path(work) / "published.yaml", Path(work) / "current.yaml"
+        for path, document in ((published_path, published), (current_path, current)):
+            path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        command: Command = [node_tool("optic"), "diff", published_path, current_path, "--check", "--severity", "error"]
         try:
             return False, optic_report(run(command, what="optic diff"))
         except PublishError as failed:
@@ -78,7 +105,9 @@ def optic_report(output: str) -> str:
     return "\n".join(line for line in strip_banners(output).splitlines() if not line.startswith(noise))
 
 
-def check(current: Path, published: Path, changelog: Path, *, first_publication: bool = False) -> Verdict:
+def check(
+    current: Path, published: Path, changelog: Path, sdk_config: Path, *, first_publication: bool = False
+) -> Verdict:
     """Compare the current bundle with the published one; raise PublishError when a rule is broken.
 
     ``first_publication`` (``promote`` only) accepts a missing baseline: then only the CHANGELOG rule applies.
@@ -91,7 +120,7 @@ def check(current: Path, published: Path, changelog: Path, *, first_publication:
             )
         before_doc = None
     else:
-        before_doc = yaml.safe_load(published.read_text(encoding="utf-8"))
+        before_doc = publishable(yaml.safe_load(published.read_text(encoding="utf-8")))
     now_raw = str(now_doc["info"]["version"])
     now = parse_version(now_raw, "the spec")
     if now_raw not in changelog_versions(changelog):
@@ -100,6 +129,7 @@ def check(current: Path, published: Path, changelog: Path, *, first_publication:
             f"Every version of the spec needs one: add a `## {now_raw}` section to {changelog} "
             "that says what changed for API users."
         )
+    check_sdk_version(now_raw, sdk_config)
     if before_doc is None:
         return Verdict(f"first publication of {now_raw}; {changelog.name} has an entry")
     before_raw = str(before_doc["info"]["version"])
@@ -112,7 +142,7 @@ def check(current: Path, published: Path, changelog: Path, *, first_publication:
             "Bump info.version in openapi/dcs.yaml (patch: wording and examples; minor: compatible additions; "
             f"major: breaking changes) and describe the change in {changelog.name}."
         )
-    broken, report = breaking_changes(published, content_only(now_doc, before_raw))
+    broken, report = breaking_changes(before_doc, content_only(now_doc, before_raw))
     if broken and now.major <= before.major:
         raise PublishError(
             f"BREAKING CHANGE: the spec breaks clients of the published {before_raw}, yet info.version "

@@ -37,19 +37,24 @@ def as_json(model: JsonModel) -> object:
 
 
 def status_value(step_status: object) -> object:
-    """The value of step_status: the anyOf wrapper holds it in ``actual_instance``, a plain enum is it."""
-    return getattr(step_status, "actual_instance", step_status)
+    """The value of step_status: an enum member's value, or the string itself."""
+    return getattr(step_status, "value", step_status)
 
 
-def probe_models(probe: Probe, example: dict[str, Any]) -> None:
+def probe_models(probe: Probe, examples: dict[str, Any]) -> None:
     models = importlib.import_module("dcs_oag.models")
-    response_model, step_status = models.ShowBackgroundTaskProgressResponse, models.StepStatus
+    response_model = models.ShowBackgroundTaskProgressResponse
+    example = examples["dataMigration"]
 
     parsed = response_model.from_dict(example)
     probe.expect(parsed.progress == 30 and parsed.remain_time == 100, "python: the example's progress and remain_time")
     status = status_value(parsed.step_details[0].step_status)
-    probe.expect(status is step_status.FINISH, f"python: a documented step_status is StepStatus.FINISH, got {status!r}")
+    probe.expect(status == "FINISH", f"python: a documented step_status is 'FINISH', got {status!r}")
+    begin = parsed.step_details[0].begin_time
+    probe.expect(begin == "2022-09-01 11:52:24", f"python: a space-separated timestamp is kept as sent, got {begin!r}")
     probe.expect(as_json(parsed) == example, "python: the example round-trips through from_dict/to_json")
+    finished = response_model.from_dict(examples["finished"]).step_details[0].begin_time
+    probe.expect(finished == "2020-06-17T07:38:42.503Z", f"python: an ISO 8601 timestamp is kept, got {finished!r}")
 
     unknown = copy.deepcopy(example)
     for step in unknown["step_details"]:
@@ -73,11 +78,18 @@ def probe_emulator(probe: Probe, emulator: dict[str, str]) -> None:
     with client_module.ApiClient(configuration) as api_client:
         api = client_module.BackgroundTasksApi(api_client)
         ids = (emulator["projectId"], emulator["instanceId"])
-        answer = api.show_background_task_progress_with_http_info(*ids, emulator["taskId"])
-        parsed, raw = answer.data, json.loads(answer.raw_data)  # the oracle: the same body, read by json
-        probe.expect(answer.status_code == 200, f"python emulator: status 200, got {answer.status_code}")
-        probe.expect(bool(parsed.step_details), "python emulator: the example task has steps")
-        probe.expect(as_json(parsed) == raw, "python emulator: the parsed task equals the raw JSON body")
+        tasks = (
+            (emulator["instanceId"], emulator["taskId"], " "),  # the vendor's example: space-separated times
+            (emulator["isoInstanceId"], emulator["isoTaskId"], "T"),  # the documented ISO 8601 times
+        )
+        for instance_id, task_id, form in tasks:
+            answer = api.show_background_task_progress_with_http_info(emulator["projectId"], instance_id, task_id)
+            parsed, raw = answer.data, json.loads(answer.raw_data)  # the oracle: the same body, read by json
+            probe.expect(answer.status_code == 200, f"python emulator: status 200, got {answer.status_code}")
+            probe.expect(bool(parsed.step_details), "python emulator: the task has steps")
+            probe.expect(as_json(parsed) == raw, "python emulator: the parsed task equals the raw JSON body")
+            begin = parsed.step_details[0].begin_time or ""
+            probe.expect(begin[10:11] == form, f"python emulator: timestamp form {form!r} in {begin!r}")
         try:
             api.show_background_task_progress(*ids, emulator["missingTaskId"])
             probe.expect(False, "python emulator: an unknown task must raise NotFoundException")
@@ -89,7 +101,7 @@ def probe_emulator(probe: Probe, emulator: dict[str, str]) -> None:
 def main() -> int:
     given = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     probe = Probe()
-    probe_models(probe, given["example"])
+    probe_models(probe, given["examples"])
     if "emulator" in given:
         probe_emulator(probe, given["emulator"])
     for failure in probe.failures:

@@ -13,6 +13,7 @@ OPENAPI = ROOT / "openapi"
 SPEC = OPENAPI / "dcs.yaml"
 PUBLISHED = OPENAPI / "published" / "dcs-background-tasks.yaml"
 CHANGELOG = OPENAPI / "CHANGELOG.md"
+SDK_CONFIG = OPENAPI / "generator" / "config.yaml"  # package_version_override: the Python SDK's version
 DIST = ROOT / "dist"
 NODE_BIN = OPENAPI / "node_modules" / ".bin"
 VENV_BIN = Path(sys.executable).parent

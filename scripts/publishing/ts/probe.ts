@@ -10,14 +10,23 @@ import {
   ResponseError,
   ShowBackgroundTaskProgressResponseFromJSON,
   ShowBackgroundTaskProgressResponseToJSON,
-  StepStatus,
 } from "../typescript-fetch";
 
 type Progress = components["schemas"]["ShowBackgroundTaskProgressResponse"];
 
 interface ProbeInput {
   example: Progress;
-  emulator?: { baseUrl: string; token: string; projectId: string; instanceId: string; taskId: string; missingTaskId: string };
+  examples: { dataMigration: Progress; finished: Progress };
+  emulator?: {
+    baseUrl: string;
+    token: string;
+    projectId: string;
+    instanceId: string;
+    taskId: string;
+    isoInstanceId: string;
+    isoTaskId: string;
+    missingTaskId: string;
+  };
 }
 
 // openapi-typescript's types are checked at compile time: an unknown status is a valid value, a
@@ -58,12 +67,20 @@ async function probeEmulator(emulator: NonNullable<ProbeInput["emulator"]>): Pro
   // IAM-token auth as a plain header: the generated apiKey hook would also send an empty Authorization.
   const api = new BackgroundTasksApi(new Configuration({ basePath: emulator.baseUrl, headers: { "X-Auth-Token": emulator.token } }));
   const ids = { projectId: emulator.projectId, instanceId: emulator.instanceId };
-  const raw = await api.showBackgroundTaskProgressRaw({ ...ids, taskId: emulator.taskId });
-  const body: unknown = await raw.raw.clone().json(); // the oracle: the same body, read by JSON.parse
-  const parsed = await raw.value();
-  expect(raw.raw.status === 200, `emulator: status 200 for the example task, got ${raw.raw.status}`);
-  expect((parsed.stepDetails ?? []).length > 0, "emulator: the example task has steps");
-  expect(canonical(ShowBackgroundTaskProgressResponseToJSON(parsed)) === canonical(body), "emulator: the parsed task equals the raw JSON body");
+  const tasks: [string, string, string][] = [
+    [emulator.instanceId, emulator.taskId, " "],
+    [emulator.isoInstanceId, emulator.isoTaskId, "T"],
+  ];
+  for (const [instanceId, taskId, form] of tasks) {
+    const raw = await api.showBackgroundTaskProgressRaw({ projectId: emulator.projectId, instanceId, taskId });
+    const body: unknown = await raw.raw.clone().json(); // the oracle: the same body, read by JSON.parse
+    const parsed = await raw.value();
+    expect(raw.raw.status === 200, `emulator: status 200 for task ${taskId}, got ${raw.raw.status}`);
+    expect((parsed.stepDetails ?? []).length > 0, "emulator: the task has steps");
+    expect(canonical(ShowBackgroundTaskProgressResponseToJSON(parsed)) === canonical(body), "emulator: the parsed task equals the raw JSON body");
+    const begin = parsed.stepDetails?.[0]?.beginTime ?? "";
+    expect(begin.charAt(10) === form, `emulator: timestamp form '${form}' in '${begin}'`);
+  }
   try {
     await api.showBackgroundTaskProgress({ ...ids, taskId: emulator.missingTaskId });
     expect(false, "emulator: an unknown task must raise ResponseError");
@@ -76,7 +93,10 @@ async function main(): Promise<void> {
   const input = JSON.parse(readFileSync(process.argv[2], "utf-8")) as ProbeInput;
   const example = ShowBackgroundTaskProgressResponseFromJSON(input.example);
   expect(example.progress === 30 && example.remainTime === 100, "typescript-fetch: the example's progress and remain_time");
-  expect(example.stepDetails?.[0]?.stepStatus === StepStatus.Finish, "typescript-fetch: a documented step_status maps to StepStatus.Finish");
+  expect(example.stepDetails?.[0]?.stepStatus === "FINISH", "typescript-fetch: a documented step_status is the string FINISH");
+  expect(example.stepDetails?.[0]?.beginTime === "2022-09-01 11:52:24", "typescript-fetch: a space-separated timestamp is kept as sent");
+  const finished = ShowBackgroundTaskProgressResponseFromJSON(input.examples.finished);
+  expect(finished.stepDetails?.[0]?.beginTime === "2020-06-17T07:38:42.503Z", "typescript-fetch: an ISO 8601 timestamp is kept as sent");
   expect(roundTrips(input.example), "typescript-fetch: the example round-trips through FromJSON/ToJSON");
 
   const unknown = structuredClone(input.example) as Progress;
