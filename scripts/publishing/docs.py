@@ -100,10 +100,12 @@ def check_page(page: Path, screenshot: Path, bundle: Bundle) -> list[str]:
             browser.close()
     if problems:
         raise PublishError(f"the reference page {page.name} failed its browser test:\n  " + "\n  ".join(problems))
-    return [
-        f"reference page {page.name}: renders offline in {Path(browser_path).name}, no console error; the operation, "
+    browser_name = Path(browser_path).name
+    outcome = (
+        f"reference page {page.name}: renders offline in {browser_name}, no console error; the operation, "
         f"its 200 example and statuses {', '.join(statuses)} are visible; screenshot {screenshot}"
-    ]
+    )
+    return [outcome]
 
 
 def visibility_problems(tab: Page, operation: dict[str, object], statuses: list[str]) -> list[str]:

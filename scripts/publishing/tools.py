@@ -8,9 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from contract_tests.spec_file import REPO_ROOT, SPEC_PATH
+
+ROOT, SPEC = REPO_ROOT, SPEC_PATH  # the names the publishing modules use
 OPENAPI = ROOT / "openapi"
-SPEC = OPENAPI / "dcs.yaml"
 PUBLISHED = OPENAPI / "published" / "dcs-background-tasks.yaml"
 CHANGELOG = OPENAPI / "CHANGELOG.md"
 SDK_CONFIG = OPENAPI / "generator" / "config.yaml"  # package_version_override: the Python SDK's version

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from contract_tests.spec_file import SPEC_PATH
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -94,7 +96,7 @@ class Workspace:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
-    shutil.copyfile(ROOT / "openapi" / "dcs.yaml", tmp_path / "dcs.yaml")
+    shutil.copyfile(SPEC_PATH, tmp_path / "dcs.yaml")
     shutil.copyfile(ROOT / "openapi" / "CHANGELOG.md", tmp_path / "CHANGELOG.md")
     shutil.copytree(ROOT / "openapi" / "published", tmp_path / "published")
     shutil.copyfile(ROOT / "openapi" / "generator" / "config.yaml", tmp_path / "config.yaml")

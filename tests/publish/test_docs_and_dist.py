@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests.spec_file import SPEC_PATH
 from scripts.publishing.bundle import bundle
 from scripts.publishing.dist import build_sdk
 from scripts.publishing.docs import build_docs, check_page, chromium
@@ -20,20 +21,27 @@ from tests.publish.conftest import ROOT
 
 
 def test_the_reference_page_renders_offline_and_shows_every_status(tmp_path: Path) -> None:
-    current = bundle(ROOT / "openapi" / "dcs.yaml", tmp_path)
+    current = bundle(SPEC_PATH, tmp_path)
     page = build_docs(current, tmp_path)
     assert not re.search(r"""<script[^>]*\bsrc=["']?https?:""", page.read_text(encoding="utf-8"))
+    assert chromium() is not None, "the browser test needs Debian's chromium: .ci/run installs it"
     [summary] = check_page(page, tmp_path / "shot.png", current)
-    if chromium() is None:  # .ci/run installs chromium; a bare machine says so, visibly
-        assert summary.startswith("SKIPPED reference-page: no `chromium` on PATH")
-        return
     assert "statuses 200, 400, 401, 403, 404, 500 are visible" in summary
     assert (tmp_path / "shot.png").read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.skipif(chromium() is None, reason="SKIPPED reference-page: no chromium on PATH (.ci/run installs it)")
+def test_a_machine_without_chromium_gets_a_visible_skipped_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium there
+    assert chromium() is None
+    [summary] = check_page(tmp_path / "page.html", tmp_path / "shot.png", bundle(SPEC_PATH, tmp_path))
+    assert summary.startswith("SKIPPED reference-page: no `chromium` on PATH")
+
+
 def test_a_console_error_or_a_network_request_fails_the_page(tmp_path: Path) -> None:
-    current = bundle(ROOT / "openapi" / "dcs.yaml", tmp_path)
+    assert chromium() is not None, "the browser test needs Debian's chromium: .ci/run installs it"
+    current = bundle(SPEC_PATH, tmp_path)
     page = build_docs(current, tmp_path)
     head, tail = page.read_text(encoding="utf-8").rsplit("</body>", 1)
     broken = f'{head}<script>console.error("boom"); fetch("https://example.invalid/x")</script></body>{tail}'
