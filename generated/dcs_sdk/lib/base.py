@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import time
 from collections.abc import Iterator, Mapping
 from types import TracebackType
@@ -36,6 +37,8 @@ from .responses import FromDict, parse_model, raise_for_status
 from .retry import RetryPolicy, async_call_with_retries, call_with_retries
 
 DEFAULT_REGION = "cn-north-4"
+# Like openai's OPENAI_BASE_URL: where a client built without region= or endpoint= goes.
+ENDPOINT_VARIABLE, REGION_VARIABLE = "DCS_ENDPOINT", "DCS_REGION"
 # Connecting should be quick (and is retried); a read may wait on a busy service. The official SDK
 # uses 60 s / 120 s without retries; with retries a long connect timeout only delays the next try.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
@@ -72,13 +75,14 @@ class CallOptions(TypedDict, total=False):
 class _Base(Generic[HttpT, TransportT]):
     """What both clients share: endpoint, credentials, timeouts, headers, proxy, retries, the httpx client.
 
-    ``region`` (checked against the known regions; default ``cn-north-4``) or ``endpoint`` (any
-    URL); ``credentials`` (default: from the environment); ``project_id`` (default: the
-    credentials'); ``timeout`` (seconds or an ``httpx.Timeout``; default ``DEFAULT_TIMEOUT``;
-    every method also takes ``timeout=``); ``max_retries`` (default 2, 0 turns retries off) or a
-    full ``retry_policy``; extra ``headers`` (methods also take ``extra_headers=``);
-    ``verify_ssl``; ``proxy`` (default: the environment's, as httpx). ``http_client`` is the
-    caller's own httpx client (signing, retries and timeouts still apply; the caller closes it);
+    ``region`` (checked against the known regions) or ``endpoint`` (any URL), else ``DCS_ENDPOINT``
+    or ``DCS_REGION`` from the environment, else ``cn-north-4``; ``credentials`` (default: from the
+    environment); ``project_id`` (default: the credentials'); ``timeout`` (seconds or an
+    ``httpx.Timeout``; default ``DEFAULT_TIMEOUT``; every method also takes ``timeout=``);
+    ``max_retries`` (default 2, 0 turns retries off) or a full ``retry_policy``; extra ``headers``
+    (methods also take ``extra_headers=``); ``verify_ssl``; ``proxy`` (default: the environment's,
+    as httpx). ``http_client`` is the caller's own httpx client (signing, retries and timeouts
+    still apply; the caller closes it);
     ``transport`` replaces the network of the client built otherwise (tests).
     """
 
@@ -102,7 +106,7 @@ class _Base(Generic[HttpT, TransportT]):
             raise ValueError("pass region or endpoint, not both")
         if http_client is not None and transport is not None:
             raise ValueError("pass http_client or transport, not both")
-        self.base_url = (endpoint or endpoint_for_region(region or DEFAULT_REGION)).rstrip("/")
+        self.base_url = _base_url(region, endpoint)
         self.credentials = credentials if credentials is not None else Credentials.from_env()
         self.project_id = project_id or self.credentials.project_id
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
@@ -168,6 +172,14 @@ class _Base(Generic[HttpT, TransportT]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(endpoint={self.base_url!r}, credentials={_describe(self.credentials)})"
+
+
+def _base_url(region: str | None, endpoint: str | None) -> str:
+    """``endpoint``, else ``region``'s endpoint, else ``DCS_ENDPOINT`` / ``DCS_REGION`` from the environment."""
+    if not (region or endpoint):
+        endpoint = os.environ.get(ENDPOINT_VARIABLE) or None
+        region = None if endpoint else os.environ.get(REGION_VARIABLE) or None
+    return (endpoint or endpoint_for_region(region or DEFAULT_REGION)).rstrip("/")
 
 
 def _describe(credentials: AnyCredentials) -> str:
