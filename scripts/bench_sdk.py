@@ -45,8 +45,10 @@ import httpx
 imported = time.perf_counter()
 credentials = dcs_sdk.Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="p1")
 client = dcs_sdk.DcsClient(region="cn-north-4", credentials=credentials)
-request = client.http.build_request("GET", "/v2/p1/instances/i1/tasks/t1/progress")
-client.auth.apply(request)  # sign one request too: the signing code is loaded on first use
+# Sign one request too (the signing code is loaded on first use). Like the official SDK's build,
+# this makes no connection pool or TLS context: both are made on the first request, by either SDK.
+request = httpx.Request("GET", client.base_url + "/v2/p1/instances/i1/tasks/t1/progress")
+client.auth.apply(request)
 built = time.perf_counter()
 body = open({example!r}, "rb").read()
 parsed = parse_model(httpx.Response(200, content=body, request=request), dcs_sdk.ShowBackgroundTaskProgressResponse)

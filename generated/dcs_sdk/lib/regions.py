@@ -6,8 +6,6 @@ endpoint outside this list is still reachable with ``endpoint=``.
 
 from __future__ import annotations
 
-import difflib
-
 REGIONS = (
     "af-south-1", "cn-north-2", "cn-north-4", "cn-north-1", "cn-east-2", "cn-east-3", "cn-south-1",
     "cn-south-2", "cn-southwest-2", "ap-southeast-2", "ap-southeast-1", "ap-southeast-3", "ru-northwest-2",
@@ -23,6 +21,8 @@ def endpoint_for_region(region: str) -> str:
     """The regional endpoint; an unknown region raises ``ValueError`` naming the nearest known ones."""
     if region in REGIONS:
         return ENDPOINT_TEMPLATE.format(region=region)
+    import difflib  # noqa: PLC0415 - only for the error message; keeps client construction cheap
+
     nearest = difflib.get_close_matches(region, REGIONS, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(map(repr, nearest))}?" if nearest else ""
     raise ValueError(f"unknown DCS region {region!r}{hint} (pass endpoint=… for an endpoint outside the list)")
