@@ -1,0 +1,1 @@
+"""Tooling run as modules (`python -m scripts.generate`, `scripts.publish`, the benchmarks)."""
