@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 import yaml
+from dcs_sdk import Credentials
 
 from contract_tests.spec_file import SPEC_PATH
 
+# The spec's example IDs, and credentials the tests sign with (the official signer's test vector keys).
+INSTANCE, TASK = "5560df16-cebf-4473-95c4-d1b573c16e79", "8abf6e1e72c12e7c0172c15b508500aa"
+CREDENTIALS = Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="p1")
+Handler = Callable[[httpx.Request], httpx.Response]
 PROGRESS_PATH = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"
 
 

@@ -8,11 +8,11 @@ import httpx
 import pytest
 from dcs_sdk import AkSkAuth, Credentials, TokenAuth, TokenCredentials, sign_request_parts
 
+from .conftest import CREDENTIALS
 from .official import official_authorization
 
 URL = "https://dcs.cn-north-4.myhuaweicloud.com/v2/p1/instances/i1/tasks?limit=10&offset=0&start_time=20200609160000"
 DATE = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
-CREDENTIALS = Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="p1")
 VECTORS = [
     (
         {},

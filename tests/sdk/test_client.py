@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import httpx
 import pytest
@@ -31,12 +30,10 @@ from dcs_sdk import (
     __version__,
 )
 
-from .conftest import example_200
+from .conftest import INSTANCE, TASK, Handler, example_200
 from .official import official_authorization
 
-Handler = Callable[[httpx.Request], httpx.Response]
 CREDENTIALS = Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="a4d31cb63d724fdc8ec96e3a41e47f71")
-INSTANCE, TASK = "5560df16-cebf-4473-95c4-d1b573c16e79", "8abf6e1e72c12e7c0172c15b508500aa"
 NO_SLEEP = RetryPolicy(initial_delay=0, max_retries=2)
 
 

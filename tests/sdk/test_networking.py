@@ -17,12 +17,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from dcs_sdk import AsyncDcsClient, Credentials, DcsClient, RetryPolicy
+from dcs_sdk import AsyncDcsClient, DcsClient, RetryPolicy
 
-from .conftest import example_200
-
-CREDENTIALS = Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="p1")
-INSTANCE, TASK = "5560df16-cebf-4473-95c4-d1b573c16e79", "8abf6e1e72c12e7c0172c15b508500aa"
+from .conftest import CREDENTIALS, INSTANCE, TASK, example_200
 
 
 class Recorder(ThreadingHTTPServer):

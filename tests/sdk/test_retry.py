@@ -15,7 +15,6 @@ from dcs_sdk import (
     AkSkAuth,
     APIConnectionError,
     AsyncDcsClient,
-    Credentials,
     DcsClient,
     InternalServerError,
     RateLimitError,
@@ -23,11 +22,7 @@ from dcs_sdk import (
 )
 from dcs_sdk.lib.retry import call_with_retries, retry_after_seconds
 
-from .conftest import example_200
-
-Handler = Callable[[httpx.Request], httpx.Response]
-CREDENTIALS = Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="p")
-INSTANCE, TASK = "i", "t"
+from .conftest import CREDENTIALS, INSTANCE, TASK, Handler, example_200
 
 
 class BrokenBody(httpx.SyncByteStream, httpx.AsyncByteStream):
