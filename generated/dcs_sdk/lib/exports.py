@@ -33,9 +33,12 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         SchemaMismatchError,
+        TaskFailedError,
+        WaitTimeoutError,
     )
     from .retry import AsyncRetryTransport, RetryPolicy, RetryTransport
     from .timestamps import parse_timestamp
+    from .waiter import MAX_INTERVAL, MIN_INTERVAL, PollPlanner, PollPolicy, TaskState, task_state
 
 _MODULES = {
     ".lib.auth": ("AkSkAuth", "TokenAuth", "sign_request_parts"),
@@ -58,9 +61,12 @@ _MODULES = {
         "PermissionDeniedError",
         "RateLimitError",
         "SchemaMismatchError",
+        "TaskFailedError",
+        "WaitTimeoutError",
     ),
     ".lib.retry": ("AsyncRetryTransport", "RetryPolicy", "RetryTransport"),
     ".lib.timestamps": ("parse_timestamp",),
+    ".lib.waiter": ("MAX_INTERVAL", "MIN_INTERVAL", "PollPlanner", "PollPolicy", "TaskState", "task_state"),
     ".client": ("Client",),
     ".models": ("ShowBackgroundTaskProgressResponse", "StepDetail", "StepStatus", "SubStepDetail"),
 }
@@ -69,6 +75,8 @@ _MODULE_OF = {name: module for module, names in _MODULES.items() for name in nam
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MAX_INTERVAL",
+    "MIN_INTERVAL",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -89,6 +97,8 @@ __all__ = [
     "MethodNotAllowedError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PollPlanner",
+    "PollPolicy",
     "RateLimitError",
     "RetryPolicy",
     "RetryTransport",
@@ -97,10 +107,14 @@ __all__ = [
     "StepDetail",
     "StepStatus",
     "SubStepDetail",
+    "TaskFailedError",
+    "TaskState",
     "TokenAuth",
     "TokenCredentials",
+    "WaitTimeoutError",
     "parse_timestamp",
     "sign_request_parts",
+    "task_state",
 ]
 
 
