@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import time
 from functools import partial
+from typing import Unpack
 
 from ..api import AsyncOperations, Operations
 from ..models import ShowBackgroundTaskProgressResponse
 from .base import DEFAULT_TIMEOUT
-from .waiter import AsyncSleep, Clock, OnProgress, PollPlanner, PollPolicy, Sleep, async_wait, wait
+from .waiter import AsyncSleep, Sleep, Waiting, WaitOptions, async_wait, wait
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncDcsClient", "DcsClient"]
 
@@ -29,49 +30,33 @@ class DcsClient(Operations):
     """
 
     def wait_for_background_task(
-        self,
-        instance_id: str,
-        task_id: str,
-        *,
-        project_id: str | None = None,
-        timeout: float | None = None,
-        on_progress: OnProgress | None = None,
-        policy: PollPolicy | None = None,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = time.sleep,
+        self, instance_id: str, task_id: str, *, sleep: Sleep = time.sleep, **options: Unpack[WaitOptions]
     ) -> ShowBackgroundTaskProgressResponse:
         """Poll ``show_background_task_progress`` until the task finishes; return that last response.
 
         Finished means ``progress`` 100 and every step ``FINISH`` (or no steps). Raises
         ``TaskFailedError`` (``failed_steps``, ``error_codes``, ``response``) as soon as a step is
         ``FAILED``, and ``WaitTimeoutError`` (``response``: the last one) when ``timeout`` seconds
-        pass first (``None``: no limit). Unknown step statuses never end the wait.
+        pass first (default ``None``: no limit). Unknown step statuses never end the wait.
+        ``project_id`` overrides the client's project, as for ``show_background_task_progress``.
 
         Polls adapt to the task's ``remain_time``: half of it, between 1 s and 120 s by default
         (``policy=PollPolicy(...)`` changes that; see ``PollPolicy``). ``on_progress`` is called
         with every response. Transient errors are retried by the client as for any call; an error
         that remains is raised. Ctrl-C (``KeyboardInterrupt``) stops the wait. ``clock``
-        (monotonic seconds) and ``sleep`` can be replaced, e.g. by a fake clock in tests.
+        (monotonic seconds, default ``time.monotonic``) and ``sleep`` can be replaced, e.g. by a
+        fake clock in tests.
         """
-        planner = PollPlanner(task_id, started_at=clock(), timeout=timeout, policy=policy)
-        fetch = partial(self.show_background_task_progress, instance_id, task_id, project_id=project_id)
-        return wait(fetch, planner, clock=clock, sleep=sleep, on_progress=on_progress)
+        waiting = Waiting.start(task_id, options)
+        fetch = partial(self.show_background_task_progress, instance_id, task_id, project_id=options.get("project_id"))
+        return wait(fetch, waiting, sleep)
 
 
 class AsyncDcsClient(AsyncOperations):
     """The asynchronous twin of ``DcsClient`` (same arguments; ``transport`` is an async one)."""
 
     async def wait_for_background_task(
-        self,
-        instance_id: str,
-        task_id: str,
-        *,
-        project_id: str | None = None,
-        timeout: float | None = None,
-        on_progress: OnProgress | None = None,
-        policy: PollPolicy | None = None,
-        clock: Clock = time.monotonic,
-        sleep: AsyncSleep | None = None,
+        self, instance_id: str, task_id: str, *, sleep: AsyncSleep | None = None, **options: Unpack[WaitOptions]
     ) -> ShowBackgroundTaskProgressResponse:
         """``DcsClient.wait_for_background_task``, awaitable; ``sleep`` defaults to ``asyncio.sleep``.
 
@@ -82,6 +67,6 @@ class AsyncDcsClient(AsyncOperations):
             import asyncio  # noqa: PLC0415 - only here: the sync client must not load asyncio
 
             sleep = asyncio.sleep
-        planner = PollPlanner(task_id, started_at=clock(), timeout=timeout, policy=policy)
-        fetch = partial(self.show_background_task_progress, instance_id, task_id, project_id=project_id)
-        return await async_wait(fetch, planner, clock=clock, sleep=sleep, on_progress=on_progress)
+        waiting = Waiting.start(task_id, options)
+        fetch = partial(self.show_background_task_progress, instance_id, task_id, project_id=options.get("project_id"))
+        return await async_wait(fetch, waiting, sleep)

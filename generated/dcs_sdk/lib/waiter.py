@@ -12,9 +12,11 @@ package root stays cheap, and the sync client never loads asyncio.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypedDict
 
 from ..models import ShowBackgroundTaskProgressResponse, StepDetail, StepStatus
 from .errors import TaskFailedError, WaitTimeoutError
@@ -29,6 +31,8 @@ __all__ = [
     "PollPolicy",
     "Sleep",
     "TaskState",
+    "WaitOptions",
+    "Waiting",
     "async_wait",
     "task_state",
     "wait",
@@ -140,39 +144,50 @@ class PollPlanner:
         return delay
 
 
+class WaitOptions(TypedDict, total=False):
+    """The keyword arguments both clients' ``wait_for_background_task`` take besides ``sleep``."""
+
+    project_id: str | None
+    timeout: float | None
+    on_progress: OnProgress | None
+    policy: PollPolicy | None
+    clock: Clock
+
+
+@dataclass
+class Waiting:
+    """One wait in progress: its planner, clock and progress callback (what both loops share)."""
+
+    planner: PollPlanner
+    clock: Clock
+    on_progress: OnProgress | None = None
+
+    @classmethod
+    def start(cls, task_id: str, options: WaitOptions) -> Waiting:
+        clock = options.get("clock") or time.monotonic
+        planner = PollPlanner(task_id, started_at=clock(), timeout=options.get("timeout"), policy=options.get("policy"))
+        return cls(planner, clock, options.get("on_progress"))
+
+    def decide(self, response: ShowBackgroundTaskProgressResponse) -> float | None:
+        """Report ``response`` (before deciding, so a final or failed state is reported too), then plan."""
+        if self.on_progress is not None:
+            self.on_progress(response)
+        return self.planner.next_delay(response, self.clock())
+
+
 def wait(
-    fetch: Callable[[], ShowBackgroundTaskProgressResponse],
-    planner: PollPlanner,
-    *,
-    clock: Clock,
-    sleep: Sleep,
-    on_progress: OnProgress | None = None,
+    fetch: Callable[[], ShowBackgroundTaskProgressResponse], waiting: Waiting, sleep: Sleep
 ) -> ShowBackgroundTaskProgressResponse:
-    """Poll with ``fetch`` until ``planner`` says the task has finished (sync; Ctrl-C interrupts the sleep)."""
-    while True:
-        response = fetch()
-        if on_progress is not None:
-            on_progress(response)  # before deciding, so the final (or failed) state is reported too
-        delay = planner.next_delay(response, clock())
-        if delay is None:
-            return response
+    """Poll with ``fetch`` until the task has finished (sync; Ctrl-C interrupts the sleep)."""
+    while (delay := waiting.decide(response := fetch())) is not None:
         sleep(delay)
+    return response
 
 
 async def async_wait(
-    fetch: Callable[[], Awaitable[ShowBackgroundTaskProgressResponse]],
-    planner: PollPlanner,
-    *,
-    clock: Clock,
-    sleep: AsyncSleep,
-    on_progress: OnProgress | None = None,
+    fetch: Callable[[], Awaitable[ShowBackgroundTaskProgressResponse]], waiting: Waiting, sleep: AsyncSleep
 ) -> ShowBackgroundTaskProgressResponse:
     """The awaitable ``wait``: cancelling the awaiting task stops it at its current request or sleep."""
-    while True:
-        response = await fetch()
-        if on_progress is not None:
-            on_progress(response)
-        delay = planner.next_delay(response, clock())
-        if delay is None:
-            return response
+    while (delay := waiting.decide(response := await fetch())) is not None:
         await sleep(delay)
+    return response
