@@ -11,7 +11,6 @@ import re
 import shlex
 import subprocess
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,12 +29,12 @@ class TmuxError(RuntimeError):
 
 
 @pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    """tmux on its own socket, so only the server this test starts is ever killed."""
-    socket = f"dcs-cli-test-{uuid.uuid4().hex[:8]}"
+def tmux(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tmux]:
+    """tmux on its own socket (in a temporary directory), so only the server this test starts is killed."""
+    socket = str(tmp_path_factory.mktemp("tmux") / "socket")
 
     def run(*args: str) -> str:
-        done = subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True, check=False)
+        done = subprocess.run(["tmux", "-S", socket, *args], capture_output=True, text=True, check=False)
         if done.returncode:
             raise TmuxError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
         return done.stdout
@@ -43,7 +42,7 @@ def tmux() -> Iterator[Tmux]:
     try:
         yield run
     finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, check=False)
+        subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True, check=False)
 
 
 def start_watch(tmux: Tmux, emulator: Emulator, task: TaskSpec, directory: Path) -> None:
