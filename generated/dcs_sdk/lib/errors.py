@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
+    from ..models import ShowBackgroundTaskProgressResponse, StepDetail
+
 
 class _Missing:
     """A required field the body leaves out (distinct from an explicit ``null``)."""
@@ -153,3 +155,47 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
 def _short_repr(value: object, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class TaskFailedError(DcsError):
+    """A waited-for background task failed: at least one step is ``FAILED``.
+
+    ``failed_steps`` are those steps (``error_code`` of each, or of its failed sub-step, in
+    ``error_codes``); ``response`` is the last progress response, the one that showed the failure.
+    """
+
+    def __init__(
+        self, task_id: str, response: ShowBackgroundTaskProgressResponse, failed_steps: list[StepDetail]
+    ) -> None:
+        self.task_id = task_id
+        self.response = response
+        self.failed_steps = failed_steps
+        self.error_codes = [failed_step_code(step) for step in failed_steps]
+        described = ", ".join(
+            f"{step.step_name or step.step_id or '?'} ({code or 'no error code'})"
+            for step, code in zip(failed_steps, self.error_codes, strict=True)
+        )
+        super().__init__(f"task {task_id} failed at step {described}")
+
+
+class WaitTimeoutError(DcsError, TimeoutError):
+    """A waited-for task was still unfinished when the timeout expired; ``response`` is the last one seen."""
+
+    def __init__(self, task_id: str, response: ShowBackgroundTaskProgressResponse, timeout: float) -> None:
+        self.task_id = task_id
+        self.response = response
+        self.timeout = timeout
+        super().__init__(
+            f"task {task_id} still unfinished after {timeout:g} s (progress {response.progress}%, "
+            f"remain_time {response.remain_time} s)"
+        )
+
+
+def failed_step_code(step: StepDetail) -> str | None:
+    """The error code of a failed step: its own, else the first failed sub-step's."""
+    if step.error_code:
+        return step.error_code
+    for sub in step.sub_step_details or ():
+        if sub.sub_step_status == "FAILED" and sub.error_code:
+            return sub.error_code
+    return None

@@ -33,11 +33,14 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         SchemaMismatchError,
+        TaskFailedError,
+        WaitTimeoutError,
     )
     from .raw import RawResponse
     from .regions import REGIONS
     from .retry import RetryPolicy
     from .timestamps import parse_timestamp
+    from .waiter import MAX_INTERVAL, MIN_INTERVAL, PollPlanner, PollPolicy, TaskState, task_state
 
 _MODULES = {
     ".lib.auth": ("AkSkAuth", "TokenAuth", "sign_request_parts"),
@@ -58,14 +61,16 @@ _MODULES = {
         "MethodNotAllowedError",
         "NotFoundError",
         "PermissionDeniedError",
-        "REGIONS",
         "RateLimitError",
         "SchemaMismatchError",
+        "TaskFailedError",
+        "WaitTimeoutError",
     ),
     ".lib.raw": ("RawResponse",),
     ".lib.regions": ("REGIONS",),
     ".lib.retry": ("RetryPolicy",),
     ".lib.timestamps": ("parse_timestamp",),
+    ".lib.waiter": ("MAX_INTERVAL", "MIN_INTERVAL", "PollPlanner", "PollPolicy", "TaskState", "task_state"),
     ".client": ("Client",),
     ".models": ("ShowBackgroundTaskProgressResponse", "StepDetail", "StepStatus", "SubStepDetail"),
 }
@@ -74,6 +79,8 @@ _MODULE_OF = {name: module for module, names in _MODULES.items() for name in nam
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MAX_INTERVAL",
+    "MIN_INTERVAL",
     "REGIONS",
     "APIConnectionError",
     "APIError",
@@ -94,6 +101,8 @@ __all__ = [
     "MethodNotAllowedError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PollPlanner",
+    "PollPolicy",
     "RateLimitError",
     "RawResponse",
     "RetryPolicy",
@@ -102,10 +111,14 @@ __all__ = [
     "StepDetail",
     "StepStatus",
     "SubStepDetail",
+    "TaskFailedError",
+    "TaskState",
     "TokenAuth",
     "TokenCredentials",
+    "WaitTimeoutError",
     "parse_timestamp",
     "sign_request_parts",
+    "task_state",
 ]
 
 
