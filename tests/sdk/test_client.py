@@ -29,6 +29,7 @@ from dcs_sdk import (
     TokenCredentials,
     __version__,
 )
+from dcs_sdk.api.background_tasks import show_background_task_progress
 
 from .conftest import INSTANCE, TASK, Handler, example_200
 from .official import official_authorization
@@ -103,9 +104,19 @@ def test_explicit_project_and_endpoint_and_token_credentials() -> None:
 
 
 def test_the_generated_client_underneath_is_ready() -> None:
-    client = client_for(answer(200, {"progress": 1}))
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"progress": 1})
+
+    client = client_for(handle)
     assert isinstance(client.api_client, Client)
     assert client.api_client.get_httpx_client() is client.http
+    raw = show_background_task_progress.sync_detailed("p", INSTANCE, TASK, client=client.api_client)
+    assert raw.parsed is not None
+    assert seen[0].url.host == "dcs.cn-north-4.myhuaweicloud.com"
+    assert seen[0].headers["Authorization"].startswith("SDK-HMAC-SHA256"), "the raw functions are signed"
 
 
 @pytest.mark.parametrize(

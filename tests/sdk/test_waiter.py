@@ -27,7 +27,7 @@ from dcs_sdk import (
     task_state,
 )
 
-from .test_client import CREDENTIALS, INSTANCE, TASK
+from .conftest import CREDENTIALS, INSTANCE, TASK
 
 NO_SLEEP = RetryPolicy(initial_delay=0, max_retries=2)
 

@@ -131,8 +131,14 @@ class _Base(Generic[HttpT, TransportT]):
         raise NotImplementedError
 
     def _http_options(self) -> dict[str, Any]:
-        # auth on the client too, for the raw generated functions that share it (see api_client)
-        return {"timeout": self.timeout, "verify": self.verify_ssl, "proxy": self.proxy, "auth": self.auth}
+        # base URL and auth on the client too, for the raw generated functions sharing it (api_client)
+        return {
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "verify": self.verify_ssl,
+            "proxy": self.proxy,
+            "auth": self.auth,
+        }
 
     @functools.cached_property
     def api_client(self) -> Client:

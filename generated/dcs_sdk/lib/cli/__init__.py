@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except WaitTimeoutError as error:
         errors.print(f"timed out: {error}", markup=False, highlight=False, soft_wrap=True)
         return TIMED_OUT
-    except (DcsError, commands.ApiAnswerError) as error:
+    except DcsError as error:
         errors.print(f"error: {one_line(error)}", markup=False, highlight=False, soft_wrap=True)
         return USAGE if getattr(error, "status_code", None) in REFUSED else API_ERROR
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
 from rich.live import Live
 
-from ...api.background_tasks import show_background_task_progress
 from ...models import ShowBackgroundTaskProgressResponse
 from ..client import DcsClient
 from ..errors import TaskFailedError
@@ -28,30 +26,10 @@ def show(args: argparse.Namespace, client: DcsClient, console: Console) -> int:
 
 
 def _show_raw(args: argparse.Namespace, client: DcsClient, console: Console) -> int:
-    """The body exactly as the service sent it (timestamps untouched), through the same signed client."""
-    answer = show_background_task_progress.sync_detailed(
-        client.project_id or "", args.instance, args.task, client=client.api_client
-    )
-    if answer.status_code != 200:
-        raise ApiAnswerError(answer.status_code, answer.content, answer.headers.get("X-Request-Id"))
-    console.file.write(answer.content.decode("utf-8") + "\n")  # not through rich: no wrapping, no colour
+    """The body exactly as the service sent it (timestamps untouched): signed, retried, errors typed."""
+    raw = client.with_raw_response.show_background_task_progress(args.instance, args.task)
+    console.file.write(raw.http_response.text + "\n")  # not through rich: no wrapping, no colour
     return 0
-
-
-class ApiAnswerError(Exception):
-    """A non-200 answer seen through the low-level function (which returns it rather than raising)."""
-
-    def __init__(self, status: int, content: bytes, request_id: str | None) -> None:
-        try:
-            body = json.loads(content)
-        except ValueError:
-            body = None
-        fields = body if isinstance(body, dict) else {}
-        self.status_code = status
-        self.error_code: str | None = fields.get("error_code")
-        self.error_msg: str | None = fields.get("error_msg")
-        self.request_id = request_id or fields.get("request_id")
-        super().__init__(f"HTTP {status}")
 
 
 @contextmanager
