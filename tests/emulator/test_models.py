@@ -132,13 +132,7 @@ def test_time_formats_render_both_shapes() -> None:
 
 durations = st.floats(min_value=0, max_value=1000, allow_nan=False)
 failures = st.none() | st.builds(Failure, after=durations, error_code=st.just("DCS.5000"))
-sub_steps = st.builds(
-    SubStepPlan,
-    id=st.just("s"),
-    name=st.just("sub"),
-    duration=durations,
-    failure=failures,
-)
+sub_steps = st.builds(SubStepPlan, id=st.just("s"), name=st.just("sub"), duration=durations, failure=failures)
 steps = st.builds(
     StepPlan,
     id=st.just("p"),
