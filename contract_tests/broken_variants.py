@@ -87,7 +87,11 @@ class ResigningGateway:
             return
         body = await _read_body(receive)
         dropped = {b"authorization", b"x-auth-token", signing.DATE_HEADER.lower().encode()}
+        if credential.security_token is not None:
+            dropped.add(b"x-security-token")
         headers = [(name, value) for name, value in scope["headers"] if name.lower() not in dropped]
+        if credential.security_token is not None:
+            headers.append((b"x-security-token", credential.security_token.encode("latin-1")))
         date = datetime.datetime.now(datetime.UTC).strftime(signing.DATE_FORMAT)
         headers.append((signing.DATE_HEADER.lower().encode(), date.encode()))
         authorization = signing.sign(
@@ -289,6 +293,109 @@ def _serve_other_projects(app: ASGIApp, scenario: Scenario) -> ASGIApp:
     return ResigningGateway(app, owner)
 
 
+class _Rerouting:
+    """Changes the request's method or path, then re-signs it as the credentials `decide` names."""
+
+    def __init__(self, app: ASGIApp, decide: Callable[[Scope], tuple[str, str, Credential] | None]) -> None:
+        self.app = app
+        self.decide = decide
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        decision = self.decide(scope) if scope["type"] == "http" else None
+        if decision is None:
+            await self.app(scope, receive, send)
+            return
+        method, path, credential = decision
+        rerouted = {**scope, "method": method, "path": path, "raw_path": path.encode()}
+        await ResigningGateway(self.app, lambda _: credential)(rerouted, receive, send)
+
+
+def _owner(scenario: Scenario, instance_id: str) -> str | None:
+    return next((pid for pid, project in scenario.projects.items() if instance_id in project.instances), None)
+
+
+def _lookup_ignores_project(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    """Checks the caller may use the path's project, then finds the instance wherever it lives."""
+
+    def decide(scope: Scope) -> tuple[str, str, Credential] | None:
+        params, caller = _path_parameters(scope), _claimed(scope, scenario)
+        if not params or caller is None or not caller.may_access(params["project_id"]):
+            return None
+        owner = _owner(scenario, params["instance_id"])
+        if owner is None or owner == params["project_id"]:
+            return None
+        path = _raw_path(scope).replace(params["project_id"], owner, 1)
+        return scope["method"], path, scenario.credential_for(owner)
+
+    return _Rerouting(app, decide)
+
+
+def _undeclared_methods_served(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    """Any method on a task's path is handled as GET."""
+
+    def decide(scope: Scope) -> tuple[str, str, Credential] | None:
+        caller = _claimed(scope, scenario)
+        if scope["method"] == "GET" or caller is None or not _path_parameters(scope):
+            return None
+        return "GET", _raw_path(scope), caller
+
+    return _Rerouting(app, decide)
+
+
+def _token_not_checked(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    """Temporary credentials pass with any X-Security-Token, or none (the gateway re-signs with the right one)."""
+
+    def choose(scope: Scope) -> Credential | None:
+        caller = _claimed(scope, scenario)
+        return caller if caller is not None and caller.security_token is not None else None
+
+    return ResigningGateway(app, choose)
+
+
+def _auth_after_lookup(scenario: Scenario) -> Rewrite:
+    """Looks the resource up first: an unknown one is 404 even for an unauthenticated request."""
+
+    def rewrite(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        params = _path_parameters(scope)
+        if status != 401 or not params:
+            return status, headers, body
+        project = scenario.projects.get(params["project_id"])
+        instance = project.instances.get(params["instance_id"]) if project else None
+        if instance is not None and params["task_id"] in instance.tasks:
+            return status, headers, body
+        return 404, headers, errors.TASK_NOT_FOUND.body("0" * 32)
+
+    return rewrite
+
+
+def _undeclared_method_bare_404(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if status != 405:
+        return status, headers, body
+    kept = [(name, value) for name, value in headers if name.lower() not in (b"allow", b"content-type")]
+    return 404, [*kept, (b"content-type", b"text/plain; charset=utf-8")], b"Not Found"
+
+
+def _crash_on_overlong_ids(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    # A fixed-size ID column: anything longer than a UUID overflows it.
+    if any(len(segment) > 36 for segment in _raw_path(scope).split("/")):
+        return 500, [(b"content-type", b"application/json")], errors.INTERNAL_ERROR.body("0" * 32)
+    return status, headers, body
+
+
+def _lower_case_when_failed(document: dict[str, Any]) -> None:
+    # Only the failed task's answer: the bug hides from a run that polls one running task.
+    steps = list(_steps(document))
+    if any(step.get("step_status") == "FAILED" for step in steps):
+        for step in steps:
+            step["step_status"] = str(step.get("step_status", "")).lower()
+
+
+def _negative_remain_time_when_queued(document: dict[str, Any]) -> None:
+    steps = list(_steps(document))
+    if steps and all(step.get("step_status") == "WAITING" for step in steps):
+        document["remain_time"] = -int(document.get("remain_time") or 600)
+
+
 SCHEMA = frozenset({"response_schema_conformance"})
 KNOWN_TASKS = frozenset({"known_tasks_answer_as_expected"})
 
@@ -331,4 +438,27 @@ VARIANTS: tuple[Variant, ...] = (
         _example_task(_documented_500),
         frozenset({"not_a_server_error"}) | KNOWN_TASKS,
     ),
+    # staging: one realistic bug per class of the suite's probes and task invariants
+    Variant("lookup ignores the path's project", _lookup_ignores_project, frozenset({"cross_tenant_access_denied"})),
+    Variant(
+        "authentication after lookup",
+        lambda app, scenario: ResponseRewriter(app, _auth_after_lookup(scenario)),
+        frozenset({"auth_before_lookup"}),
+    ),
+    Variant("security token not enforced", _token_not_checked, frozenset({"security_token_enforced"})),
+    Variant("undeclared methods served", _undeclared_methods_served, frozenset({"undeclared_method_rejected"})),
+    Variant(
+        "undeclared method: bare 404", _answers(_undeclared_method_bare_404), frozenset({"undeclared_method_rejected"})
+    ),
+    Variant(
+        "lower-case statuses on a failed task",
+        _progress_bodies(_lower_case_when_failed),
+        frozenset({"status_values_upper_case"}),
+    ),
+    Variant(
+        "negative remain_time on a queued task",
+        _progress_bodies(_negative_remain_time_when_queued),
+        frozenset({"remain_time_not_negative"}),
+    ),
+    Variant("500 on over-long IDs", _answers(_crash_on_overlong_ids), frozenset({"overlong_id_rejected"})),
 )
