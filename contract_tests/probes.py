@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import shlex
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -269,7 +270,7 @@ def curl_command(request: requests.PreparedRequest, secrets: tuple[str, ...]) ->
 
 def replay_command(base_url: str | None, auth: str, request: requests.PreparedRequest) -> str:
     """The command that re-sends one request (signed afresh from the environment or the emulator's scenario)."""
-    parts = ["python", "-m", "contract_tests.replay"]
+    parts = [".venv/bin/python", "-m", "contract_tests.replay"]
     if base_url:
         parts += ["--base-url", base_url]
     parts += ["--auth", auth]
@@ -303,7 +304,12 @@ class ProbeRunner:
         for probe in probes:
             if probe.failing_ak:
                 self._keep_unlocked(probe.auth)
-            response = self._send(probe.method, probe.path, self.modes[probe.auth], probe.body)
+            started = time.monotonic()
+            try:
+                response = self._send(probe.method, probe.path, self.modes[probe.auth], probe.body)
+            except requests.RequestException as error:
+                self._no_answer(probe, error, time.monotonic() - started)
+                continue
             self.report.checks[probe.check] += 1
             counter = self.report.probes if probe.check in _AUTH_CHECKS else self.report.other_probes
             counter[response.status_code] += 1
@@ -333,6 +339,21 @@ class ProbeRunner:
         headers = {"Content-Type": "application/json"}
         url = self.target.base_url + path
         return self.session.request(method, url, data=body, headers=headers, auth=auth, timeout=self.timeout)
+
+    def _no_answer(self, probe: Probe, error: requests.RequestException, elapsed: float) -> None:
+        timed_out = isinstance(error, requests.Timeout)
+        what = f"no answer within REQUEST_TIMEOUT={self.timeout:g} s" if timed_out else "no connection"
+        request = error.request if isinstance(error.request, requests.PreparedRequest) else None
+        self.report.record_failure(
+            FailureRecord(
+                check="request_timeout" if timed_out else "connection_error",
+                title=f"{probe.check} probe ({probe.label}): {probe.method} {probe.path}: {what} ({elapsed:.1f} s)",
+                message=redact(str(error), self.target.secrets),
+                request=curl_command(request, self.target.secrets) if request is not None else probe.path,
+                status=None,
+                replay=replay_command(self.replay_base_url, probe.auth, request) if request is not None else "",
+            )
+        )
 
     def _fail(self, check: str, title: str, response: requests.Response, auth: str) -> None:
         secrets = self.target.secrets

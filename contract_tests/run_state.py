@@ -8,6 +8,7 @@ here is global, so runs in one process (the proofs, the benchmarks) never see ea
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from .report import FailureRecord, SuiteReport, redact
 from .schema import SuiteOptions, build_schema, spec_has_links
 from .staging_config import may_send
 from .target import Target
-from .transport import THROTTLED, pace_session
+from .transport import THROTTLED, paced_requests
 
 # `make test`'s deterministic slice: a fixed seed and a budget that keeps it to seconds.
 SLICE_OPTIONS = SuiteOptions(seed=20240101, max_examples=60)
@@ -48,15 +49,13 @@ class SuiteRun:
             seed=self.options.seed,
             max_examples=self.options.max_examples,
         )
-        options = self.options
-        pace_session(
-            self.session,
-            self.report.transport,
-            rate_limit=options.rate_limit,
-            slow_after=options.slow_after,
-            sleep=options.sleep,
-        )
         self.started = time.monotonic()
+
+    def paced(self) -> contextlib.AbstractContextManager[None]:
+        """The run's pacing, 429 retries and timing, for every request sent while it is open."""
+        options = self.options
+        stats = self.report.transport
+        return paced_requests(stats, rate_limit=options.rate_limit, slow_after=options.slow_after, sleep=options.sleep)
 
     @property
     def replay_base_url(self) -> str | None:
@@ -165,6 +164,20 @@ class SuiteRun:
                         field=field_path(path) if isinstance(path, list) else "",
                     )
                 )
+
+    def record_error(self, test: str, text: str) -> None:
+        """A test failed without a check saying why: its own error text becomes the failure shown."""
+        lines = [line for line in redact(text, self.target.secrets).splitlines() if line.strip()]
+        errors = [line for line in lines if line.startswith("E ")] or lines[-1:]
+        self.report.record_failure(
+            FailureRecord(
+                check="suite_error",
+                title=f"{test}: {errors[0].removeprefix('E ').strip() if errors else 'failed'}",
+                message="\n".join(lines[-20:]),
+                request="",
+                status=None,
+            )
+        )
 
     def run_probes(self) -> None:
         """The suite's own probes (`probes.py`), each judged by the check named for it; stops at MAX_TIME."""

@@ -160,14 +160,20 @@ def staging_target(base_url: str, knobs: RunKnobs, environ: Mapping[str, str] | 
     )
 
 
-def may_send(target: Target, method: str, path_template: str, path_parameters: Mapping[str, object]) -> bool:
+def may_send(
+    target: Target,
+    method: str,
+    path_template: str,
+    path_parameters: Mapping[str, object],
+    declared_methods: Mapping[str, frozenset[str]] | None = None,  # default: the spec's paths
+) -> bool:
     """Whether a generated request may go out: reads always; against a read-only target, a state-changing
     method only as an undeclared-method probe on a read-only path; otherwise only on the named tasks."""
     method = method.upper()
     if method in SAFE_METHODS:
         return True
     if target.read_only:
-        declared = spec_paths().get(path_template, frozenset())
+        declared = (spec_paths() if declared_methods is None else declared_methods).get(path_template, frozenset())
         return method not in declared and declared <= SAFE_METHODS
     if not target.destructive_tasks:
         return True  # the emulator: its own state, reset with every run

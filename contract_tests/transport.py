@@ -1,22 +1,22 @@
-"""How the suite's requests go out (`pace_session`): at most `RATE_LIMIT` requests per second, a 429 waited
-out and re-sent (honouring `Retry-After`), and every exchange timed; `TransportStats` counts what happened.
+"""How the suite's requests go out (`paced_requests`): at most `RATE_LIMIT` requests per second, a 429
+waited out and re-sent (honouring `Retry-After`), and every exchange timed; `TransportStats` counts it.
 
-Installed as a `requests` adapter around the session's own (the network's, or the in-process ASGI
-client's), so generated cases and the suite's own probes are paced and retried alike. Re-sending the
-same prepared request keeps its signature: its `X-Sdk-Date` is minutes inside the gateway's window.
+Generated cases, Schemathesis' own follow-up requests and the suite's probes are paced and retried
+alike (over the network or to the in-process ASGI client). Re-sending the same prepared request keeps
+its signature: its `X-Sdk-Date` stays well inside the gateway's 15-minute window.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from requests.adapters import BaseAdapter
 
 THROTTLED = 429
 MAX_THROTTLE_RETRIES = 6
@@ -69,65 +69,48 @@ class _RateLimiter:
             self.sleep(delay)
 
 
-class PacedAdapter(BaseAdapter):
-    """Wraps another adapter: pacing, 429 retries and timing around each exchange."""
-
-    def __init__(
-        self,
-        inner: BaseAdapter,
-        stats: TransportStats,
-        *,
-        rate_limit: float | None,
-        slow_after: float,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__()
-        self.inner = inner
-        self.stats = stats
-        self.limiter = _RateLimiter(rate_limit, sleep)
-        self.slow_after = slow_after
-        self.sleep = sleep
-
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # noqa: ANN401
-        attempt = 0
-        while True:
-            self.limiter.wait()
-            started = time.monotonic()
-            response = self.inner.send(request, *args, **kwargs)
-            self._timed(request, time.monotonic() - started)
-            if response.status_code != THROTTLED:
-                return response
-            if attempt >= MAX_THROTTLE_RETRIES:
-                self.stats.throttled_final += 1
-                return response
-            wait = retry_after_seconds(response.headers, attempt)
-            self.stats.throttled += 1
-            self.stats.waited += wait
-            response.close()
-            self.sleep(wait)
-            attempt += 1
-
-    def _timed(self, request: requests.PreparedRequest, elapsed: float) -> None:
-        stats = self.stats
-        stats.slowest = max(stats.slowest, elapsed)
-        if elapsed >= self.slow_after:
-            stats.slow.append((elapsed, f"{request.method} {request.path_url}"))
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-def pace_session(
-    session: requests.Session,
+@contextlib.contextmanager
+def paced_requests(
     stats: TransportStats,
     *,
     rate_limit: float | None,
     slow_after: float,
     sleep: Callable[[float], None] = time.sleep,
-) -> None:
-    """Route every request of `session` through one `PacedAdapter` per scheme, around the adapter it had."""
+) -> Iterator[None]:
+    """While open, every `requests` exchange in this process is paced, retried on 429 and timed.
+
+    `requests.Session.send` itself is wrapped, not one session's adapter: Schemathesis sends some checks'
+    follow-up requests (`ignored_auth`'s, for one) on sessions of its own, and those must be waited out on
+    429 too, or a throttling gateway would fail the run. Runs in one process are sequential; the original
+    method is back when the block ends.
+    """
+    original = requests.Session.send
     limiter = _RateLimiter(rate_limit, sleep)
-    for scheme in ("http://", "https://"):
-        paced = PacedAdapter(session.get_adapter(scheme), stats, rate_limit=None, slow_after=slow_after, sleep=sleep)
-        paced.limiter = limiter  # one pace for both schemes
-        session.mount(scheme, paced)
+
+    def send(session: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # noqa: ANN401
+        attempt = 0
+        while True:
+            limiter.wait()
+            started = time.monotonic()
+            response = original(session, request, **kwargs)
+            elapsed = time.monotonic() - started
+            stats.slowest = max(stats.slowest, elapsed)
+            if elapsed >= slow_after:
+                stats.slow.append((elapsed, f"{request.method} {request.path_url}"))
+            if response.status_code != THROTTLED:
+                return response
+            if attempt >= MAX_THROTTLE_RETRIES:
+                stats.throttled_final += 1
+                return response
+            wait = retry_after_seconds(response.headers, attempt)
+            stats.throttled += 1
+            stats.waited += wait
+            response.close()
+            sleep(wait)
+            attempt += 1
+
+    requests.Session.send = send  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        requests.Session.send = original  # type: ignore[method-assign]
