@@ -74,17 +74,25 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 class ResigningGateway:
-    """A gateway that re-signs requests as `choose(scope)`'s credentials, or passes them on when None."""
+    """A gateway that re-signs requests as `choose(scope)`'s credentials, or passes them on when None;
+    `reroute` may change the method or path of the requests it re-signs first."""
 
-    def __init__(self, app: ASGIApp, choose: Callable[[Scope], Credential | None]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        choose: Callable[[Scope], Credential | None],
+        reroute: Callable[[Scope], Scope] = lambda scope: scope,
+    ) -> None:
         self.app = app
         self.choose = choose
+        self.reroute = reroute
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         credential = self.choose(scope) if scope["type"] == "http" else None
         if credential is None:
             await self.app(scope, receive, send)
             return
+        scope = self.reroute(scope)
         body = await _read_body(receive)
         dropped = {b"authorization", b"x-auth-token", signing.DATE_HEADER.lower().encode()}
         if credential.security_token is not None:
@@ -293,23 +301,6 @@ def _serve_other_projects(app: ASGIApp, scenario: Scenario) -> ASGIApp:
     return ResigningGateway(app, owner)
 
 
-class _Rerouting:
-    """Changes the request's method or path, then re-signs it as the credentials `decide` names."""
-
-    def __init__(self, app: ASGIApp, decide: Callable[[Scope], tuple[str, str, Credential] | None]) -> None:
-        self.app = app
-        self.decide = decide
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        decision = self.decide(scope) if scope["type"] == "http" else None
-        if decision is None:
-            await self.app(scope, receive, send)
-            return
-        method, path, credential = decision
-        rerouted = {**scope, "method": method, "path": path, "raw_path": path.encode()}
-        await ResigningGateway(self.app, lambda _: credential)(rerouted, receive, send)
-
-
 def _owner(scenario: Scenario, instance_id: str) -> str | None:
     return next((pid for pid, project in scenario.projects.items() if instance_id in project.instances), None)
 
@@ -317,29 +308,33 @@ def _owner(scenario: Scenario, instance_id: str) -> str | None:
 def _lookup_ignores_project(app: ASGIApp, scenario: Scenario) -> ASGIApp:
     """Checks the caller may use the path's project, then finds the instance wherever it lives."""
 
-    def decide(scope: Scope) -> tuple[str, str, Credential] | None:
+    def elsewhere(scope: Scope) -> str | None:
         params, caller = _path_parameters(scope), _claimed(scope, scenario)
         if not params or caller is None or not caller.may_access(params["project_id"]):
             return None
         owner = _owner(scenario, params["instance_id"])
-        if owner is None or owner == params["project_id"]:
-            return None
-        path = _raw_path(scope).replace(params["project_id"], owner, 1)
-        return scope["method"], path, scenario.credential_for(owner)
+        return owner if owner not in (None, params["project_id"]) else None
 
-    return _Rerouting(app, decide)
+    def as_owner(scope: Scope) -> Credential | None:
+        owner = elsewhere(scope)
+        return None if owner is None else scenario.credential_for(owner)
+
+    def to_owner(scope: Scope) -> Scope:
+        owner, project = elsewhere(scope), _path_parameters(scope)["project_id"]
+        path = _raw_path(scope).replace(project, owner or project, 1)
+        return {**scope, "path": path, "raw_path": path.encode()}
+
+    return ResigningGateway(app, as_owner, to_owner)
 
 
 def _undeclared_methods_served(app: ASGIApp, scenario: Scenario) -> ASGIApp:
     """Any method on a task's path is handled as GET."""
 
-    def decide(scope: Scope) -> tuple[str, str, Credential] | None:
-        caller = _claimed(scope, scenario)
-        if scope["method"] == "GET" or caller is None or not _path_parameters(scope):
-            return None
-        return "GET", _raw_path(scope), caller
+    def caller(scope: Scope) -> Credential | None:
+        claimed = _claimed(scope, scenario)
+        return claimed if scope["method"] != "GET" and _path_parameters(scope) else None
 
-    return _Rerouting(app, decide)
+    return ResigningGateway(app, caller, lambda scope: {**scope, "method": "GET"})
 
 
 def _token_not_checked(app: ASGIApp, scenario: Scenario) -> ASGIApp:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import requests.auth
@@ -143,26 +144,25 @@ class progress_never_decreases:  # noqa: N801 - the class name is the check's na
 _UPPER_CASE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
+def _statuses(body: dict[str, Any]) -> Iterator[tuple[str, object]]:
+    """Every step and sub-step status of a progress body, with where it is."""
+    for index, step in enumerate(_steps(body)):
+        yield f"step_details[{index}].step_status", step.get("step_status")
+        subs = step.get("sub_step_details")
+        for number, sub in enumerate(subs if isinstance(subs, list) else []):
+            if isinstance(sub, dict):
+                yield f"step_details[{index}].sub_step_details[{number}].sub_step_status", sub.get("sub_step_status")
+
+
 @schemathesis.check
 def status_values_upper_case(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
     """Step and sub-step statuses are upper case, as the spec documents (the open enum accepts any string)."""
     body = _progress_body(response)
-    if body is None:
-        return SKIPPED
-    for index, step in enumerate(_steps(body)):
-        values = [(f"step_details[{index}].step_status", step.get("step_status"))]
-        subs = step.get("sub_step_details")
-        for number, sub in enumerate(subs if isinstance(subs, list) else []):
-            if isinstance(sub, dict):
-                values.append(
-                    (f"step_details[{index}].sub_step_details[{number}].sub_step_status", sub.get("sub_step_status"))
-                )
-        for where, value in values:
-            if isinstance(value, str) and not _UPPER_CASE.match(value):
-                raise AssertionError(
-                    f"{where} is {value!r}: statuses are upper case (FINISH, FAILED, EXECUTING, WAITING)"
-                )
-    return None
+    wrong = [(where, v) for where, v in _statuses(body or {}) if isinstance(v, str) and not _UPPER_CASE.match(v)]
+    if wrong:
+        where, value = wrong[0]
+        raise AssertionError(f"{where} is {value!r}: statuses are upper case (FINISH, FAILED, EXECUTING, WAITING)")
+    return SKIPPED if body is None else None
 
 
 @schemathesis.check

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import os
 import random
 import sys
 from collections.abc import Iterator
@@ -34,7 +35,7 @@ from .pytest_runner import ROOT, run_suite
 from .report import format_summary
 from .run_state import describe_connection_error
 from .schema import SuiteOptions
-from .staging_config import RunKnobs, check_method_rejection, parse_flag, parse_rate, parse_seconds, staging_target
+from .staging_config import KNOB_VARIABLES, RunKnobs, staging_target
 from .target import Target, TargetConfigError
 
 DEFAULT_MAX_EXAMPLES = 1000
@@ -64,20 +65,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def knobs_from(args: argparse.Namespace) -> RunKnobs:
     """The environment's knobs, each overridden by its command-line flag when given."""
-    knobs = RunKnobs.from_env()
-    if args.request_timeout:
-        knobs = dataclasses.replace(knobs, request_timeout=parse_seconds("REQUEST_TIMEOUT", args.request_timeout))
-    if args.rate_limit:
-        knobs = dataclasses.replace(knobs, rate_limit=parse_rate(args.rate_limit))
-    if args.max_time:
-        knobs = dataclasses.replace(knobs, max_time=parse_seconds("MAX_TIME", args.max_time))
-    if args.auth_probes:
-        knobs = dataclasses.replace(knobs, auth_probes=parse_flag("AUTH_PROBES", args.auth_probes))
-    if args.method_rejection:
-        knobs = dataclasses.replace(knobs, method_rejection=check_method_rejection(args.method_rejection))
-    if args.allow_destructive:
-        knobs = dataclasses.replace(knobs, allow_destructive=parse_flag("ALLOW_DESTRUCTIVE", args.allow_destructive))
-    return knobs
+    flags = {name: getattr(args, name.lower()) for name in KNOB_VARIABLES}
+    return RunKnobs.from_env({**os.environ, **{name: value for name, value in flags.items() if value}})
 
 
 class UnreachableError(Exception):

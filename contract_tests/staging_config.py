@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .auth import AkSkSigner
 from .probes import SAFE_METHODS, spec_paths
@@ -88,22 +88,19 @@ class RunKnobs:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RunKnobs:
         env = os.environ if environ is None else environ
-        knobs = cls()
-        if env.get("REQUEST_TIMEOUT"):
-            knobs = dataclasses.replace(knobs, request_timeout=parse_seconds("REQUEST_TIMEOUT", env["REQUEST_TIMEOUT"]))
-        if env.get("RATE_LIMIT"):
-            knobs = dataclasses.replace(knobs, rate_limit=parse_rate(env["RATE_LIMIT"]))
-        if env.get("MAX_TIME"):
-            knobs = dataclasses.replace(knobs, max_time=parse_seconds("MAX_TIME", env["MAX_TIME"]))
-        if env.get("AUTH_PROBES"):
-            knobs = dataclasses.replace(knobs, auth_probes=parse_flag("AUTH_PROBES", env["AUTH_PROBES"]))
-        if env.get("METHOD_REJECTION"):
-            knobs = dataclasses.replace(knobs, method_rejection=check_method_rejection(env["METHOD_REJECTION"]))
-        if env.get("ALLOW_DESTRUCTIVE"):
-            knobs = dataclasses.replace(
-                knobs, allow_destructive=parse_flag("ALLOW_DESTRUCTIVE", env["ALLOW_DESTRUCTIVE"])
-            )
-        return knobs
+        parsers: dict[str, Callable[[str], object]] = {
+            "REQUEST_TIMEOUT": lambda text: parse_seconds("REQUEST_TIMEOUT", text),
+            "RATE_LIMIT": parse_rate,
+            "MAX_TIME": lambda text: parse_seconds("MAX_TIME", text),
+            "AUTH_PROBES": lambda text: parse_flag("AUTH_PROBES", text),
+            "METHOD_REJECTION": check_method_rejection,
+            "ALLOW_DESTRUCTIVE": lambda text: parse_flag("ALLOW_DESTRUCTIVE", text),
+        }
+        values = {name.lower(): parse(env[name]) for name, parse in parsers.items() if env.get(name)}
+        return cls(**values)  # type: ignore[arg-type] # each parser returns its field's type
+
+
+KNOB_VARIABLES = ("REQUEST_TIMEOUT", "RATE_LIMIT", "MAX_TIME", "AUTH_PROBES", "METHOD_REJECTION", "ALLOW_DESTRUCTIVE")
 
 
 def check_method_rejection(text: str) -> str:

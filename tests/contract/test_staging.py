@@ -32,11 +32,8 @@ BASE_ENV = {"CLOUD_SDK_AK": "AK", "CLOUD_SDK_SK": "SECRET-SK", "DCS_PROJECT_ID":
 
 
 def test_staging_settings_from_the_environment() -> None:
-    env = {
-        **BASE_ENV,
-        "CLOUD_SDK_SECURITY_TOKEN": "SECRET-STS",
-        "DCS_INSTANCE_ID": "i1",
-        "DCS_TASK_ID": "t1",
+    env = BASE_ENV | dict(CLOUD_SDK_SECURITY_TOKEN="SECRET-STS", DCS_INSTANCE_ID="i1", DCS_TASK_ID="t1")
+    env |= {
         "DCS_TASKS": "i1/t2, i2/t3,p9/i9/t9",
         "DCS_FOREIGN_PROJECT_ID": "fp",
         "DCS_FOREIGN_INSTANCE_ID": "fi",
