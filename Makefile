@@ -15,10 +15,17 @@ NODE_STAMP := openapi/node_modules/.bootstrapped
 HOST ?= 127.0.0.1
 PORT ?= 8080
 SCENARIO ?=
-# Contract-suite settings (make contract BASE_URL=… MAX_EXAMPLES=… SEED=…)
+# Contract-suite settings (make contract BASE_URL=… MAX_EXAMPLES=… SEED=…), and the staging knobs
+# (README "Against staging"; each also read from the environment variable of the same name)
 BASE_URL ?=
 MAX_EXAMPLES ?=
 SEED ?=
+REQUEST_TIMEOUT ?=
+RATE_LIMIT ?=
+MAX_TIME ?=
+AUTH_PROBES ?=
+METHOD_REJECTION ?=
+ALLOW_DESTRUCTIVE ?=
 
 export PATH := $(BIN):$(PATH)
 export HYPOTHESIS_STORAGE_DIRECTORY := $(CURDIR)/.hypothesis
@@ -79,7 +86,11 @@ emulator: $(STAMP) ## Run the DCS emulator (HOST, PORT, SCENARIO)
 
 .PHONY: contract
 contract: $(STAMP) ## Start the emulator (or use BASE_URL), run the whole contract suite, print the report
-	$(PY) -m contract_tests.cli $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(MAX_EXAMPLES),--max-examples $(MAX_EXAMPLES)) $(if $(SEED),--seed $(SEED))
+	$(PY) -m contract_tests.cli $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(MAX_EXAMPLES),--max-examples $(MAX_EXAMPLES)) $(if $(SEED),--seed $(SEED)) \
+		$(if $(REQUEST_TIMEOUT),--request-timeout $(REQUEST_TIMEOUT)) $(if $(RATE_LIMIT),--rate-limit $(RATE_LIMIT)) \
+		$(if $(MAX_TIME),--max-time $(MAX_TIME)) $(if $(AUTH_PROBES),--auth-probes $(AUTH_PROBES)) \
+		$(if $(METHOD_REJECTION),--method-rejection $(METHOD_REJECTION)) $(if $(ALLOW_DESTRUCTIVE),--allow-destructive $(ALLOW_DESTRUCTIVE)) \
+		|| { code=$$?; echo "make contract: the suite exited with code $$code (1 = failures or missing statuses, 2 = configuration or unreachable target)"; exit $$code; }
 
 .PHONY: publish-spec
 publish-spec: $(STAMP) $(NODE_STAMP) ## Bundle the spec into dist/ as YAML and JSON named with info.version

@@ -74,20 +74,32 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 class ResigningGateway:
-    """A gateway that re-signs requests as `choose(scope)`'s credentials, or passes them on when None."""
+    """A gateway that re-signs requests as `choose(scope)`'s credentials, or passes them on when None;
+    `reroute` may change the method or path of the requests it re-signs first."""
 
-    def __init__(self, app: ASGIApp, choose: Callable[[Scope], Credential | None]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        choose: Callable[[Scope], Credential | None],
+        reroute: Callable[[Scope], Scope] = lambda scope: scope,
+    ) -> None:
         self.app = app
         self.choose = choose
+        self.reroute = reroute
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         credential = self.choose(scope) if scope["type"] == "http" else None
         if credential is None:
             await self.app(scope, receive, send)
             return
+        scope = self.reroute(scope)
         body = await _read_body(receive)
         dropped = {b"authorization", b"x-auth-token", signing.DATE_HEADER.lower().encode()}
+        if credential.security_token is not None:
+            dropped.add(b"x-security-token")
         headers = [(name, value) for name, value in scope["headers"] if name.lower() not in dropped]
+        if credential.security_token is not None:
+            headers.append((b"x-security-token", credential.security_token.encode("latin-1")))
         date = datetime.datetime.now(datetime.UTC).strftime(signing.DATE_FORMAT)
         headers.append((signing.DATE_HEADER.lower().encode(), date.encode()))
         authorization = signing.sign(
@@ -289,6 +301,96 @@ def _serve_other_projects(app: ASGIApp, scenario: Scenario) -> ASGIApp:
     return ResigningGateway(app, owner)
 
 
+def _owner(scenario: Scenario, instance_id: str) -> str | None:
+    return next((pid for pid, project in scenario.projects.items() if instance_id in project.instances), None)
+
+
+def _lookup_ignores_project(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    """Checks the caller may use the path's project, then finds the instance wherever it lives."""
+
+    def elsewhere(scope: Scope) -> str | None:
+        params, caller = _path_parameters(scope), _claimed(scope, scenario)
+        if not params or caller is None or not caller.may_access(params["project_id"]):
+            return None
+        owner = _owner(scenario, params["instance_id"])
+        return owner if owner not in (None, params["project_id"]) else None
+
+    def as_owner(scope: Scope) -> Credential | None:
+        owner = elsewhere(scope)
+        return None if owner is None else scenario.credential_for(owner)
+
+    def to_owner(scope: Scope) -> Scope:
+        owner, project = elsewhere(scope), _path_parameters(scope)["project_id"]
+        path = _raw_path(scope).replace(project, owner or project, 1)
+        return {**scope, "path": path, "raw_path": path.encode()}
+
+    return ResigningGateway(app, as_owner, to_owner)
+
+
+def _undeclared_methods_served(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    """Any method on a task's path is handled as GET."""
+
+    def caller(scope: Scope) -> Credential | None:
+        claimed = _claimed(scope, scenario)
+        return claimed if scope["method"] != "GET" and _path_parameters(scope) else None
+
+    return ResigningGateway(app, caller, lambda scope: {**scope, "method": "GET"})
+
+
+def _token_not_checked(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    """Temporary credentials pass with any X-Security-Token, or none (the gateway re-signs with the right one)."""
+
+    def choose(scope: Scope) -> Credential | None:
+        caller = _claimed(scope, scenario)
+        return caller if caller is not None and caller.security_token is not None else None
+
+    return ResigningGateway(app, choose)
+
+
+def _auth_after_lookup(scenario: Scenario) -> Rewrite:
+    """Looks the resource up first: an unknown one is 404 even for an unauthenticated request."""
+
+    def rewrite(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+        params = _path_parameters(scope)
+        if status != 401 or not params:
+            return status, headers, body
+        project = scenario.projects.get(params["project_id"])
+        instance = project.instances.get(params["instance_id"]) if project else None
+        if instance is not None and params["task_id"] in instance.tasks:
+            return status, headers, body
+        return 404, headers, errors.TASK_NOT_FOUND.body("0" * 32)
+
+    return rewrite
+
+
+def _undeclared_method_bare_404(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    if status != 405:
+        return status, headers, body
+    kept = [(name, value) for name, value in headers if name.lower() not in (b"allow", b"content-type")]
+    return 404, [*kept, (b"content-type", b"text/plain; charset=utf-8")], b"Not Found"
+
+
+def _crash_on_overlong_ids(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    # A fixed-size ID column: anything longer than a UUID overflows it.
+    if any(len(segment) > 36 for segment in _raw_path(scope).split("/")):
+        return 500, [(b"content-type", b"application/json")], errors.INTERNAL_ERROR.body("0" * 32)
+    return status, headers, body
+
+
+def _lower_case_when_failed(document: dict[str, Any]) -> None:
+    # Only the failed task's answer: the bug hides from a run that polls one running task.
+    steps = list(_steps(document))
+    if any(step.get("step_status") == "FAILED" for step in steps):
+        for step in steps:
+            step["step_status"] = str(step.get("step_status", "")).lower()
+
+
+def _negative_remain_time_when_queued(document: dict[str, Any]) -> None:
+    steps = list(_steps(document))
+    if steps and all(step.get("step_status") == "WAITING" for step in steps):
+        document["remain_time"] = -int(document.get("remain_time") or 600)
+
+
 SCHEMA = frozenset({"response_schema_conformance"})
 KNOWN_TASKS = frozenset({"known_tasks_answer_as_expected"})
 
@@ -331,4 +433,27 @@ VARIANTS: tuple[Variant, ...] = (
         _example_task(_documented_500),
         frozenset({"not_a_server_error"}) | KNOWN_TASKS,
     ),
+    # staging: one realistic bug per class of the suite's probes and task invariants
+    Variant("lookup ignores the path's project", _lookup_ignores_project, frozenset({"cross_tenant_access_denied"})),
+    Variant(
+        "authentication after lookup",
+        lambda app, scenario: ResponseRewriter(app, _auth_after_lookup(scenario)),
+        frozenset({"auth_before_lookup"}),
+    ),
+    Variant("security token not enforced", _token_not_checked, frozenset({"security_token_enforced"})),
+    Variant("undeclared methods served", _undeclared_methods_served, frozenset({"undeclared_method_rejected"})),
+    Variant(
+        "undeclared method: bare 404", _answers(_undeclared_method_bare_404), frozenset({"undeclared_method_rejected"})
+    ),
+    Variant(
+        "lower-case statuses on a failed task",
+        _progress_bodies(_lower_case_when_failed),
+        frozenset({"status_values_upper_case"}),
+    ),
+    Variant(
+        "negative remain_time on a queued task",
+        _progress_bodies(_negative_remain_time_when_queued),
+        frozenset({"remain_time_not_negative"}),
+    ),
+    Variant("500 on over-long IDs", _answers(_crash_on_overlong_ids), frozenset({"overlong_id_rejected"})),
 )

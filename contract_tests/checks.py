@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections import Counter
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import requests.auth
@@ -140,6 +141,41 @@ class progress_never_decreases:  # noqa: N801 - the class name is the check's na
         return None
 
 
+_UPPER_CASE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def _statuses(body: dict[str, Any]) -> Iterator[tuple[str, object]]:
+    """Every step and sub-step status of a progress body, with where it is."""
+    for index, step in enumerate(_steps(body)):
+        yield f"step_details[{index}].step_status", step.get("step_status")
+        subs = step.get("sub_step_details")
+        for number, sub in enumerate(subs if isinstance(subs, list) else []):
+            if isinstance(sub, dict):
+                yield f"step_details[{index}].sub_step_details[{number}].sub_step_status", sub.get("sub_step_status")
+
+
+@schemathesis.check
+def status_values_upper_case(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    """Step and sub-step statuses are upper case, as the spec documents (the open enum accepts any string)."""
+    body = _progress_body(response)
+    wrong = [(where, v) for where, v in _statuses(body or {}) if isinstance(v, str) and not _UPPER_CASE.match(v)]
+    if wrong:
+        where, value = wrong[0]
+        raise AssertionError(f"{where} is {value!r}: statuses are upper case (FINISH, FAILED, EXECUTING, WAITING)")
+    return SKIPPED if body is None else None
+
+
+@schemathesis.check
+def remain_time_not_negative(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    """`remain_time` counts seconds still to run: never below 0."""
+    body = _progress_body(response)
+    if body is None or not isinstance(body.get("remain_time"), int):
+        return SKIPPED
+    if body["remain_time"] < 0:
+        raise AssertionError(f"remain_time is {body['remain_time']}, a negative number of seconds")
+    return None
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
 class _FlippedSignature(requests.auth.AuthBase):
     signer: AkSkSigner
@@ -173,7 +209,8 @@ def _matches(case: AnyCase, tasks: tuple[KnownTask, ...]) -> bool:
 
 
 class TargetChecks:
-    """The checks that judge responses by what one run's target is known to hold, and their auth probes.
+    """The checks that judge responses by what one run's target is known to hold (the suite's own probes,
+    tampered signatures included, are in `probes.py`).
 
     Made per run and handed to `Case.validate_response(additional_checks=…)`, so each run's checks see
     its own target and count its own probes; the bound methods' names are the checks' names in reports.
@@ -181,34 +218,14 @@ class TargetChecks:
 
     def __init__(self, target: Target) -> None:
         self.target = target
-        self.probes: Counter[int] = Counter()  # statuses of the tampered-signature probes sent
-        self.probed: set[tuple[str, ...]] = set()
 
     @property
     def all(self) -> list[CheckFunction]:
-        return [self.tampered_signature_rejected, self.known_tasks_answer_as_expected]
+        return [self.known_tasks_answer_as_expected]
 
     def _signed(self, response: Response) -> bool:
         # Judged on the request as sent: it carries the target's credentials or it does not.
         return self.target.auth.authenticated(response.request)
-
-    def tampered_signature_rejected(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
-        """Once per task served with 2xx, resend it signed wrongly three ways: each must get 401 + error body."""
-        signer = self.target.auth
-        key = _task_key(case)
-        served = 200 <= response.status_code < 300 and self._signed(response)
-        if not served or not isinstance(signer, AkSkSigner) or key in self.probed:
-            return SKIPPED
-        self.probed.add(key)
-        for how, tampered in tampered_signers(signer).items():
-            # `derive` leaves the case's credentials behind; the probe goes out with the tampered ones only.
-            answer = case.derive().call(auth=tampered)
-            self.probes[answer.status_code] += 1
-            if answer.status_code != 401:
-                raise AssertionError(f"a request with the {how} got {answer.status_code}, expected 401")
-            if not _is_error_body(answer):
-                raise AssertionError(f"the 401 for a request with the {how} lacks the documented error body")
-        return None
 
     def is_known_fault(self, case: AnyCase, response: Response) -> bool:
         """A signed request for one of the target's known-faulty tasks, answered 500 as it should be.

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from starlette.types import ASGIApp
 
 from .auth import AkSkSigner
-from .emulator import DEFAULT_SCENARIO_PATH, Scenario, create_app, load_scenario
+from .emulator import DEFAULT_SCENARIO_PATH, Credential, Scenario, create_app, load_scenario
 from .target import IN_PROCESS_BASE_URL, KnownTask, Target, absent_tasks
 
 
@@ -31,6 +31,24 @@ def scenario_tasks(scenario: Scenario) -> ScenarioTasks:
     )
 
 
+def _signer(credential: Credential) -> AkSkSigner:
+    return AkSkSigner(credential.access_key, credential.secret_key, security_token=credential.security_token)
+
+
+def other_tenant(scenario: Scenario, foreign: tuple[KnownTask, ...]) -> tuple[Credential | None, tuple[KnownTask, ...]]:
+    """Credentials of another tenant (none of the demo's projects, some foreign one) and the tasks they may read."""
+    demo = scenario.demo
+    for credential in scenario.credentials:
+        if not credential.projects & demo.projects and credential.projects:
+            return credential, tuple(task for task in foreign if credential.may_access(task.project_id))
+    return None, ()
+
+
+def temporary_credentials(scenario: Scenario) -> Credential | None:
+    """Credentials with a security token on one of the demo's projects: the token probes use them."""
+    return next((c for c in scenario.credentials if c.security_token and c.projects & scenario.demo.projects), None)
+
+
 def emulator_target(
     scenario: Scenario | None = None,
     *,
@@ -48,6 +66,9 @@ def emulator_target(
         app = create_app(scenario)
     demo = scenario.demo
     where = f"at {base_url}" if base_url else "in-process"
+    tenant, tenant_tasks = other_tenant(scenario, tasks.foreign)
+    temporary = temporary_credentials(scenario)
+    others = [c for c in (tenant, temporary) if c is not None]
     return Target(
         description=f"{label} {where} (scenario {scenario.source}, credentials {demo.name!r})",
         base_url=base_url or IN_PROCESS_BASE_URL,
@@ -57,5 +78,14 @@ def emulator_target(
         foreign_tasks=tasks.foreign,
         missing_tasks=absent_tasks(readable[0].project_id, readable),
         faulty_tasks=tasks.faulty,
-        secrets=tuple(secret for secret in (demo.secret_key, demo.token) if secret),
+        secrets=tuple(
+            secret
+            for credential in (demo, *others)
+            for secret in (credential.secret_key, credential.token, credential.security_token)
+            if secret
+        ),
+        foreign_auth=_signer(tenant) if tenant is not None else None,
+        foreign_readable=tenant_tasks,
+        temporary_auth=_signer(temporary) if temporary is not None else None,
+        method_rejection="405",
     )

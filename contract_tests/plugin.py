@@ -83,6 +83,9 @@ class SuitePlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
             self.failed += 1
+            if not self.run.report.failures:
+                # A failure no check recorded (an exception in the suite or the transport): never a silent FAILED.
+                self.run.record_error(report.nodeid, report.longreprtext)
         elif report.passed and report.when == "call":
             self.passed += 1
 

@@ -32,12 +32,11 @@ def run_suite(
     if junit_xml is not None:
         junit_xml.parent.mkdir(parents=True, exist_ok=True)
         args += [f"--junitxml={junit_xml}", "-o", "junit_suite_name=contract", "-o", "junit_logging=no"]
-    with quiet, run.session:
+    with quiet, run.session, run.paced():
         exit_code = pytest.main(args, plugins=[plugin])
     if junit_xml is not None and junit_xml.exists():
         # pytest writes Schemathesis' failure texts verbatim; credentials must not reach the file.
         junit_xml.write_text(redact(junit_xml.read_text(encoding="utf-8"), target.secrets), encoding="utf-8")
-    run.collect_probes()
     run.report.tests_passed = plugin.passed
     run.report.tests_failed = plugin.failed
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

@@ -9,9 +9,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .target import DOCUMENTED_STATUSES
+from .transport import TransportStats
 
 # Header values never printed: credentials and the signature derived from them.
 _SECRET_HEADERS = re.compile(r"(-H '(?:authorization|x-auth-token|x-security-token): )[^']*'", re.IGNORECASE)
+
+
+FAILURES_SHOWN_PER_CHECK = 3
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
@@ -29,6 +33,8 @@ class FailureRecord:
     message: str
     request: str  # a curl command, credentials redacted
     status: int | None
+    replay: str = ""  # a command that re-sends this one request
+    field: str = ""  # where in the body a schema failure is, e.g. step_details[0].step_status
 
     def key(self) -> tuple[str, str]:
         return (self.check, self.title)
@@ -42,6 +48,12 @@ class SuiteReport:
     operations: set[str] = field(default_factory=set)
     cases: Counter[int] = field(default_factory=Counter)  # generated cases by response status
     probes: Counter[int] = field(default_factory=Counter)  # the suite's own auth probes by status
+    other_probes: Counter[int] = field(default_factory=Counter)  # tenancy, method and length probes by status
+    guard_requests: int = 0  # correctly signed requests sent between failing signatures (lockout safety)
+    transport: TransportStats = field(default_factory=TransportStats)  # throttling and timing
+    withheld: int = 0  # state-changing cases not sent (read-only run)
+    unsent: int = 0  # cases not sent because the run stopped (MAX_TIME)
+    stopped: str = ""  # why the run stopped before its budget of cases, if it did
     checks: Counter[str] = field(default_factory=Counter)  # check name → responses it judged
     phases: Counter[str] = field(default_factory=Counter)  # Schemathesis phase → cases
     failures: dict[tuple[str, str], FailureRecord] = field(default_factory=dict)
@@ -68,8 +80,13 @@ class SuiteReport:
 
     @property
     def ok(self) -> bool:
-        """No failure, and every required status reached."""
-        return self.tests_failed == 0 and not self.failures and not self.missing_statuses()
+        """No failure, and every required status reached (unless MAX_TIME stopped the run first)."""
+        missing = self.missing_statuses() and not self.stopped
+        return self.tests_failed == 0 and not self.failures and not missing
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready summary (already free of secrets)."""
@@ -86,7 +103,18 @@ class SuiteReport:
             "tests_passed": self.tests_passed,
             "tests_failed": self.tests_failed,
             "missing_statuses": self.missing_statuses(),
+            "other_probes_by_status": {str(k): v for k, v in sorted(self.other_probes.items())},
+            "guard_requests": self.guard_requests,
+            "throttled": {
+                "retried": self.transport.throttled,
+                "still_throttled": self.transport.throttled_final,
+                "waited_seconds": round(self.transport.waited, 3),
+            },
+            "slow_responses": [{"seconds": round(s, 3), "request": r} for s, r in self.transport.slow],
+            "withheld_state_changing": self.withheld,
+            "stopped": self.stopped,
             "ok": self.ok,
+            "exit_code": self.exit_code,
         }
 
     def to_json(self) -> str:
@@ -123,16 +151,67 @@ def format_summary(report: SuiteReport, *, target: str, replay: str) -> str:
         f"checks ({len(report.checks)}):",
     ]
     lines += [f"  {name:<40} {count:>7} responses judged" for name, count in sorted(report.checks.items())]
+    lines += _traffic_lines(report)
     if report.failures:
         lines.append(f"FAILURES ({len(report.failures)}):")
+        shown: Counter[str] = Counter()
         for number, failure in enumerate(report.failures.values(), 1):
+            shown[failure.check] += 1
+            if shown[failure.check] > FAILURES_SHOWN_PER_CHECK:
+                continue
             lines.append(f"  {number}. [{failure.check}] {failure.title} (status {failure.status})")
-            lines += [f"       {line}" for line in failure.message.splitlines()[:6]]
+            if failure.field:
+                lines.append(f"       field: {failure.field}")
+            lines += [f"       {line}" for line in failure.message.splitlines()[:12]]
             lines.append(f"       request: {failure.request}")
+            if failure.replay:
+                lines.append(f"       replay:  {failure.replay}")
+        hidden = {
+            check: count - FAILURES_SHOWN_PER_CHECK
+            for check, count in shown.items()
+            if count > FAILURES_SHOWN_PER_CHECK
+        }
+        lines += [
+            f"  … and {count} more [{check}] failures (all in the JSON summary)" for check, count in hidden.items()
+        ]
         lines.append(f"  replay the run: {replay}")
-    missing = report.missing_statuses()
-    if missing:
-        lines.append(f"NOT REACHED: status {', '.join(map(str, missing))}")
+    lines += _missing_lines(report)
     verdict = "PASSED" if report.ok else "FAILED"
-    lines.append(f"result:      {verdict} ({report.tests_passed} passed, {report.tests_failed} failed tests)")
+    partial = " (partial: the run stopped early)" if report.stopped and report.ok else ""
+    tests = f"{report.tests_passed} passed, {report.tests_failed} failed tests"
+    lines.append(f"result:      {verdict}{partial} ({tests}); exit code {report.exit_code}")
     return "\n".join(lines)
+
+
+def _traffic_lines(report: SuiteReport) -> list[str]:
+    stats = report.transport
+    lines = [
+        (
+            f"other probes: {sum(report.other_probes.values())} (tenancy, undeclared methods, over-long IDs; "
+            f"by status: {_counts(report.other_probes)}); {report.guard_requests} signed requests between auth probes"
+        ),
+        f"throttled:   {stats.throttled} answers 429 waited out and re-sent ({stats.waited:.1f} s waited)"
+        + (f", {stats.throttled_final} still 429 after retries (not judged)" if stats.throttled_final else ""),
+    ]
+    if stats.slow:
+        slowest = max(stats.slow)
+        lines.append(
+            f"WARNING slow: {len(stats.slow)} responses took ≥ the slow mark, slowest {slowest[0]:.1f} s ({slowest[1]})"
+        )
+    if report.withheld:
+        lines.append(f"read-only:   {report.withheld} state-changing requests withheld (ALLOW_DESTRUCTIVE is off)")
+    if report.stopped:
+        lines.append(f"STOPPED EARLY: {report.stopped}; {report.unsent} generated cases not sent")
+    return lines
+
+
+def _missing_lines(report: SuiteReport) -> list[str]:
+    missing = report.missing_statuses()
+    if not missing:
+        return []
+    statuses = ", ".join(map(str, missing))
+    if report.failures or report.tests_failed:
+        return [f"not reached: status {statuses} (the run stopped at its first failure, before reaching them)"]
+    if report.stopped:
+        return [f"not reached: status {statuses} ({report.stopped}, before reaching them)"]
+    return [f"NOT REACHED: status {statuses} (required of this target; see `Target.required_statuses`)"]

@@ -3,6 +3,8 @@ feed the target's known task IDs into generated cases; plus the run's knobs (`Su
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,18 @@ class SuiteOptions:
     # against servers that fail some checks (Prism's mock) still send every case.
     send: bool = True
     stop_on_failure: bool = True
+    # Staging knobs (`staging_config.RunKnobs`): per-request timeout, pacing, wall-clock budget, and
+    # whether probes may send failing signatures with the configured AK.
+    request_timeout: float = 30.0
+    rate_limit: float | None = None
+    max_time: float | None = None
+    auth_probes: bool = True
+    sleep: Callable[[float], None] = time.sleep  # how the suite waits (Retry-After, pacing); tests inject one
+
+    @property
+    def slow_after(self) -> float:
+        """Responses at least this slow are listed as a warning (never a failure below the timeout)."""
+        return min(5.0, self.request_timeout / 2)
 
 
 def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
@@ -40,7 +54,7 @@ def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
             "seed": options.seed,
             # Always explicit: the spec's `servers` are the real cloud, which the suite never contacts.
             "base-url": target.base_url,
-            "request-timeout": 10.0,
+            "request-timeout": options.request_timeout,
             "generation": {"mode": "all", "max-examples": options.max_examples, "database": "none"},
             "phases": {name: {"enabled": name in enabled} for name in ("examples", "coverage", "fuzzing", "stateful")},
         }

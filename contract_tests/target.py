@@ -50,6 +50,14 @@ class Target:
     # expected, and only for these is Schemathesis' `not_a_server_error` excused.
     faulty_tasks: tuple[KnownTask, ...] = ()
     secrets: tuple[str, ...] = field(default=(), repr=False)  # scrubbed from every report the run writes
+    # What the probes need (`probes.py`; set by `emulator_target` and `staging_config.staging_target`):
+    foreign_auth: TargetAuth | None = None  # another tenant's credentials: must not read `readable_tasks`
+    foreign_readable: tuple[KnownTask, ...] = ()  # what `foreign_auth` may read (200 expected)
+    temporary_auth: AkSkSigner | None = None  # credentials with a security token: token probes
+    method_rejection: str = "405"  # undeclared methods: "405" (+ Allow), "404" (APIG.0101) or "any" of both
+    read_only: bool = False  # send no state-changing request (but the undeclared-method probes)
+    destructive_tasks: tuple[KnownTask, ...] = ()  # with read_only off: the only tasks such requests may touch
+    remote: bool = False  # a server at BASE_URL: shared credentials, and 403 vs 404 for other tenants is its choice
 
     @property
     def in_process(self) -> bool:
@@ -60,10 +68,12 @@ class Target:
         """The documented statuses a run must reach to count as complete: the one place this is decided.
 
         400, 401 and 404 any server can be driven to; 200 needs a task the credentials may read, 403
-        another project's task, and 500 a task known to fail (the emulator scenario's `internal_error`
-        task; a real server has none, so 500 is never required of it).
+        another project's task (the emulator's: a remote server may hide it with 404), and 500 a task
+        known to fail (the emulator scenario's `internal_error` task; a real server has none, so 500 is
+        never required of it).
         """
-        reachable = {200: bool(self.readable_tasks), 403: bool(self.foreign_tasks), 500: bool(self.faulty_tasks)}
+        foreign_403 = bool(self.foreign_tasks) and not self.remote  # a server may answer 404 instead
+        reachable = {200: bool(self.readable_tasks), 403: foreign_403, 500: bool(self.faulty_tasks)}
         return tuple(status for status in DOCUMENTED_STATUSES if reachable.get(status, True))
 
 

@@ -24,6 +24,7 @@ from .clock import Clock
 from .control import control_routes
 from .errors import RejectedError
 from .faults import Fault, FaultConfig, FaultInjector
+from .lockout import LockoutPolicy
 from .scenario import DEFAULT_SCENARIO_PATH, Scenario, load_scenario
 from .spec import Route as SpecRoute
 from .spec import split_raw_path
@@ -143,15 +144,17 @@ def create_app(
     faults: FaultConfig | None = None,
     enable_control_api: bool = False,
     speed: float = 1.0,
+    lockout: LockoutPolicy | None = LockoutPolicy(),  # noqa: B008 - frozen, shared safely
 ) -> Starlette:
     """The emulator as an ASGI app; ``app.state.emulator`` is its :class:`Emulator`.
 
     ``scenario`` is a loaded Scenario, a path to a scenario file, or None for the default one.
-    ``clock`` defaults to real time times ``speed`` from now.
+    ``clock`` defaults to real time times ``speed`` from now. ``lockout``: the gateway's AK/SK lockout
+    (more than five failed authentications in a row lock a key for five minutes of ``clock``); None turns it off.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario or DEFAULT_SCENARIO_PATH)
-    emulator = Emulator(scenario, clock=clock, faults=faults, speed=speed)
+    emulator = Emulator(scenario, clock=clock, faults=faults, speed=speed, lockout=lockout)
     routes = [Mount("/_emulator", routes=control_routes(emulator))] if enable_control_api else []
     app = Starlette(routes=routes)
     # Everything the control API does not match goes to the dispatcher, as a raw ASGI default:

@@ -15,9 +15,11 @@ from functools import lru_cache
 
 from dcs_sdk.lib import signing
 
+from .lockout import Lockout
 from .scenario import Credential
 
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
+_SECURITY_TOKEN = "x-security-token"  # noqa: S105 - a header name
 
 
 class AuthenticationError(Exception):
@@ -33,8 +35,15 @@ def _sdk_date_epoch(value: str) -> float | None:
 
 
 class Authenticator:
-    def __init__(self, credentials: Iterable[Credential], *, wall_time: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        credentials: Iterable[Credential],
+        *,
+        wall_time: Callable[[], float] = time.time,
+        lockout: Lockout | None = None,
+    ) -> None:
         credentials = tuple(credentials)
+        self.lockout = lockout  # None: failures never lock a key
         self._by_access_key = {c.access_key: c for c in credentials}
         self._tokens = [(c.token.encode(), c) for c in credentials if c.token]
         # Signature freshness is judged on wall time, not the (possibly sped-up) emulated clock.
@@ -86,6 +95,29 @@ class Authenticator:
         credential = self._by_access_key.get(parsed.access_key)
         if credential is None:
             raise AuthenticationError("access key not found")
+        lockout = self.lockout
+        if lockout is None:
+            return self._check_signature(credential, method, raw_path, raw_query, headers, body, parsed)
+        if lockout.is_locked(credential.access_key):
+            raise AuthenticationError("the AK/SK is locked for 5 minutes after too many failed authentications")
+        try:
+            verified = self._check_signature(credential, method, raw_path, raw_query, headers, body, parsed)
+        except AuthenticationError:
+            lockout.failed(credential.access_key)
+            raise
+        lockout.succeeded(credential.access_key)
+        return verified
+
+    def _check_signature(  # noqa: PLR0917 - the parts of one request
+        self,
+        credential: Credential,
+        method: str,
+        raw_path: str,
+        raw_query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        parsed: signing.ParsedAuthorization,
+    ) -> Credential:
         date_name = signing.DATE_HEADER.lower()
         if date_name not in parsed.signed_names or date_name not in headers:
             raise AuthenticationError("x-sdk-date must be sent and signed")
@@ -106,4 +138,10 @@ class Authenticator:
         expected = signing.signature(credential.secret_key, canonical, normalized[date_name])
         if not hmac.compare_digest(expected, parsed.signature):
             raise AuthenticationError("verify aksk signature fail")
+        if credential.security_token is not None:
+            # Temporary credentials: the security token must be sent, signed and be theirs.
+            sent = normalized.get(_SECURITY_TOKEN, "").encode("utf-8", "surrogateescape")
+            signed = _SECURITY_TOKEN in parsed.signed_names
+            if not (signed and hmac.compare_digest(sent, credential.security_token.encode())):
+                raise AuthenticationError("security token missing or invalid")
         return credential

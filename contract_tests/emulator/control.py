@@ -1,6 +1,6 @@
 """The control API under ``/_emulator`` (not in the published spec; off unless enabled).
 
-GET  /_emulator/state          clock, scenario source, known tasks, faults
+GET  /_emulator/state          clock, scenario source, known tasks, faults, AK/SK lockout
 POST /_emulator/reset          back to the start scenario and faults (an owned clock restarts)
 POST /_emulator/scenario       body: a scenario document (YAML or JSON) → replaces the scenario
 POST /_emulator/clock/advance  body: {"seconds": N} → moves the emulated clock
@@ -42,6 +42,7 @@ def control_routes(emulator: Emulator) -> list[Route]:
             "scenario": emulator.scenario.source,
             "known_tasks": [task._asdict() for task in emulator.scenario.known_tasks()],
             "faults": emulator.faults.config.to_dict(),
+            "lockout": None if emulator.lockout is None else emulator.lockout.state(),
         }
 
     async def get_state(_: Request) -> Response:

@@ -7,6 +7,7 @@ Format (YAML, or JSON which is YAML too); ``scenarios/default.yaml`` is a full e
         access_key: DCSEMULATORDEMOAK001
         secret_key: <any string>
         token: <optional X-Auth-Token value>
+        security_token: <optional>    # temporary credentials: requests must carry and sign X-Security-Token
         projects: [<project id>, ...] # projects these credentials may access (others → 403)
     projects:
       - id: <project id>
@@ -125,6 +126,7 @@ SCENARIO_SCHEMA: dict[str, Any] = {
                     "access_key": _TEXT,
                     "secret_key": _TEXT,
                     "token": _TEXT,
+                    "security_token": _TEXT,
                     "projects": {"type": "array", "items": _TEXT},
                 },
             },
@@ -165,6 +167,7 @@ class Credential:
     secret_key: str
     token: str | None
     projects: frozenset[str]  # lower-cased project IDs
+    security_token: str | None = None  # temporary credentials only
 
     def may_access(self, project_id: str) -> bool:
         return project_id.lower() in self.projects
@@ -238,6 +241,7 @@ def scenario_from_document(document: object, *, source: str = "<memory>") -> Sce
             secret_key=c["secret_key"],
             token=c.get("token"),
             projects=frozenset(p.lower() for p in c["projects"]),
+            security_token=c.get("security_token"),
         )
         for c in document["credentials"]
     )

@@ -11,6 +11,7 @@ from ..spec_file import SPEC_PATH
 from .auth import Authenticator
 from .clock import Clock, ScaledClock
 from .faults import FaultConfig, FaultInjector
+from .lockout import Lockout, LockoutPolicy
 from .models import Backend
 from .responses import Responder
 from .scenario import Scenario
@@ -29,7 +30,9 @@ class Emulator:
         faults: FaultConfig | None,
         speed: float = 1.0,
         spec_path: Path = SPEC_PATH,
+        lockout: LockoutPolicy | None = LockoutPolicy(),  # noqa: B008 - frozen, shared safely
     ) -> None:
+        self._lockout_policy = lockout  # None: failed authentications never lock a key
         self.routes: list[SpecRoute] = compile_routes(load_spec(spec_path))
         self._owns_clock = clock is None
         self._speed = speed
@@ -49,7 +52,9 @@ class Emulator:
         self._scenario = scenario
         self.backend = Backend(scenario.projects, self.clock)
         self.responder = Responder(self.backend)
-        self.authenticator = Authenticator(scenario.credentials)
+        policy = self._lockout_policy
+        self.lockout = None if policy is None else Lockout(self.clock.now, policy)
+        self.authenticator = Authenticator(scenario.credentials, lockout=self.lockout)
 
     def set_faults(self, config: FaultConfig) -> None:
         self.faults = FaultInjector(config)

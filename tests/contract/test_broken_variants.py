@@ -25,7 +25,7 @@ def test_broken_variant_is_reported(variant: Variant) -> None:
     reported = {failure.check for failure in report.failures.values()}
     summary = format_summary(report, target=target.description, replay="(proof)")
     assert not report.ok, summary
-    assert report.tests_failed == 1, summary
+    assert report.tests_failed >= 1, summary
     assert variant.caught_by <= reported, summary
 
 

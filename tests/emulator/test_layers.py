@@ -17,7 +17,7 @@ PACKAGE_NAME = "contract_tests.emulator"
 # Bottom to top; a module may import only modules listed before it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("clock", "models", "scenario"),  # model: state and time, no HTTP
-    ("errors", "spec", "auth", "faults"),  # what a request is checked against, still no HTTP
+    ("errors", "spec", "lockout", "auth", "faults"),  # what a request is checked against, still no HTTP
     ("responses",),  # requests → model calls → JSON bodies
     ("state", "control", "app"),  # the ASGI app: its state, the control API, the dispatcher
     ("server",),  # uvicorn

@@ -105,4 +105,21 @@ def workspace(tmp_path: Path) -> Workspace:
     # an unreleased version ahead of it.
     shutil.copyfile(workspace.published, workspace.spec)
     workspace.set_sdk_version(workspace.published_version)
+    _drop_unreleased_sections(workspace.changelog, workspace.published_version)
     return workspace
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(number) for number in text.split("."))
+
+
+def _drop_unreleased_sections(changelog: Path, published: str) -> None:
+    """The CHANGELOG as of the baseline: sections of versions newer than `published` left out."""
+    kept: list[str] = []
+    keep = True
+    for line in changelog.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("## "):
+            keep = _version(line.removeprefix("## ").split()[0]) <= _version(published)
+        if keep:
+            kept.append(line)
+    changelog.write_text("".join(kept), encoding="utf-8")

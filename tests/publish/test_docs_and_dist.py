@@ -26,7 +26,7 @@ def test_the_reference_page_renders_offline_and_shows_every_status(tmp_path: Pat
     assert not re.search(r"""<script[^>]*\bsrc=["']?https?:""", page.read_text(encoding="utf-8"))
     assert chromium() is not None, "the browser test needs Debian's chromium: .ci/run installs it"
     [summary] = check_page(page, tmp_path / "shot.png", current)
-    assert "statuses 200, 400, 401, 403, 404, 500 are visible" in summary
+    assert "statuses 200, 400, 401, 403, 404, 429, 500 are visible" in summary
     assert (tmp_path / "shot.png").read_bytes().startswith(b"\x89PNG")
 
 

@@ -30,7 +30,7 @@ class StepDetail:
         step_name (str | None): Step name. Example: 前置检查.
         step_status (StepStatus | str | None): Step status. The documented values are those of `StepStatus`; the service
             may add
-            others, so any string is accepted (an open enumeration).
+            others, so any string is accepted (an open enumeration). Values are upper case.
              Example: FINISH.
         begin_time (datetime.datetime | None): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
             8601, UTC) but also

@@ -23,7 +23,7 @@ class SubStepDetail:
         sub_step_id (str | None): Sub-step ID. Example: 4692b05b-fa55-4f7d-9be6-527bde25b424.
         sub_step_name (str | None): Sub-step name. Example: 资源检查.
         sub_step_status (str | None): Sub-step status. No value list is documented; the service returns the step
-            statuses (`FINISH`, …). Example: FINISH.
+            statuses (`FINISH`, …), in upper case. Example: FINISH.
         begin_time (datetime.datetime | None): A point in time. The service documents `2020-06-17T07:38:42.503Z` (ISO
             8601, UTC) but also
             returns `2022-09-01 11:52:24` (space separator, no zone); a zone-less value is UTC.

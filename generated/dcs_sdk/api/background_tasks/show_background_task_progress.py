@@ -58,6 +58,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Error.from_dict(response.json())
 
@@ -95,12 +100,12 @@ def sync_detailed(
     IAM action: `dcs:instance:getBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,12 +143,12 @@ def sync(
     IAM action: `dcs:instance:getBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,12 +181,12 @@ async def asyncio_detailed(
     IAM action: `dcs:instance:getBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,12 +222,12 @@ async def asyncio(
     IAM action: `dcs:instance:getBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,79 @@
+"""Re-send one request of a contract run, as each failure in the summary prints it:
+
+    python -m contract_tests.replay [--base-url URL] [--auth MODE] [--data BODY] METHOD PATH
+
+With `--base-url` the credentials come from the environment, as for `make contract BASE_URL=…`;
+without, a fresh emulator is started on a loopback port (the default scenario) and stopped after.
+`--auth` is how the request is authenticated: `signed` (default), `unsigned`, `signature-altered`,
+`wrong-secret-key`, `x-sdk-date-20-minutes-old`, `other-tenant`, `temporary`,
+`security-token-dropped`, `security-token-altered`, `token-altered`. The request is signed afresh.
+Prints the status, headers and body (credentials redacted); exit 0 once an answer came, 2 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator
+
+import requests
+
+from .emulator import DEFAULT_SCENARIO_PATH, load_scenario
+from .emulator_target import emulator_target
+from .loopback import running_emulator
+from .probes import auth_modes
+from .report import redact
+from .run_state import describe_connection_error
+from .staging_config import RunKnobs, staging_target
+from .target import Target, TargetConfigError
+
+
+@contextlib.contextmanager
+def _target(base_url: str | None) -> Iterator[Target]:
+    if base_url:
+        yield staging_target(base_url, RunKnobs.from_env())
+        return
+    with running_emulator(DEFAULT_SCENARIO_PATH) as url:
+        yield emulator_target(load_scenario(DEFAULT_SCENARIO_PATH), base_url=url)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m contract_tests.replay", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url")
+    parser.add_argument("--auth", default="signed")
+    parser.add_argument("--data")
+    parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("method")
+    parser.add_argument("path")
+    args = parser.parse_args(argv)
+    try:
+        with _target(args.base_url) as target:
+            modes = auth_modes(target)
+            if args.auth not in modes:
+                raise TargetConfigError(f"--auth {args.auth}: this target offers {', '.join(modes)}")
+            body = args.data.encode() if args.data is not None else None
+            response = requests.request(
+                args.method,
+                target.base_url + args.path,
+                data=body,
+                headers={"Content-Type": "application/json"},
+                auth=modes[args.auth],
+                timeout=args.timeout,
+            )
+    except TargetConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except requests.RequestException as error:
+        print(f"error: {describe_connection_error(error)}", file=sys.stderr)
+        return 2
+    print(f"{args.method} {args.path} → {response.status_code} in {response.elapsed.total_seconds():.3f} s")
+    for name, value in response.headers.items():
+        print(f"{name}: {value}")
+    print()
+    print(redact(response.text, target.secrets))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

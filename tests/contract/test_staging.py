@@ -1,0 +1,259 @@
+"""The suite against staging-like servers: its settings, its safety (no AK locked, read-only), and clear
+verdicts for correct-but-slow, correct-but-throttling, hanging and unreachable servers."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from schemathesis.python import asgi
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from contract_tests import cli
+from contract_tests.auth import AkSkSigner
+from contract_tests.broken_variants import VARIANTS
+from contract_tests.emulator import DEFAULT_SCENARIO_PATH, FaultConfig, create_app, emulator_of, load_scenario
+from contract_tests.emulator.server import serve_in_thread
+from contract_tests.emulator_target import emulator_target
+from contract_tests.probes import auth_modes, mixed_tenancy, progress_path
+from contract_tests.pytest_runner import run_suite
+from contract_tests.report import format_summary
+from contract_tests.run_state import SLICE_OPTIONS
+from contract_tests.schema import SuiteOptions
+from contract_tests.staging_config import RunKnobs, may_send, parse_rate, staging_target
+from contract_tests.target import KnownTask, TargetConfigError
+
+SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
+PROGRESS = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"
+BASE_ENV = {"CLOUD_SDK_AK": "AK", "CLOUD_SDK_SK": "SECRET-SK", "DCS_PROJECT_ID": "p1"}
+
+
+def test_staging_settings_from_the_environment() -> None:
+    env = BASE_ENV | dict(CLOUD_SDK_SECURITY_TOKEN="SECRET-STS", DCS_INSTANCE_ID="i1", DCS_TASK_ID="t1")
+    env |= {
+        "DCS_TASKS": "i1/t2, i2/t3,p9/i9/t9",
+        "DCS_FOREIGN_PROJECT_ID": "fp",
+        "DCS_FOREIGN_INSTANCE_ID": "fi",
+        "DCS_FOREIGN_TASK_ID": "ft",
+        "DCS_FOREIGN_AK": "FAK",
+        "DCS_FOREIGN_SK": "SECRET-FSK",
+        "REQUEST_TIMEOUT": "12.5",
+        "RATE_LIMIT": "600/m",
+        "MAX_TIME": "90",
+        "AUTH_PROBES": "0",
+    }
+    knobs = RunKnobs.from_env(env)
+    assert (knobs.request_timeout, knobs.rate_limit, knobs.max_time, knobs.auth_probes) == (12.5, 10.0, 90.0, False)
+    target = staging_target("https://staging.example", knobs, env)
+    assert [tuple(t) for t in target.readable_tasks] == [
+        ("p1", "i1", "t1"),
+        ("p1", "i1", "t2"),
+        ("p1", "i2", "t3"),
+        ("p9", "i9", "t9"),
+    ]
+    assert target.foreign_tasks == (KnownTask("fp", "fi", "ft"),)
+    assert isinstance(target.foreign_auth, AkSkSigner)
+    assert target.temporary_auth is target.auth  # the configured credentials carry the security token
+    assert target.read_only
+    assert target.method_rejection == "any"  # 405 + Allow or the gateway's 404 APIG.0101
+    assert 403 not in target.required_statuses  # a server may hide another tenant's task with 404
+    assert "SECRET-FSK" in target.secrets
+    assert {"security-token-dropped", "security-token-altered", "other-tenant"} <= set(auth_modes(target))
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"RATE_LIMIT": "fast"}, "RATE_LIMIT"),
+        ({"DCS_FOREIGN_PROJECT_ID": "fp"}, "DCS_FOREIGN_INSTANCE_ID"),
+        ({"DCS_TASKS": "only-one-part"}, "DCS_TASKS"),
+        ({"DCS_FOREIGN_AK": "x"}, "DCS_FOREIGN_SK"),
+        ({"ALLOW_DESTRUCTIVE": "1"}, "DCS_DESTRUCTIVE_TASKS"),
+        ({"METHOD_REJECTION": "406"}, "METHOD_REJECTION"),
+    ],
+)
+def test_bad_staging_settings_say_what_is_wrong(env: dict[str, str], message: str) -> None:
+    with pytest.raises(TargetConfigError, match=message):
+        staging_target("http://x", RunKnobs.from_env({**BASE_ENV, **env}), {**BASE_ENV, **env})
+
+
+def test_rates() -> None:
+    assert parse_rate("10/s") == 10.0
+    assert parse_rate("120/m") == 2.0
+    assert parse_rate("5") == 5.0
+
+
+def test_tenancy_mixes_name_every_half_and_half_combination() -> None:
+    mine, theirs = KnownTask("P", "I", "T"), KnownTask("p", "i", "t")
+    mixed = {tuple(task) for _, task in mixed_tenancy((mine,), (theirs,))}
+    assert mixed == {
+        ("P", "i", "t"),
+        ("P", "I", "t"),
+        ("P", "i", "T"),
+        ("p", "I", "T"),
+        ("p", "i", "T"),
+        ("p", "I", "t"),
+    }
+
+
+def test_read_only_targets_get_no_state_changing_request_but_the_method_probes() -> None:
+    target = staging_target("http://x", RunKnobs(), BASE_ENV)
+    params = {"project_id": "p1", "instance_id": "i1", "task_id": "t1"}
+    assert may_send(target, "GET", PROGRESS, params)
+    assert may_send(target, "DELETE", PROGRESS, params)  # undeclared on a read-only path: the 405 probe
+    # a path that declares DELETE (as DeleteBackgroundTask will) is no longer read-only: nothing but reads
+    task_path = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}"
+    paths = {task_path: frozenset({"GET", "DELETE"})}
+    assert not may_send(target, "DELETE", task_path, params, paths)
+    assert not may_send(target, "POST", task_path, params, paths)
+    allowed = dataclasses.replace(target, read_only=False, destructive_tasks=(KnownTask("p1", "i1", "t1"),))
+    assert may_send(allowed, "DELETE", "/any", params)
+    assert not may_send(allowed, "DELETE", "/any", {**params, "task_id": "t2"})
+
+
+@pytest.mark.slow  # the default budget of `make contract`, in-process
+def test_a_full_run_never_locks_the_demo_ak() -> None:
+    app = create_app(SCENARIO)
+    report = run_suite(emulator_target(SCENARIO, app=app), SuiteOptions(seed=7, max_examples=1000))
+    lockout = emulator_of(app).lockout
+    assert lockout is not None
+    assert report.ok, format_summary(report, target="emulator", replay="-")
+    assert report.probes[401] > 20  # failing signatures were sent …
+    assert max(lockout.peak.values()) <= 2  # … never more than two in a row for one AK
+    assert lockout.locks == {}
+    assert not lockout.is_locked(SCENARIO.demo.access_key)
+
+
+def test_a_burst_of_six_bad_signatures_locks_the_ak() -> None:
+    app = create_app(SCENARIO)
+    target = emulator_target(SCENARIO, app=app)
+    modes = auth_modes(target)
+    url = target.base_url + progress_path(target.readable_tasks[0])
+    with asgi.get_client(app) as session:  # type: ignore[arg-type] # the in-process client, as the suite uses it
+        statuses = [session.get(url, auth=modes["signature-altered"]).status_code for _ in range(6)]
+        assert statuses == [401] * 6
+        assert session.get(url, auth=modes["signed"]).status_code == 401  # locked
+    lockout = emulator_of(app).lockout
+    assert lockout is not None
+    assert lockout.is_locked(SCENARIO.demo.access_key)
+
+
+def test_a_throttling_server_passes_and_the_waits_are_counted() -> None:
+    waits: list[float] = []
+    app = create_app(SCENARIO, faults=FaultConfig(throttle_429=0.15, retry_after=3, seed=5))
+    options = dataclasses.replace(SLICE_OPTIONS, sleep=waits.append)
+    report = run_suite(emulator_target(SCENARIO, app=app), options)
+    summary = format_summary(report, target="throttling emulator", replay="-")
+    assert report.ok, summary
+    assert report.transport.throttled > 0, summary
+    assert set(waits) == {3.0}  # Retry-After honoured
+    assert 429 not in report.required_statuses
+    assert f"throttled:   {report.transport.throttled} answers 429" in summary
+
+
+class _Delayed:
+    """The emulator, answering the requests `slow(scope)` picks after `seconds`."""
+
+    def __init__(self, app: ASGIApp, seconds: float, every: int) -> None:
+        self.app, self.seconds, self.every, self.count = app, seconds, every, 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.count += 1
+            if self.count % self.every == 0:
+                await asyncio.sleep(self.seconds)
+        await self.app(scope, receive, send)
+
+
+def test_a_slow_but_correct_server_passes() -> None:
+    app = _Delayed(create_app(SCENARIO), seconds=0.4, every=25)
+    with serve_in_thread(app) as url:
+        options = dataclasses.replace(SLICE_OPTIONS, request_timeout=3.0)
+        report = run_suite(emulator_target(SCENARIO, base_url=url), options)
+    assert report.ok, format_summary(report, target="slow emulator", replay="-")
+    assert report.transport.slowest >= 0.4
+
+
+def test_a_hanging_server_is_a_named_timeout_with_the_request_and_the_time() -> None:
+    app = _Delayed(create_app(SCENARIO), seconds=3.0, every=40)
+    with serve_in_thread(app) as url:
+        options = dataclasses.replace(SLICE_OPTIONS, request_timeout=1.0)
+        report = run_suite(emulator_target(SCENARIO, base_url=url), options)
+    summary = format_summary(report, target="hanging emulator", replay="-")
+    timeouts = [f for f in report.failures.values() if f.check == "request_timeout"]
+    assert not report.ok
+    assert timeouts, summary
+    assert "no answer within REQUEST_TIMEOUT=1 s (1." in timeouts[0].title.replace("(after ", "("), summary
+    assert timeouts[0].request
+    assert timeouts[0].replay.startswith(".venv/bin/python -m contract_tests.replay")
+    assert "[request_timeout]" in summary
+    assert summary.splitlines()[-1].endswith("exit code 1")
+
+
+def test_failures_print_the_field_path_a_replay_command_and_no_false_missing_statuses() -> None:
+    variant = next(v for v in VARIANTS if v.name == "wrong field type")
+    app = variant.wrap(create_app(SCENARIO), SCENARIO)
+    report = run_suite(emulator_target(SCENARIO, app=app), SLICE_OPTIONS)
+    summary = format_summary(report, target="broken", replay="make contract SEED=1")
+    assert "       field: progress" in summary
+    assert "       replay:  .venv/bin/python -m contract_tests.replay --auth signed GET /v2/" in summary
+    assert "NOT REACHED" not in summary  # after the first failure, unreached statuses are not a second bug
+    assert summary.splitlines()[-1].endswith("exit code 1")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "said"),
+    [("http://127.0.0.1:9", "connection refused"), ("http://no-such-host.invalid", "DNS lookup failed")],
+)
+def test_an_unreachable_target_is_named_with_exit_code_2(
+    base_url: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in BASE_ENV.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(["--base-url", base_url, "--request-timeout", "5"]) == 2
+    printed = capsys.readouterr()
+    assert said in printed.err
+    assert printed.out.splitlines()[-1].endswith("exit code 2")
+
+
+def test_make_contract_against_staging_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The staging recipe, against the emulator: several tasks, another tenant, temporary credentials."""
+    demo = SCENARIO.demo
+    readable = [t for t in SCENARIO.known_tasks() if demo.may_access(t.project_id)]
+    readable = [t for t in readable if t not in SCENARIO.internal_error_tasks()]
+    foreign = next(t for t in SCENARIO.known_tasks() if not demo.may_access(t.project_id))
+    tenant = next(c for c in SCENARIO.credentials if c.name == "tenant-b")
+    env = {
+        "CLOUD_SDK_AK": demo.access_key,
+        "CLOUD_SDK_SK": demo.secret_key,
+        "DCS_PROJECT_ID": readable[0].project_id,
+        "DCS_TASKS": ",".join(f"{t.instance_id}/{t.task_id}" for t in readable),
+        "DCS_FOREIGN_PROJECT_ID": foreign.project_id,
+        "DCS_FOREIGN_INSTANCE_ID": foreign.instance_id,
+        "DCS_FOREIGN_TASK_ID": foreign.task_id,
+        "DCS_FOREIGN_AK": tenant.access_key,
+        "DCS_FOREIGN_SK": tenant.secret_key,
+    }
+    for name in ("CLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN", "DCS_INSTANCE_ID", "DCS_TASK_ID"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    summary = tmp_path / "summary.json"
+    with serve_in_thread(create_app(SCENARIO)) as url:
+        argv = ["--base-url", url, "--max-examples", "30", "--seed", "3", "--rate-limit", "2000/s"]
+        code = cli.main([*argv, "--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "credentials: not locked" in printed
+    assert "METHOD_REJECTION=any" in printed
+    assert "read-only" in printed
+    report = json.loads(summary.read_text())
+    assert report["checks"]["cross_tenant_access_denied"] >= 12
+    assert report["checks"]["status_values_upper_case"] > 0
+    for secret in (demo.secret_key, tenant.secret_key):
+        assert secret not in printed + summary.read_text()
