@@ -20,6 +20,8 @@ Format (YAML, or JSON which is YAML too); ``scenarios/default.yaml`` is a full e
                 time_format: space    # `iso` (2020-06-17T07:38:42.503Z, default) or `space` (2022-09-01 11:52:24)
                 internal_error: true  # optional: every progress query for this task fails inside the service
                                       # and answers 500 DCS.5000 (after auth, ID and permission checks)
+                details: {old_capacity: '2', new_capacity: '4'}  # optional, what a listing shows
+                params: <text>        # optional; so are user_name, user_id, enable_show (default true)
                 steps:
                   - id: <step id>
                     name: <step name>
@@ -105,6 +107,11 @@ _TASK = {
         "start": {"type": "number"},
         "time_format": {"enum": [f.value for f in TimeFormat]},
         "internal_error": {"type": "boolean"},
+        "details": {"type": "object"},
+        "params": {"type": "string"},
+        "user_name": _TEXT,
+        "user_id": _TEXT,
+        "enable_show": {"type": "boolean"},
         "steps": {"type": "array", "minItems": 1, "items": _STEP},
     },
 }
@@ -260,6 +267,11 @@ def _task(raw: dict[str, Any]) -> TaskPlan:
         time_format=TimeFormat(raw.get("time_format", TimeFormat.ISO.value)),
         steps=tuple(_step(s) for s in raw["steps"]),
         internal_error=bool(raw.get("internal_error", False)),
+        details=raw.get("details", {}),
+        params=raw.get("params"),
+        user_name=raw.get("user_name"),
+        user_id=raw.get("user_id"),
+        enable_show=bool(raw.get("enable_show", True)),
     )
 
 

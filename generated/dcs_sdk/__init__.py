@@ -3,7 +3,7 @@
 
 from typing import TYPE_CHECKING
 
-__version__ = "1.1.1"
+__version__ = "1.2.0"
 
 from .lib.exports import __all__ as _public_all
 from .lib.exports import load as _load

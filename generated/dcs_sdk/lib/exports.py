@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..client import Client
-    from ..models import ShowBackgroundTaskProgressResponse, StepDetail, StepStatus, SubStepDetail
+    from ..models import (
+        BackgroundTask,
+        BackgroundTaskDetails,
+        DeleteBackgroundTaskResponse,
+        ListBackgroundTaskResponse,
+        ShowBackgroundTaskProgressResponse,
+        StepDetail,
+        StepStatus,
+        SubStepDetail,
+        TaskStatus,
+    )
     from .auth import AkSkAuth, TokenAuth, sign_request_parts
     from .client import DEFAULT_TIMEOUT, AsyncDcsClient, DcsClient
     from .credentials import Credentials, TokenCredentials
@@ -34,10 +44,11 @@ if TYPE_CHECKING:
         RateLimitError,
         SchemaMismatchError,
     )
+    from .pagination import AsyncPage, SyncPage
     from .raw import RawResponse
     from .regions import REGIONS
     from .retry import RetryPolicy
-    from .timestamps import parse_timestamp
+    from .timestamps import parse_timestamp, query_time
 
 _MODULES = {
     ".lib.auth": ("AkSkAuth", "TokenAuth", "sign_request_parts"),
@@ -62,12 +73,23 @@ _MODULES = {
         "RateLimitError",
         "SchemaMismatchError",
     ),
+    ".lib.pagination": ("AsyncPage", "SyncPage"),
     ".lib.raw": ("RawResponse",),
     ".lib.regions": ("REGIONS",),
     ".lib.retry": ("RetryPolicy",),
-    ".lib.timestamps": ("parse_timestamp",),
+    ".lib.timestamps": ("parse_timestamp", "query_time"),
     ".client": ("Client",),
-    ".models": ("ShowBackgroundTaskProgressResponse", "StepDetail", "StepStatus", "SubStepDetail"),
+    ".models": (
+        "BackgroundTask",
+        "BackgroundTaskDetails",
+        "DeleteBackgroundTaskResponse",
+        "ListBackgroundTaskResponse",
+        "ShowBackgroundTaskProgressResponse",
+        "StepDetail",
+        "StepStatus",
+        "SubStepDetail",
+        "TaskStatus",
+    ),
 }
 # Where each name of __all__ is defined (tests check the two agree).
 _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
@@ -82,7 +104,10 @@ __all__ = [
     "APITimeoutError",
     "AkSkAuth",
     "AsyncDcsClient",
+    "AsyncPage",
     "AuthenticationError",
+    "BackgroundTask",
+    "BackgroundTaskDetails",
     "BadRequestError",
     "Client",
     "ConflictError",
@@ -90,7 +115,9 @@ __all__ = [
     "CredentialsError",
     "DcsClient",
     "DcsError",
+    "DeleteBackgroundTaskResponse",
     "InternalServerError",
+    "ListBackgroundTaskResponse",
     "MethodNotAllowedError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -102,9 +129,12 @@ __all__ = [
     "StepDetail",
     "StepStatus",
     "SubStepDetail",
+    "SyncPage",
+    "TaskStatus",
     "TokenAuth",
     "TokenCredentials",
     "parse_timestamp",
+    "query_time",
     "sign_request_parts",
 ]
 
