@@ -37,7 +37,8 @@ CASES = {
 
 
 def sent(pairs: list[tuple[str, str]]) -> httpx.Request:
-    request = httpx.Request("GET", f"https://{HOST}{PATH}", params=pairs, headers={"Content-Type": "application/json"})
+    params = httpx.QueryParams(pairs)
+    request = httpx.Request("GET", f"https://{HOST}{PATH}", params=params, headers={"Content-Type": "application/json"})
     return next(AkSkAuth(CREDENTIALS, clock=lambda: DATE).sync_auth_flow(request))
 
 
