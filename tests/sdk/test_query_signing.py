@@ -37,7 +37,7 @@ CASES = {
 
 
 def sent(pairs: list[tuple[str, str]]) -> httpx.Request:
-    params = httpx.QueryParams(pairs)
+    params = httpx.QueryParams(tuple(pairs))
     request = httpx.Request("GET", f"https://{HOST}{PATH}", params=params, headers={"Content-Type": "application/json"})
     return next(AkSkAuth(CREDENTIALS, clock=lambda: DATE).sync_auth_flow(request))
 
