@@ -26,7 +26,7 @@ from .report import format_summary
 from .schema import SuiteOptions
 from .target import Target, TargetConfigError, target_from_env
 
-DEFAULT_MAX_EXAMPLES = 1000
+DEFAULT_MAX_EXAMPLES = 350  # per operation: three operations plus the stateful phase stay within 30 s
 REPORTS = ROOT / "reports"
 JUNIT_XML = REPORTS / "contract-junit.xml"
 SUMMARY_JSON = REPORTS / "contract-summary.json"

@@ -58,4 +58,5 @@ def emulator_target(
         missing_tasks=absent_tasks(readable[0].project_id, readable),
         faulty_tasks=tasks.faulty,
         secrets=tuple(secret for secret in (demo.secret_key, demo.token) if secret),
+        deletable_tasks=tuple(task for task in scenario.disposable_tasks() if task in readable),
     )

@@ -9,6 +9,7 @@ here is global, so runs in one process (the proofs, the benchmarks) never see ea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 from schemathesis import BaseSchema, HookContext, Response
@@ -17,6 +18,8 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.python import asgi
 
 from .checks import AnyCase, TargetChecks
+from .checks_family import FamilyChecks
+from .destructive import aim_deletes
 from .report import FailureRecord, SuiteReport, redact
 from .schema import SuiteOptions, build_schema, spec_has_links
 from .target import Target
@@ -30,6 +33,7 @@ class SuiteRun:
     target: Target
     options: SuiteOptions
     checks: TargetChecks = field(init=False)
+    family: FamilyChecks = field(init=False)
     report: SuiteReport = field(init=False)
     session: requests.Session = field(init=False)
 
@@ -39,6 +43,7 @@ class SuiteRun:
         # Starlette's and Schemathesis' ASGI aliases differ only in Mapping variance.
         self.session = asgi.get_client(app) if app is not None else requests.Session()  # type: ignore[arg-type]
         self.checks = TargetChecks(self.target)
+        self.family = FamilyChecks(self.target, self.checks.deleted)
         self.report = SuiteReport(
             required_statuses=self.target.required_statuses,
             seed=self.options.seed,
@@ -68,14 +73,25 @@ class SuiteRun:
         if not self.options.send:
             self.report.generated += 1
             return
+        self.validate(case, self.send(case))
+
+    def send(self, case: AnyCase) -> Response:
+        """Send one case (a DELETE the target did not offer is re-aimed first) and count its status."""
+        aim_deletes(case, self.target)
         response = case.call(session=self.session)
         self.report.cases[response.status_code] += 1
+        return response
+
+    def validate(self, case: AnyCase, response: Response, **context: Any) -> None:  # noqa: ANN401 - Schemathesis' own
+        """Every check on one response (`context`: e.g. the stateful phase's recorder); raises on a failure."""
         # The target's known-faulty task must answer 500: only there is `not_a_server_error` excused.
         excused: list[CheckFunction] | None = (
             [not_a_server_error] if self.checks.is_known_fault(case, response) else None
         )
         try:
-            case.validate_response(response, additional_checks=self.checks.all, excluded_checks=excused)
+            case.validate_response(
+                response, additional_checks=[*self.checks.all, *self.family.all], excluded_checks=excused, **context
+            )
         except (AssertionError, FailureGroup):
             # Failures are already in the report (after_validate); only benchmarks keep going.
             if self.options.stop_on_failure:

@@ -50,6 +50,9 @@ class Target:
     # expected, and only for these is Schemathesis' `not_a_server_error` excused.
     faulty_tasks: tuple[KnownTask, ...] = ()
     secrets: tuple[str, ...] = field(default=(), repr=False)  # scrubbed from every report the run writes
+    # The only tasks the run may delete (DeleteBackgroundTask): none means the operation is not tested
+    # at all; any other DELETE the suite would send is aimed at an absent ID (see `destructive.py`).
+    deletable_tasks: tuple[KnownTask, ...] = ()
 
     @property
     def in_process(self) -> bool:
@@ -111,6 +114,7 @@ def target_from_env(base_url: str, environ: Mapping[str, str] | None = None) -> 
     if bool(instance_id) != bool(task_id):
         raise TargetConfigError("set both DCS_INSTANCE_ID and DCS_TASK_ID, or neither")
     readable = (KnownTask(project_id, instance_id, task_id),) if task_id else ()
+    deletable = deletable_from_env(env, project_id, instance_id)
     return Target(
         description=f"{base_url} ({scheme}, project {project_id})",
         base_url=base_url.rstrip("/"),
@@ -118,4 +122,17 @@ def target_from_env(base_url: str, environ: Mapping[str, str] | None = None) -> 
         readable_tasks=readable,
         missing_tasks=absent_tasks(project_id, readable),
         secrets=secrets,
+        deletable_tasks=deletable,
     )
+
+
+def deletable_from_env(env: Mapping[str, str], project_id: str, instance_id: str) -> tuple[KnownTask, ...]:
+    """Tasks of DCS_INSTANCE_ID a run may delete: only with DCS_ALLOW_DESTRUCTIVE=1 and their IDs named
+    in DCS_DELETABLE_TASK_IDS (comma-separated); without both, DeleteBackgroundTask is not tested."""
+    allowed, named = env.get("DCS_ALLOW_DESTRUCTIVE", "") == "1", env.get("DCS_DELETABLE_TASK_IDS", "")
+    ids = tuple(task_id.strip() for task_id in named.split(",") if task_id.strip())
+    if bool(allowed) != bool(ids):
+        raise TargetConfigError("deleting needs both DCS_ALLOW_DESTRUCTIVE=1 and DCS_DELETABLE_TASK_IDS=<ids>")
+    if ids and not instance_id:
+        raise TargetConfigError("DCS_DELETABLE_TASK_IDS names tasks of DCS_INSTANCE_ID: set it (and DCS_TASK_ID)")
+    return tuple(KnownTask(project_id, instance_id, task_id) for task_id in ids)

@@ -152,6 +152,7 @@ class TaskPlan:
     user_name: str | None = None
     user_id: str | None = None
     enable_show: bool = True
+    disposable: bool = False  # the scenario offers it to the contract suite for deletion
 
     @cached_property
     def total(self) -> float:

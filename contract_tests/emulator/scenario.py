@@ -22,6 +22,7 @@ Format (YAML, or JSON which is YAML too); ``scenarios/default.yaml`` is a full e
                                       # and answers 500 DCS.5000 (after auth, ID and permission checks)
                 details: {old_capacity: '2', new_capacity: '4'}  # optional, what a listing shows
                 params: <text>        # optional; so are user_name, user_id, enable_show (default true)
+                disposable: true      # optional: the contract suite may delete this task (DeleteBackgroundTask)
                 steps:
                   - id: <step id>
                     name: <step name>
@@ -112,6 +113,7 @@ _TASK = {
         "user_name": _TEXT,
         "user_id": _TEXT,
         "enable_show": {"type": "boolean"},
+        "disposable": {"type": "boolean"},
         "steps": {"type": "array", "minItems": 1, "items": _STEP},
     },
 }
@@ -199,6 +201,10 @@ class Scenario:
         """The known tasks whose progress query fails inside the service (500), by the scenario's design."""
         return [ref for ref, task in self._tasks() if task.internal_error]
 
+    def disposable_tasks(self) -> list[TaskRef]:
+        """The known tasks the scenario offers for deletion (``disposable: true``)."""
+        return [ref for ref, task in self._tasks() if task.disposable]
+
     def _tasks(self) -> Iterator[tuple[TaskRef, TaskPlan]]:
         for project in self.projects.values():
             for instance in project.instances.values():
@@ -272,6 +278,7 @@ def _task(raw: dict[str, Any]) -> TaskPlan:
         user_name=raw.get("user_name"),
         user_id=raw.get("user_id"),
         enable_show=bool(raw.get("enable_show", True)),
+        disposable=bool(raw.get("disposable", False)),
     )
 
 
