@@ -31,6 +31,8 @@ def scenarios_for(max_examples: int) -> int:
 
 def run_workflows(run: SuiteRun, schema: BaseSchema) -> None:
     """Run the stateful phase of `run` on `schema` (raises on a failure, as the other phases do)."""
+    if not run.options.send:
+        return  # generation without sending (the benchmark's ceiling): a scenario needs answers to go on
     machine: Any = schema.as_state_machine()
 
     class Workflows(machine):  # type: ignore[misc]  # a class Schemathesis builds at run time
