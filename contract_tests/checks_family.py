@@ -27,6 +27,7 @@ from schemathesis import CheckContext, Response
 from schemathesis.checks import CheckFunction
 
 from .checks import SKIPPED, AnyCase, _task_key
+from .checks import _progress_body as _ok_body  # a 200's JSON object body, whatever the operation
 from .target import Target
 
 LIST, SHOW = "ListBackgroundTask", "ShowBackgroundTaskProgress"
@@ -41,14 +42,6 @@ TaskKey = tuple[str, ...]
 
 def _operation_id(case: AnyCase) -> str:
     return str(case.operation.definition.raw.get("operationId", ""))
-
-
-def _json_object(response: Response) -> dict[str, Any] | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
 
 
 def _tasks(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -106,9 +99,9 @@ class FamilyChecks:
 
     def _listing(self, case: AnyCase, response: Response) -> dict[str, Any] | None:
         """The body of a signed, successful listing (None for anything else)."""
-        if _operation_id(case) != LIST or response.status_code != 200 or not self._signed(response):
+        if _operation_id(case) != LIST or not self._signed(response):
             return None
-        return _json_object(response)
+        return _ok_body(response)
 
     def _fetch(self, case: AnyCase, operation_id: str, task_id: str = "", **query: str | int) -> Response:
         """Another operation of the family for the case's project and instance, signed as the target signs."""
@@ -126,7 +119,7 @@ class FamilyChecks:
         offset = 0
         for _ in range(MAX_PAGES):
             answer = self._fetch(case, LIST, offset=offset, limit=limit)
-            body = _json_object(answer) if answer.status_code == 200 else None
+            body = _ok_body(answer)
             if body is None:
                 raise AssertionError(f"listing the page at offset {offset} answered {answer.status_code}")
             pages.append((offset, body))
@@ -154,7 +147,7 @@ class FamilyChecks:
             self.verified.add(key)
             judged += 1
             answer = self._fetch(case, SHOW, str(task["id"]))
-            progress = _json_object(answer) if answer.status_code == 200 else None
+            progress = _ok_body(answer)
             if progress is None:
                 continue  # deleted since, or a task whose backend fails: nothing to compare
             steps = progress.get("step_details")
@@ -231,7 +224,7 @@ class FamilyChecks:
         task, created = dated[len(dated) // 2]
         bound = created.strftime(QUERY_TIME)
         answer = self._fetch(case, LIST, start_time=bound, end_time=bound)
-        window = _json_object(answer) if answer.status_code == 200 else None
+        window = _ok_body(answer)
         if window is None:
             raise AssertionError(f"listing the window {bound}..{bound} answered {answer.status_code}")
         _inside(window, created, created)

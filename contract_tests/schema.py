@@ -41,7 +41,14 @@ def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
             # Always explicit: the spec's `servers` are the real cloud, which the suite never contacts.
             "base-url": target.base_url,
             "request-timeout": 10.0,
-            "generation": {"mode": "all", "max-examples": options.max_examples, "database": "none"},
+            # Undeclared query parameters and headers are ignored by the service (as by most HTTP
+            # services); OpenAPI cannot forbid them, so sending them is no negative case.
+            "generation": {
+                "mode": "all",
+                "max-examples": options.max_examples,
+                "database": "none",
+                "allow-extra-parameters": False,
+            },
             "phases": {name: {"enabled": name in enabled} for name in ("examples", "coverage", "fuzzing", "stateful")},
         }
     )
