@@ -38,7 +38,7 @@ from .schema import SuiteOptions
 from .staging_config import KNOB_VARIABLES, RunKnobs, staging_target
 from .target import Target, TargetConfigError
 
-DEFAULT_MAX_EXAMPLES = 1000
+DEFAULT_MAX_EXAMPLES = 350  # per operation: three operations plus the stateful phase stay within 30 s
 REPORTS = ROOT / "reports"
 JUNIT_XML = REPORTS / "contract-junit.xml"
 SUMMARY_JSON = REPORTS / "contract-summary.json"

@@ -88,4 +88,5 @@ def emulator_target(
         foreign_readable=tenant_tasks,
         temporary_auth=_signer(temporary) if temporary is not None else None,
         method_rejection="405",
+        deletable_tasks=tuple(task for task in scenario.disposable_tasks() if task in readable),
     )

@@ -1,5 +1,6 @@
-"""`run_suite`: run the suite's pytest module (`suite_tests.py`) against one target, in this process,
-with a fresh `SuitePlugin` carrying the run, and return the run's report."""
+"""`run_suite` (or `run_suite_with` an existing run): run the suite's pytest module (`suite_tests.py`)
+against one target, in this process, with a fresh `SuitePlugin` carrying the run, and return the
+run's report."""
 
 from __future__ import annotations
 
@@ -23,7 +24,12 @@ def run_suite(
     target: Target, options: SuiteOptions, *, junit_xml: Path | None = None, show_output: bool = False
 ) -> SuiteReport:
     """Run `suite_tests.py` under pytest against `target`; the report says what was sent and what failed."""
-    run = SuiteRun(target, options)
+    return run_suite_with(SuiteRun(target, options), junit_xml=junit_xml, show_output=show_output)
+
+
+def run_suite_with(run: SuiteRun, *, junit_xml: Path | None = None, show_output: bool = False) -> SuiteReport:
+    """`run_suite` for a run made by the caller, who can then look at its state (what it deleted …)."""
+    target = run.target
     plugin = SuitePlugin(run)
     args = [str(SUITE_PATH), "--rootdir", str(ROOT), "-p", "no:cacheprovider", "-q", "--tb=short"]
     # Schemathesis and Hypothesis are imported before pytest starts: nothing of theirs to rewrite.

@@ -139,10 +139,8 @@ def format_summary(report: SuiteReport, *, target: str, replay: str) -> str:
         f"seed:        {report.seed}   max examples: {report.max_examples}",
         f"operations:  {len(report.operations)} ({', '.join(sorted(report.operations))})",
         f"cases:       {report.total_cases}",
-        (
-            f"  by phase:  {', '.join(f'{name}: {count}' for name, count in sorted(report.phases.items()))}"
-            " (stateful: needs OpenAPI links, the spec has none)"
-        ),
+        f"  by phase:  {', '.join(f'{name}: {count}' for name, count in sorted(report.phases.items()))}"
+        + ("" if report.phases["stateful"] else " (stateful: none; it needs OpenAPI links)"),
         f"  by status: {_counts(report.cases)}",
         f"auth probes: {sum(report.probes.values())} (unsigned/tampered requests; by status: {_counts(report.probes)})",
         "statuses:    "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 from schemathesis import BaseSchema, HookContext, Response
@@ -19,6 +20,8 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.python import asgi
 
 from .checks import AnyCase, TargetChecks
+from .checks_family import FamilyChecks
+from .destructive import aim_deletes
 from .probes import ProbeRunner, build_probes, replay_command
 from .report import FailureRecord, SuiteReport, redact
 from .schema import SuiteOptions, build_schema, spec_has_links
@@ -35,6 +38,7 @@ class SuiteRun:
     target: Target
     options: SuiteOptions
     checks: TargetChecks = field(init=False)
+    family: FamilyChecks = field(init=False)
     report: SuiteReport = field(init=False)
     session: requests.Session = field(init=False)
 
@@ -44,6 +48,7 @@ class SuiteRun:
         # Starlette's and Schemathesis' ASGI aliases differ only in Mapping variance.
         self.session = asgi.get_client(app) if app is not None else requests.Session()  # type: ignore[arg-type]
         self.checks = TargetChecks(self.target)
+        self.family = FamilyChecks(self.target, self.checks.deleted)
         self.report = SuiteReport(
             required_statuses=self.target.required_statuses,
             seed=self.options.seed,
@@ -92,22 +97,35 @@ class SuiteRun:
         if not self.options.send:
             self.report.generated += 1
             return
+        response = self.send(case)
+        if response is not None:
+            self.validate(case, response)
+
+    def send(self, case: AnyCase) -> Response | None:
+        """Send one case and count its status; None when it is not sent (out of time, or a state-changing
+        request the target does not allow) or stays throttled after every retry (nothing to judge).
+        A DELETE the target did not offer is re-aimed at an absent task first."""
         if self._out_of_time():
             self.report.unsent += 1
-            return
+            return None
+        aim_deletes(case, self.target)
         if not may_send(self.target, case.method, case.operation.path, case.path_parameters):
             self.report.withheld += 1
-            return
+            return None
         response = self._call(case)
         self.report.cases[response.status_code] += 1
-        if response.status_code == THROTTLED:
-            return  # still throttled after every retry (counted in the report): nothing to judge
+        return None if response.status_code == THROTTLED else response
+
+    def validate(self, case: AnyCase, response: Response, **context: Any) -> None:  # noqa: ANN401 - Schemathesis' own
+        """Every check on one response (`context`: e.g. the stateful phase's recorder); raises on a failure."""
         # The target's known-faulty task must answer 500: only there is `not_a_server_error` excused.
         excused: list[CheckFunction] | None = (
             [not_a_server_error] if self.checks.is_known_fault(case, response) else None
         )
         try:
-            case.validate_response(response, additional_checks=self.checks.all, excluded_checks=excused)
+            case.validate_response(
+                response, additional_checks=[*self.checks.all, *self.family.all], excluded_checks=excused, **context
+            )
         except (AssertionError, FailureGroup):
             # Failures are already in the report (after_validate); only benchmarks keep going.
             if self.options.stop_on_failure:

@@ -55,7 +55,14 @@ def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
             # Always explicit: the spec's `servers` are the real cloud, which the suite never contacts.
             "base-url": target.base_url,
             "request-timeout": options.request_timeout,
-            "generation": {"mode": "all", "max-examples": options.max_examples, "database": "none"},
+            # Undeclared query parameters and headers are ignored by the service (as by most HTTP
+            # services); OpenAPI cannot forbid them, so sending them is no negative case.
+            "generation": {
+                "mode": "all",
+                "max-examples": options.max_examples,
+                "database": "none",
+                "allow-extra-parameters": False,
+            },
             "phases": {name: {"enabled": name in enabled} for name in ("examples", "coverage", "fuzzing", "stateful")},
         }
     )
@@ -72,10 +79,10 @@ def spec_has_links() -> bool:
     return any(r.get("links") for r in responses)
 
 
-def id_choices(target: Target) -> list[IdChoice]:
-    full: list[IdChoice] = [
-        (task, 3) for task in (*target.readable_tasks, *target.foreign_tasks, *target.missing_tasks)
-    ]
+def id_choices(target: Target, *, deleting: bool = False) -> list[IdChoice]:
+    """Known IDs for fuzzed cases; a DELETE's (`deleting`) get the deletable tasks, never the readable ones."""
+    mine = target.deletable_tasks if deleting else target.readable_tasks
+    full: list[IdChoice] = [(task, 3) for task in (*mine, *target.foreign_tasks, *target.missing_tasks)]
     if not full:
         return [None]
     anchor = (target.readable_tasks or target.missing_tasks)[0]
@@ -87,9 +94,17 @@ def id_choices(target: Target) -> list[IdChoice]:
 def _with_ids(case: AnyCase, choice: IdChoice) -> AnyCase:
     if choice is not None:
         task, depth = choice
+        # Only the operation's own path parameters: a listing has no task ID.
         known = list(task.as_path_parameters().items())[:depth]
-        case.path_parameters = {**case.path_parameters, **dict(known)}
+        case.path_parameters = {**case.path_parameters, **{n: v for n, v in known if n in case.path_parameters}}
     return case
+
+
+def _links_chose_ids(case: AnyCase) -> bool:
+    # In the stateful phase a task ID comes from a link (a listing, a deletion): keep it. Only the
+    # listings that start a scenario get known IDs, so the scenario reaches real tasks.
+    meta = case.meta
+    return meta is not None and meta.phase.name.value == "stateful" and "task_id" in case.path_parameters
 
 
 def _keeps_valid_path(case: AnyCase) -> bool:
@@ -103,30 +118,42 @@ def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], targ
 
     Plus one unsigned request for a readable task, which must be refused with 401. Known-faulty
     tasks (500 by design) appear here only, never in fuzzed cases, whose checks expect no 500.
+    A deletion gets the deletable tasks instead of the readable and faulty ones; a listing, the
+    instances of all of them (once each).
     """
-    tasks = (
-        *target.readable_tasks,
-        *target.foreign_tasks,
-        *target.missing_tasks,
-        *target.faulty_tasks,
-        *target.readable_tasks,
-    )
-    cases = [operation.Case(path_parameters=task.as_path_parameters()) for task in tasks]
+    if operation.method.upper() == "DELETE":
+        tasks: tuple[KnownTask, ...] = (*target.deletable_tasks, *target.foreign_tasks, *target.missing_tasks)
+    else:
+        tasks = (
+            *target.readable_tasks,
+            *target.foreign_tasks,
+            *target.missing_tasks,
+            *target.faulty_tasks,
+            *target.readable_tasks,
+        )
+    names = {parameter.name for parameter in operation.path_parameters}
+    chosen = [{n: v for n, v in task.as_path_parameters().items() if n in names} for task in tasks]
+    if "task_id" not in names:
+        chosen = [dict(pair) for pair in dict.fromkeys(tuple(ids.items()) for ids in chosen)]
+    cases = [operation.Case(path_parameters=ids) for ids in chosen]
     # Hand-built cases skip generation, where the configured auth is applied: apply it here.
     context = AuthContext(operation=operation, app=operation.app)
     for case in cases:
         operation.schema.auth.set(case, context)
-    unsigned = [operation.Case(path_parameters=task.as_path_parameters()) for task in target.readable_tasks[:1]]
+    unsigned = [operation.Case(path_parameters=ids) for ids in chosen[:1] if target.readable_tasks]
     return cases + unsigned
 
 
 def build_schema(target: Target, options: SuiteOptions) -> schemathesis.BaseSchema:
     """The schema of `openapi/dcs.yaml` aimed at `target`, signing with its auth and feeding it its known IDs."""
-    schema = schemathesis.openapi.from_path(SPEC_PATH, config=_config(target, options))
+    schema: schemathesis.BaseSchema = schemathesis.openapi.from_path(SPEC_PATH, config=_config(target, options))
+    if not target.deletable_tasks:
+        # Nothing offered for deletion (a BASE_URL without explicit permission): not tested at all.
+        schema = schema.exclude(method="DELETE")
     if target.app is not None:
         schema.app = target.app
     schema.auth.set_from_requests(target.auth)
-    choices = id_choices(target)
+    choices, delete_choices = id_choices(target), id_choices(target, deleting=True)
 
     @schema.hook("before_add_examples")
     def add_known_tasks(context: schemathesis.HookContext, examples: list[AnyCase]) -> None:
@@ -135,8 +162,9 @@ def build_schema(target: Target, options: SuiteOptions) -> schemathesis.BaseSche
 
     @schema.hook("flatmap_case")
     def feed_known_ids(context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
-        if len(choices) == 1 or not _keeps_valid_path(case):
+        options = delete_choices if case.operation.method.upper() == "DELETE" else choices
+        if len(options) == 1 or not _keeps_valid_path(case) or _links_chose_ids(case):
             return st.just(case)
-        return st.sampled_from(choices).map(lambda choice: _with_ids(case, choice))
+        return st.sampled_from(options).map(lambda choice: _with_ids(case, choice))
 
     return schema

@@ -150,7 +150,7 @@ def staging_target(base_url: str, knobs: RunKnobs, environ: Mapping[str, str] | 
         temporary_auth=auth if isinstance(auth, AkSkSigner) and auth.security_token else None,
         method_rejection=knobs.method_rejection or "any",
         read_only=not knobs.allow_destructive,
-        destructive_tasks=destructive if knobs.allow_destructive else (),
+        deletable_tasks=destructive if knobs.allow_destructive else (),
         missing_tasks=absent_tasks(project_id, readable),
         remote=True,
         secrets=secrets,
@@ -172,8 +172,8 @@ def may_send(
     if target.read_only:
         declared = (spec_paths() if declared_methods is None else declared_methods).get(path_template, frozenset())
         return method not in declared and declared <= SAFE_METHODS
-    if not target.destructive_tasks:
-        return True  # the emulator: its own state, reset with every run
-    named = {tuple(part.lower() for part in task) for task in target.destructive_tasks}
+    if not target.remote:
+        return True  # the emulator: its own state, reset with every run (its deletes aimed by destructive.py)
+    named = {tuple(part.lower() for part in task) for task in target.deletable_tasks}
     key = tuple(str(path_parameters.get(name, "")).lower() for name in ("project_id", "instance_id", "task_id"))
     return key in named

@@ -16,6 +16,7 @@ from schemathesis import BaseSchema
 from contract_tests.checks import AnyCase
 from contract_tests.plugin import for_every_operation
 from contract_tests.run_state import SuiteRun
+from contract_tests.workflows import run_workflows
 
 
 def test_probes(contract_run: SuiteRun) -> None:
@@ -32,6 +33,6 @@ def test_operation(case: AnyCase, contract_run: SuiteRun) -> None:
 
 
 @pytest.mark.stateful  # plugin.STATEFUL_MARKER
-def test_workflows(contract_schema: BaseSchema) -> None:
+def test_workflows(contract_schema: BaseSchema, contract_run: SuiteRun) -> None:
     """The stateful phase: chains operations along the spec's OpenAPI links (left out while it has none)."""
-    contract_schema.as_state_machine().run()
+    run_workflows(contract_run, contract_schema)

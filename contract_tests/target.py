@@ -56,7 +56,10 @@ class Target:
     temporary_auth: AkSkSigner | None = None  # credentials with a security token: token probes
     method_rejection: str = "405"  # undeclared methods: "405" (+ Allow), "404" (APIG.0101) or "any" of both
     read_only: bool = False  # send no state-changing request (but the undeclared-method probes)
-    destructive_tasks: tuple[KnownTask, ...] = ()  # with read_only off: the only tasks such requests may touch
+    # The only tasks the run may delete (DeleteBackgroundTask) or otherwise change: the emulator
+    # scenario's disposable task; at a BASE_URL only with ALLOW_DESTRUCTIVE=1, the DCS_DESTRUCTIVE_TASKS.
+    # Any other DELETE the suite would send is aimed at an absent ID (see `destructive.py`).
+    deletable_tasks: tuple[KnownTask, ...] = ()
     remote: bool = False  # a server at BASE_URL: shared credentials, and 403 vs 404 for other tenants is its choice
 
     @property

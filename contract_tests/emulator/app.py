@@ -2,7 +2,8 @@
 
 Order of checks, as the real gateway and service apply them:
 unknown path → 404 DCS.4001; undeclared method → 405 + ``Allow``; injected faults;
-authentication → 401 APIG.0301; malformed IDs → 400 DCS.4002/4061/4070; project not allowed for
+authentication → 401 APIG.0301; malformed IDs → 400 DCS.4002/4061/4070; a declared query
+parameter off its schema (or repeated) → 400 DCS.4800; project not allowed for
 the credentials → 403 DCS.2003; unknown instance/task → 404; a task the scenario marks
 ``internal_error`` → 500 DCS.5000; otherwise 200.
 """
@@ -13,6 +14,7 @@ import asyncio
 import logging
 import uuid
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.routing import Mount
@@ -26,8 +28,8 @@ from .errors import RejectedError
 from .faults import Fault, FaultConfig, FaultInjector
 from .lockout import LockoutPolicy
 from .scenario import DEFAULT_SCENARIO_PATH, Scenario, load_scenario
+from .spec import Operation, split_raw_path
 from .spec import Route as SpecRoute
-from .spec import split_raw_path
 from .state import Emulator
 
 log = logging.getLogger("contract_tests.emulator")
@@ -84,9 +86,26 @@ class Dispatcher:
         for parameter in route.parameters():
             if not parameter.is_valid(params[parameter.name]):
                 raise RejectedError(errors.invalid_parameter(parameter.name))
+        query = _query(operation, scope.get("query_string", b""))
         if "project_id" in params and not credential.may_access(params["project_id"]):
             raise RejectedError(errors.FORBIDDEN)
-        return emulator.responder.handlers[operation.operation_id](params)
+        return emulator.responder.handlers[operation.operation_id](params, query)
+
+
+def _query(operation: Operation, raw: bytes) -> dict[str, int | str]:
+    """The declared query parameters, typed and checked against the spec; undeclared ones are ignored."""
+    if not operation.query or not raw:
+        return {}
+    values: dict[str, int | str] = {}
+    for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace"):
+        parameter = operation.query.get(name)
+        if parameter is None:
+            continue
+        typed = parameter.parse(value)
+        if typed is None or name in values:  # off the schema, or a scalar given twice
+            raise RejectedError(errors.invalid_parameter(name))
+        values[name] = typed
+    return values
 
 
 def _route(routes: list[SpecRoute], raw_path: str) -> tuple[SpecRoute, dict[str, str]]:

@@ -2,18 +2,21 @@
 
 Knows nothing of HTTP (as moto's ``models.py``): ``responses.py`` turns requests into calls here.
 A task is a fixed plan of steps and sub-steps with durations, anchored at an offset from the
-clock's origin; everything a progress query returns is derived from the plan and ``clock.now()``,
-so there is no mutable per-task state to corrupt and concurrent reads need no locking.
+clock's origin; everything a progress query or a listing returns is derived from the plan and
+``clock.now()``, so there is no mutable per-task state to corrupt and concurrent reads need no
+locking. The one mutable fact is which tasks were deleted (``Backend.delete``), a set behind a lock.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 from .clock import Clock
 
@@ -23,6 +26,21 @@ class Status(StrEnum):
     EXECUTING = "EXECUTING"
     FINISH = "FINISH"
     FAILED = "FAILED"
+
+
+class TaskStatus(StrEnum):
+    """A task's status in a listing (the documented values; the emulator never shows CREATED)."""
+
+    WAITING = "WAITING"
+    EXECUTING = "EXECUTING"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    CREATED = "CREATED"
+
+
+# The service's query form of an instant (``start_time``/``end_time``): UTC ``yyyyMMddHHmmss``.
+# Fixed-width digits, so comparing two such strings compares the instants.
+QUERY_TIME_FORMAT = "%Y%m%d%H%M%S"
 
 
 class TimeFormat(StrEnum):
@@ -128,6 +146,13 @@ class TaskPlan:
     time_format: TimeFormat = TimeFormat.ISO
     # The service fails internally whenever this task's progress is asked for (scenario `internal_error`).
     internal_error: bool = False
+    # What a listing shows besides the derived status and times.
+    details: Mapping[str, Any] = field(default_factory=dict)
+    params: str | None = None
+    user_name: str | None = None
+    user_id: str | None = None
+    enable_show: bool = True
+    disposable: bool = False  # the scenario offers it to the contract suite for deletion
 
     @cached_property
     def total(self) -> float:
@@ -158,6 +183,24 @@ class TaskPlan:
             failed = failed or failing
             cursor += item.duration
         return tuple(spans)
+
+    def summary_at(self, start: datetime, created: datetime, now: datetime) -> TaskSummary:
+        """The task as a listing shows it at ``now``: the same instant's progress would agree.
+
+        SUCCESS exactly when the progress is 100 (every step FINISH), FAILED once a step failed,
+        WAITING before the start, EXECUTING in between. Never raises, even for ``internal_error``:
+        the failure is the progress query's, not the listing's.
+        """
+        elapsed = (now - start).total_seconds()
+        stop = self.total if self.failure_at is None else self.failure_at
+        if elapsed < 0:
+            status, updated = TaskStatus.WAITING, created
+        elif elapsed >= stop:
+            status = TaskStatus.SUCCESS if self.failure_at is None else TaskStatus.FAILED
+            updated = start + timedelta(seconds=stop)
+        else:
+            status, updated = TaskStatus.EXECUTING, now
+        return TaskSummary(self, status, created, max(updated, created))
 
     def progress_at(self, start: datetime, now: datetime) -> TaskProgress:
         if self.internal_error:
@@ -216,6 +259,29 @@ class TaskPlan:
             candidates.append((progress + 1) * total / 100)  # the next whole percent
         candidates += [edge for span in self.spans for edge in (span.begin, span.end) if edge > elapsed]
         return min(candidates) - _MARGIN
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    """One task in a listing, at one instant."""
+
+    plan: TaskPlan
+    status: TaskStatus
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def query_time(self) -> str:
+        """``created_at`` in the query form, what ``start_time``/``end_time`` are compared with."""
+        return self.created_at.strftime(QUERY_TIME_FORMAT)
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """One page of a listing: the tasks matching the window (``total``), and this page of them."""
+
+    total: int
+    tasks: tuple[TaskSummary, ...]
 
 
 @dataclass(frozen=True)
@@ -299,25 +365,69 @@ class BackendFailureError(RuntimeError):
 
 
 class Backend:
-    """Answers queries about the scenario's projects at the clock's current time."""
+    """Answers queries about the scenario's projects at the clock's current time, and deletes tasks."""
 
     def __init__(self, projects: Mapping[str, Project], clock: Clock) -> None:
         self.projects = projects
         self.clock = clock
+        self._deleted: set[tuple[str, str, str]] = set()
+        self._lock = threading.Lock()
 
-    def task(self, project_id: str, instance_id: str, task_id: str) -> TaskPlan:
+    def instance(self, project_id: str, instance_id: str) -> Instance:
         project = self.projects.get(project_id.lower())
         instance = project.instances.get(instance_id.lower()) if project else None
         if instance is None:
             raise NotFoundError("instance", instance_id)
-        task = instance.tasks.get(task_id.lower())
-        if task is None:
+        return instance
+
+    def task(self, project_id: str, instance_id: str, task_id: str) -> TaskPlan:
+        task = self.instance(project_id, instance_id).tasks.get(task_id.lower())
+        if task is None or _key(project_id, instance_id, task_id) in self._deleted:
             raise NotFoundError("task", task_id)
         return task
+
+    def delete(self, project_id: str, instance_id: str, task_id: str) -> None:
+        """Delete the task's record, whatever its status (the spec's stated assumption: a running task
+        is not cancelled, it is only no longer listed or shown). An unknown or deleted task raises."""
+        with self._lock:
+            self.task(project_id, instance_id, task_id)
+            self._deleted.add(_key(project_id, instance_id, task_id))
 
     def task_start(self, task: TaskPlan) -> datetime:
         return self.clock.origin + timedelta(seconds=task.start_offset)
 
+    def list_tasks(
+        self,
+        project_id: str,
+        instance_id: str,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        start_time: str | None = None,
+        end_time: str | None = None,
+    ) -> TaskPage:
+        """The instance's tasks created inside the window (query-form bounds, both inclusive), newest
+        first, one page of them; every task's status is the one its progress has at the same instant."""
+        now, origin = self.clock.now(), self.clock.origin
+        summaries = []
+        for task in self.instance(project_id, instance_id).tasks.values():
+            if _key(project_id, instance_id, task.id) in self._deleted:
+                continue
+            start = self.task_start(task)
+            # A task queued for later was created when the emulator started.
+            summary = task.summary_at(start, min(start, origin), now)
+            if (start_time is None or summary.query_time >= start_time) and (
+                end_time is None or summary.query_time <= end_time
+            ):
+                summaries.append(summary)
+        summaries.sort(key=lambda summary: (-summary.created_at.timestamp(), summary.plan.id))
+        end = None if limit is None else offset + limit
+        return TaskPage(total=len(summaries), tasks=tuple(summaries[offset:end]))
+
     def progress(self, project_id: str, instance_id: str, task_id: str) -> TaskProgress:
         task = self.task(project_id, instance_id, task_id)
         return task.progress_at(self.task_start(task), self.clock.now())
+
+
+def _key(project_id: str, instance_id: str, task_id: str) -> tuple[str, str, str]:
+    return project_id.lower(), instance_id.lower(), task_id.lower()

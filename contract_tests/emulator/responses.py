@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from . import errors
-from .models import Backend, BackendFailureError, NotFoundError, StepState, SubStepState, TaskPlan, TaskProgress
+from .models import (
+    Backend,
+    BackendFailureError,
+    NotFoundError,
+    StepState,
+    SubStepState,
+    TaskPage,
+    TaskPlan,
+    TaskProgress,
+    TaskSummary,
+)
 
-Handler = Callable[[Mapping[str, str]], bytes]
+# Path parameters (as sent, decoded) and the declared query parameters (typed, checked): the body.
+Handler = Callable[[Mapping[str, str], Mapping[str, int | str]], bytes]
 
 
 @dataclass(frozen=True)
@@ -37,19 +49,47 @@ class Responder:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self._rendered: dict[str, _Rendered] = {}
-        self.handlers: dict[str, Handler] = {"ShowBackgroundTaskProgress": self.show_background_task_progress}
+        self.handlers: dict[str, Handler] = {
+            "ListBackgroundTask": self.list_background_task,
+            "ShowBackgroundTaskProgress": self.show_background_task_progress,
+            "DeleteBackgroundTask": self.delete_background_task,
+        }
 
-    def show_background_task_progress(self, params: Mapping[str, str]) -> bytes:
+    def list_background_task(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
+        """``GET /v2/{project_id}/instances/{instance_id}/tasks``: one page, newest first.
+
+        Raises :class:`~.errors.RejectedError`: 404 for an unknown instance.
+        """
+        offset, limit = query.get("offset", 0), query.get("limit")
+        start, end = query.get("start_time"), query.get("end_time")
+        with _not_found():
+            page = self.backend.list_tasks(
+                params["project_id"],
+                params["instance_id"],
+                offset=int(offset),
+                limit=None if limit is None else int(limit),
+                start_time=None if start is None else str(start),
+                end_time=None if end is None else str(end),
+            )
+        return errors.dump(list_document(page))
+
+    def delete_background_task(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
+        """``DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}``: 200 ``{"message": ""}``.
+
+        Raises :class:`~.errors.RejectedError`: 404 for an unknown (or already deleted) task.
+        """
+        with _not_found():
+            self.backend.delete(params["project_id"], params["instance_id"], params["task_id"])
+        return DELETED
+
+    def show_background_task_progress(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
         """``GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress``.
 
         Raises :class:`~.errors.RejectedError`: 404 for an unknown resource, 500 for a backend failure.
         """
         backend = self.backend
-        try:
+        with _not_found():
             task = backend.task(params["project_id"], params["instance_id"], params["task_id"])
-        except NotFoundError as missing:
-            error = errors.INSTANCE_NOT_FOUND if missing.kind == "instance" else errors.TASK_NOT_FOUND
-            raise errors.RejectedError(error) from None
         start, now = backend.task_start(task), backend.clock.now()
         key = params["project_id"].lower() + "/" + params["instance_id"].lower() + "/" + task.id
         rendered = self._rendered.get(key)
@@ -62,6 +102,42 @@ class Responder:
         body = errors.dump(progress_document(progress))
         self._rendered[key] = _Rendered(task, start, now, progress.unchanged_until, body)
         return body
+
+
+DELETED = errors.dump({"message": ""})
+
+
+@contextlib.contextmanager
+def _not_found() -> Iterator[None]:
+    """A model lookup that found nothing becomes the documented 404 (instance or task)."""
+    try:
+        yield
+    except NotFoundError as missing:
+        error = errors.INSTANCE_NOT_FOUND if missing.kind == "instance" else errors.TASK_NOT_FOUND
+        raise errors.RejectedError(error) from None
+
+
+def list_document(page: TaskPage) -> dict[str, Any]:
+    # task_count is documented as a string (one published example has a number): the documented form.
+    return {"task_count": str(page.total), "tasks": [_task(summary) for summary in page.tasks]}
+
+
+def _task(summary: TaskSummary) -> dict[str, Any]:
+    plan, fmt = summary.plan, summary.plan.time_format
+    document: dict[str, Any] = {"id": plan.id, "name": plan.name, "details": dict(plan.details)}
+    if plan.user_name is not None:
+        document["user_name"] = plan.user_name
+    if plan.user_id is not None:
+        document["user_id"] = plan.user_id
+    if plan.params is not None:
+        document["params"] = plan.params
+    document |= {
+        "status": summary.status.value,
+        "created_at": fmt.render(summary.created_at),
+        "updated_at": fmt.render(summary.updated_at),
+        "enable_show": plan.enable_show,
+    }
+    return document
 
 
 def progress_document(progress: TaskProgress) -> dict[str, Any]:

@@ -21,6 +21,9 @@ Format (YAML, or JSON which is YAML too); ``scenarios/default.yaml`` is a full e
                 time_format: space    # `iso` (2020-06-17T07:38:42.503Z, default) or `space` (2022-09-01 11:52:24)
                 internal_error: true  # optional: every progress query for this task fails inside the service
                                       # and answers 500 DCS.5000 (after auth, ID and permission checks)
+                details: {old_capacity: '2', new_capacity: '4'}  # optional, what a listing shows
+                params: <text>        # optional; so are user_name, user_id, enable_show (default true)
+                disposable: true      # optional: the contract suite may delete this task (DeleteBackgroundTask)
                 steps:
                   - id: <step id>
                     name: <step name>
@@ -106,6 +109,12 @@ _TASK = {
         "start": {"type": "number"},
         "time_format": {"enum": [f.value for f in TimeFormat]},
         "internal_error": {"type": "boolean"},
+        "details": {"type": "object"},
+        "params": {"type": "string"},
+        "user_name": _TEXT,
+        "user_id": _TEXT,
+        "enable_show": {"type": "boolean"},
+        "disposable": {"type": "boolean"},
         "steps": {"type": "array", "minItems": 1, "items": _STEP},
     },
 }
@@ -195,6 +204,10 @@ class Scenario:
         """The known tasks whose progress query fails inside the service (500), by the scenario's design."""
         return [ref for ref, task in self._tasks() if task.internal_error]
 
+    def disposable_tasks(self) -> list[TaskRef]:
+        """The known tasks the scenario offers for deletion (``disposable: true``)."""
+        return [ref for ref, task in self._tasks() if task.disposable]
+
     def _tasks(self) -> Iterator[tuple[TaskRef, TaskPlan]]:
         for project in self.projects.values():
             for instance in project.instances.values():
@@ -264,6 +277,12 @@ def _task(raw: dict[str, Any]) -> TaskPlan:
         time_format=TimeFormat(raw.get("time_format", TimeFormat.ISO.value)),
         steps=tuple(_step(s) for s in raw["steps"]),
         internal_error=bool(raw.get("internal_error", False)),
+        details=raw.get("details", {}),
+        params=raw.get("params"),
+        user_name=raw.get("user_name"),
+        user_id=raw.get("user_id"),
+        enable_show=bool(raw.get("enable_show", True)),
+        disposable=bool(raw.get("disposable", False)),
     )
 
 

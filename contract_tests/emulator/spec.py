@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -21,6 +21,25 @@ from ..spec_file import SPEC_PATH
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAMETER = re.compile(r"^\{([^{}]+)\}$")
+_INTEGER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only; longer would not be an int32 anyway
+
+
+@dataclass(frozen=True)
+class QueryParameter:
+    """A declared query parameter: its value converted to the schema's type, then validated."""
+
+    name: str
+    integer: bool  # `type: integer` (the value must be digits); otherwise a string
+    validator: jsonschema_rs.Validator
+
+    def parse(self, value: str) -> int | str | None:
+        """The typed value, or None when it does not fit the schema."""
+        typed: int | str = value
+        if self.integer:
+            if not _INTEGER.fullmatch(value):
+                return None
+            typed = int(value)
+        return typed if self.validator.is_valid(typed) else None
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,7 @@ class Operation:
     method: str  # upper-case
     path_template: str
     statuses: frozenset[int]  # the documented response codes
+    query: Mapping[str, QueryParameter] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -106,6 +126,13 @@ def compile_routes(document: Mapping[str, Any]) -> list[Route]:
                 method=method.upper(),
                 path_template=template,
                 statuses=frozenset(int(code) for code in operation["responses"] if code.isdigit()),
+                query={
+                    p["name"]: QueryParameter(
+                        p["name"], p["schema"].get("type") == "integer", jsonschema_rs.Draft4Validator(p["schema"])
+                    )
+                    for p in parameters.values()
+                    if p["in"] == "query"
+                },
             )
         # Path parameters are shared by every operation of a path, as OpenAPI requires.
         path_parameters = parameters or shared

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from contract_tests.auth import IamTokenAuth
+from contract_tests.broken_family import FAMILY_VARIANTS
 from contract_tests.broken_variants import VARIANTS, Variant
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.emulator_target import emulator_target
@@ -15,8 +16,10 @@ from contract_tests.pytest_runner import run_suite
 from contract_tests.report import format_summary
 from contract_tests.run_state import SLICE_OPTIONS
 
+ALL_VARIANTS = (*VARIANTS, *FAMILY_VARIANTS)
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=[variant.name for variant in VARIANTS])
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=[variant.name for variant in ALL_VARIANTS])
 def test_broken_variant_is_reported(variant: Variant) -> None:
     scenario = load_scenario(DEFAULT_SCENARIO_PATH)
     broken = variant.wrap(create_app(scenario), scenario)

@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from contract_tests.emulator_target import emulator_target
-from contract_tests.pytest_runner import run_suite
+from contract_tests.pytest_runner import run_suite, run_suite_with
 from contract_tests.report import format_summary
-from contract_tests.run_state import SLICE_OPTIONS
+from contract_tests.run_state import SLICE_OPTIONS, SuiteRun
 from contract_tests.target import DOCUMENTED_STATUSES
 
 
@@ -19,10 +19,12 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
     summary = format_summary(report, target=target.description, replay="(slice)")
     assert report.failures == {}, summary
     assert report.tests_failed == 0, summary
-    assert report.tests_passed == 2, summary  # the probes and the generated cases
+    assert report.tests_passed == 5, summary  # the probes, one test per operation, the stateful phase
     assert set(DOCUMENTED_STATUSES) <= report.statuses_seen(), summary
     assert report.total_cases >= SLICE_OPTIONS.max_examples, summary
-    assert {"examples", "coverage", "fuzzing"} <= set(report.phases), summary
+    assert {"examples", "coverage", "fuzzing", "stateful"} <= set(report.phases), summary
+    assert report.phases["stateful"] >= 10, summary
+    assert len(report.operations) == 3, summary
     assert report.probes == {401: report.probes[401]}, summary
     assert report.probes[401] >= 3, summary
     # every built-in phase's check ran, and every domain check
@@ -34,11 +36,16 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
         "progress_never_decreases",
         "tampered_signature_rejected",
         "known_tasks_answer_as_expected",
+        "listed_status_agrees_with_progress",
+        "deleted_task_is_gone",
+        "pages_partition_the_listing",
+        "time_window_respected",
+        "use_after_free",
     ):
         assert report.checks[check] > 0, summary
     root = ET.parse(junit).getroot()  # noqa: S314 - the file this test just wrote
     cases = root.findall(".//testcase")
-    assert len(cases) == 2
+    assert len(cases) == 5
     assert all(case.find("failure") is None for case in cases)
 
 
@@ -47,3 +54,17 @@ def test_slice_is_deterministic_for_a_seed() -> None:
     second = run_suite(emulator_target(), SLICE_OPTIONS)
     assert first.cases == second.cases
     assert first.total_cases > 0
+
+
+def test_the_slice_deletes_only_what_the_target_offers() -> None:
+    """The emulator offers one task: the run deletes it (and then judges it gone); every other
+    deletion it would send is re-aimed at an absent task, so the scenario's other tasks survive."""
+    target = emulator_target()
+    assert len(target.deletable_tasks) == 1
+    run = SuiteRun(target, SLICE_OPTIONS)
+    report = run_suite_with(run)
+    summary = format_summary(report, target=target.description, replay="(slice)")
+    assert report.failures == {}, summary
+    assert run.checks.deleted == {tuple(part.lower() for part in target.deletable_tasks[0])}, summary
+    assert run.family.fetched["ShowBackgroundTaskProgress"] > 0, summary
+    assert run.family.fetched["ListBackgroundTask"] > 0, summary

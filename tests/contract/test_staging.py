@@ -109,7 +109,7 @@ def test_read_only_targets_get_no_state_changing_request_but_the_method_probes()
     paths = {task_path: frozenset({"GET", "DELETE"})}
     assert not may_send(target, "DELETE", task_path, params, paths)
     assert not may_send(target, "POST", task_path, params, paths)
-    allowed = dataclasses.replace(target, read_only=False, destructive_tasks=(KnownTask("p1", "i1", "t1"),))
+    allowed = dataclasses.replace(target, read_only=False, deletable_tasks=(KnownTask("p1", "i1", "t1"),))
     assert may_send(allowed, "DELETE", "/any", params)
     assert not may_send(allowed, "DELETE", "/any", {**params, "task_id": "t2"})
 

@@ -7,12 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from schemathesis.core.result import Ok
 
 from contract_tests import cli
 from contract_tests.auth import AkSkSigner, IamTokenAuth
+from contract_tests.destructive import aim_deletes
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
-from contract_tests.emulator_target import scenario_tasks
+from contract_tests.emulator_target import emulator_target, scenario_tasks
 from contract_tests.loopback import running_emulator
+from contract_tests.run_state import SLICE_OPTIONS
+from contract_tests.schema import build_schema
 from contract_tests.target import TargetConfigError, target_from_env
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
@@ -127,3 +131,42 @@ def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture
     assert report["ok"], printed
     assert "500 ✓" in printed
     assert "500 required: from the target's known-faulty task only" in printed
+
+
+def test_deleting_needs_explicit_permission_and_named_tasks() -> None:
+    base = {"DCS_AUTH_TOKEN": "t", "DCS_PROJECT_ID": "p1", "DCS_INSTANCE_ID": "i1", "DCS_TASK_ID": "t1"}
+    assert staging_target("http://x", RunKnobs(), base).deletable_tasks == ()
+    named = {**base, "DCS_DESTRUCTIVE_TASKS": "i1/d1,i1/d2"}
+    assert staging_target("http://x", RunKnobs(), named).deletable_tasks == (), "named but not allowed"
+    allowed = staging_target("http://x", RunKnobs(allow_destructive=True), named)
+    assert [tuple(task) for task in allowed.deletable_tasks] == [("p1", "i1", "d1"), ("p1", "i1", "d2")]
+    with pytest.raises(TargetConfigError, match="ALLOW_DESTRUCTIVE=1 needs DCS_DESTRUCTIVE_TASKS"):
+        staging_target("http://x", RunKnobs(allow_destructive=True), base)
+
+
+def test_a_base_url_without_permission_leaves_delete_out_of_the_run() -> None:
+    target = target_from_env("http://x", {"DCS_AUTH_TOKEN": "t", "DCS_PROJECT_ID": "p1"})
+    schema = build_schema(target, SLICE_OPTIONS)
+    methods = {result.ok().method.upper() for result in schema.get_all_operations() if isinstance(result, Ok)}
+    assert methods == {"GET"}
+
+
+@pytest.mark.parametrize(
+    ("task_id", "offered", "sent"),
+    [
+        ("8abf6e1e72c12e7c0172c15b508500aa", False, "ffffffffffffffffffffffffffffffff"),  # not offered: re-aimed
+        ("9a8b7c6d5e4f40312a3b4c5d6e7f8091", True, "9a8b7c6d5e4f40312a3b4c5d6e7f8091"),  # offered: sent as is
+        ("not an id", False, "not an id"),  # malformed: refused by the server before any lookup
+    ],
+)
+def test_only_offered_tasks_are_deleted(task_id: str, offered: bool, sent: str) -> None:
+    target = emulator_target(SCENARIO)
+    operation = build_schema(target, SLICE_OPTIONS).find_operation_by_label(
+        "DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}"
+    )
+    assert operation is not None
+    ids = {"project_id": READABLE[0].project_id, "instance_id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"}
+    case = operation.Case(path_parameters={**ids, "task_id": task_id})
+    assert any(task.task_id == task_id for task in target.deletable_tasks) is offered
+    aim_deletes(case, target)
+    assert case.path_parameters["task_id"] == sent

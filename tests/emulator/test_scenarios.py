@@ -33,7 +33,10 @@ from tests.emulator.helpers import progress_path, signed_headers
 
 def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
     tasks = scenario.known_tasks()
-    assert len(tasks) == 7
+    assert len(tasks) == 8
+    (disposable,) = scenario.disposable_tasks()  # the one the contract suite may delete
+    assert scenario.demo.may_access(disposable.project_id)
+    assert disposable not in scenario.internal_error_tasks()
     (faulty,) = scenario.internal_error_tasks()  # the documented 500, reachable by the demo credentials
     assert faulty in tasks
     assert scenario.demo.may_access(faulty.project_id)

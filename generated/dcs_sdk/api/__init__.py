@@ -7,15 +7,22 @@ request ID, ``.parse()``) instead of the model.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from functools import cached_property
 
 import httpx
 
 from ..lib.base import AsyncClientBase, SyncClientBase, check_path_parameters
+from ..lib.pagination import AsyncPage, SyncPage
 from ..lib.raw import RawResponse
-from ..models import ShowBackgroundTaskProgressResponse
-from .background_tasks import show_background_task_progress
+from ..models import (
+    BackgroundTask,
+    DeleteBackgroundTaskResponse,
+    ListBackgroundTaskResponse,
+    ShowBackgroundTaskProgressResponse,
+)
+from .background_tasks import delete_background_task, list_background_task, show_background_task_progress
 
 
 class Operations(SyncClientBase):
@@ -25,6 +32,54 @@ class Operations(SyncClientBase):
     def with_raw_response(self) -> RawOperations:
         """The same methods, returning the HTTP response (``RawResponse``) with ``.parse()``."""
         return RawOperations(self)
+
+    def list_background_task(
+        self,
+        instance_id: str,
+        *,
+        offset: int | None = None,
+        limit: int | None = None,
+        start_time: datetime.datetime | None = None,
+        end_time: datetime.datetime | None = None,
+        project_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> SyncPage[ListBackgroundTaskResponse, BackgroundTask]:
+        """List background tasks (``ListBackgroundTask``).
+
+        Lists the background tasks of a DCS instance, a page at a time (`offset`, `limit`),
+        optionally only those created inside a time window (`start_time`, `end_time`, both UTC).
+        `task_count` is the number of tasks matching the window, over all pages.
+
+        IAM action: `dcs:instance:getBackgroundTask`.
+
+        Returns the first page; iterating it yields the items of every page, fetching each when reached.
+
+        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
+        """
+
+        check_path_parameters(instance_id=instance_id)
+        project = self._project(project_id)
+
+        def fetch(offset: int | None) -> ListBackgroundTaskResponse:
+            # Every page is the same request but for its offset.
+            request = list_background_task._get_kwargs(
+                project_id=project,
+                instance_id=instance_id,
+                offset=offset,
+                limit=limit,
+                start_time=start_time,
+                end_time=end_time,
+            )
+            return self._send(request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+
+        return SyncPage(
+            fetch,
+            offset,
+            limit,
+            items=lambda page: page.tasks,
+            total=lambda page: page.task_count,
+        )
 
     def show_background_task_progress(
         self,
@@ -53,6 +108,38 @@ class Operations(SyncClientBase):
         )
         return self._send(request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout)
 
+    def delete_background_task(
+        self,
+        instance_id: str,
+        task_id: str,
+        *,
+        project_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> DeleteBackgroundTaskResponse:
+        """Delete a background task (``DeleteBackgroundTask``).
+
+        Deletes the record of one background task of a DCS instance. Afterwards the task is no
+        longer listed and its progress answers 404.
+
+        Deleting a task that has not finished (`CREATED`, `WAITING`, `EXECUTING`) is not
+        documented by the service. Assumed here (and by the emulator), not promised: the record
+        is deleted whatever the task's status, and the operation itself is not cancelled. Do not
+        rely on either behaviour.
+
+        IAM action: `dcs:instance:deleteBackgroundTask`.
+
+        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
+        """
+
+        check_path_parameters(instance_id=instance_id, task_id=task_id)
+        request = delete_background_task._get_kwargs(
+            project_id=self._project(project_id),
+            instance_id=instance_id,
+            task_id=task_id,
+        )
+        return self._send(request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+
 
 class AsyncOperations(AsyncClientBase):
     """The spec's operations, awaitable, sent through the client's signed, retrying transport."""
@@ -61,6 +148,54 @@ class AsyncOperations(AsyncClientBase):
     def with_raw_response(self) -> AsyncRawOperations:
         """The same methods, returning the HTTP response (``RawResponse``) with ``.parse()``."""
         return AsyncRawOperations(self)
+
+    async def list_background_task(
+        self,
+        instance_id: str,
+        *,
+        offset: int | None = None,
+        limit: int | None = None,
+        start_time: datetime.datetime | None = None,
+        end_time: datetime.datetime | None = None,
+        project_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AsyncPage[ListBackgroundTaskResponse, BackgroundTask]:
+        """List background tasks (``ListBackgroundTask``).
+
+        Lists the background tasks of a DCS instance, a page at a time (`offset`, `limit`),
+        optionally only those created inside a time window (`start_time`, `end_time`, both UTC).
+        `task_count` is the number of tasks matching the window, over all pages.
+
+        IAM action: `dcs:instance:getBackgroundTask`.
+
+        Returns the first page; iterating it yields the items of every page, fetching each when reached.
+
+        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
+        """
+
+        check_path_parameters(instance_id=instance_id)
+        project = self._project(project_id)
+
+        async def fetch(offset: int | None) -> ListBackgroundTaskResponse:
+            # Every page is the same request but for its offset.
+            request = list_background_task._get_kwargs(
+                project_id=project,
+                instance_id=instance_id,
+                offset=offset,
+                limit=limit,
+                start_time=start_time,
+                end_time=end_time,
+            )
+            return await self._send(request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+
+        return await AsyncPage.first(
+            fetch,
+            offset,
+            limit,
+            items=lambda page: page.tasks,
+            total=lambda page: page.task_count,
+        )
 
     async def show_background_task_progress(
         self,
@@ -91,12 +226,78 @@ class AsyncOperations(AsyncClientBase):
             request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout
         )
 
+    async def delete_background_task(
+        self,
+        instance_id: str,
+        task_id: str,
+        *,
+        project_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> DeleteBackgroundTaskResponse:
+        """Delete a background task (``DeleteBackgroundTask``).
+
+        Deletes the record of one background task of a DCS instance. Afterwards the task is no
+        longer listed and its progress answers 404.
+
+        Deleting a task that has not finished (`CREATED`, `WAITING`, `EXECUTING`) is not
+        documented by the service. Assumed here (and by the emulator), not promised: the record
+        is deleted whatever the task's status, and the operation itself is not cancelled. Do not
+        rely on either behaviour.
+
+        IAM action: `dcs:instance:deleteBackgroundTask`.
+
+        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
+        """
+
+        check_path_parameters(instance_id=instance_id, task_id=task_id)
+        request = delete_background_task._get_kwargs(
+            project_id=self._project(project_id),
+            instance_id=instance_id,
+            task_id=task_id,
+        )
+        return await self._send(request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+
 
 class RawOperations:
     """The spec's operations, answering RawResponse, sent through the client's signed, retrying transport."""
 
     def __init__(self, client: SyncClientBase) -> None:
         self._client = client
+
+    def list_background_task(
+        self,
+        instance_id: str,
+        *,
+        offset: int | None = None,
+        limit: int | None = None,
+        start_time: datetime.datetime | None = None,
+        end_time: datetime.datetime | None = None,
+        project_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> RawResponse[ListBackgroundTaskResponse]:
+        """List background tasks (``ListBackgroundTask``).
+
+        Lists the background tasks of a DCS instance, a page at a time (`offset`, `limit`),
+        optionally only those created inside a time window (`start_time`, `end_time`, both UTC).
+        `task_count` is the number of tasks matching the window, over all pages.
+
+        IAM action: `dcs:instance:getBackgroundTask`.
+
+        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
+        """
+
+        check_path_parameters(instance_id=instance_id)
+        request = list_background_task._get_kwargs(
+            project_id=self._client._project(project_id),
+            instance_id=instance_id,
+            offset=offset,
+            limit=limit,
+            start_time=start_time,
+            end_time=end_time,
+        )
+        return self._client._send_raw(request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
 
     def show_background_task_progress(
         self,
@@ -127,12 +328,82 @@ class RawOperations:
             request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout
         )
 
+    def delete_background_task(
+        self,
+        instance_id: str,
+        task_id: str,
+        *,
+        project_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> RawResponse[DeleteBackgroundTaskResponse]:
+        """Delete a background task (``DeleteBackgroundTask``).
+
+        Deletes the record of one background task of a DCS instance. Afterwards the task is no
+        longer listed and its progress answers 404.
+
+        Deleting a task that has not finished (`CREATED`, `WAITING`, `EXECUTING`) is not
+        documented by the service. Assumed here (and by the emulator), not promised: the record
+        is deleted whatever the task's status, and the operation itself is not cancelled. Do not
+        rely on either behaviour.
+
+        IAM action: `dcs:instance:deleteBackgroundTask`.
+
+        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
+        """
+
+        check_path_parameters(instance_id=instance_id, task_id=task_id)
+        request = delete_background_task._get_kwargs(
+            project_id=self._client._project(project_id),
+            instance_id=instance_id,
+            task_id=task_id,
+        )
+        return self._client._send_raw(
+            request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout
+        )
+
 
 class AsyncRawOperations:
     """The spec's operations, awaitable, answering RawResponse, sent through the client's signed, retrying transport."""
 
     def __init__(self, client: AsyncClientBase) -> None:
         self._client = client
+
+    async def list_background_task(
+        self,
+        instance_id: str,
+        *,
+        offset: int | None = None,
+        limit: int | None = None,
+        start_time: datetime.datetime | None = None,
+        end_time: datetime.datetime | None = None,
+        project_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> RawResponse[ListBackgroundTaskResponse]:
+        """List background tasks (``ListBackgroundTask``).
+
+        Lists the background tasks of a DCS instance, a page at a time (`offset`, `limit`),
+        optionally only those created inside a time window (`start_time`, `end_time`, both UTC).
+        `task_count` is the number of tasks matching the window, over all pages.
+
+        IAM action: `dcs:instance:getBackgroundTask`.
+
+        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
+        """
+
+        check_path_parameters(instance_id=instance_id)
+        request = list_background_task._get_kwargs(
+            project_id=self._client._project(project_id),
+            instance_id=instance_id,
+            offset=offset,
+            limit=limit,
+            start_time=start_time,
+            end_time=end_time,
+        )
+        return await self._client._send_raw(
+            request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout
+        )
 
     async def show_background_task_progress(
         self,
@@ -161,4 +432,38 @@ class AsyncRawOperations:
         )
         return await self._client._send_raw(
             request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout
+        )
+
+    async def delete_background_task(
+        self,
+        instance_id: str,
+        task_id: str,
+        *,
+        project_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> RawResponse[DeleteBackgroundTaskResponse]:
+        """Delete a background task (``DeleteBackgroundTask``).
+
+        Deletes the record of one background task of a DCS instance. Afterwards the task is no
+        longer listed and its progress answers 404.
+
+        Deleting a task that has not finished (`CREATED`, `WAITING`, `EXECUTING`) is not
+        documented by the service. Assumed here (and by the emulator), not promised: the record
+        is deleted whatever the task's status, and the operation itself is not cancelled. Do not
+        rely on either behaviour.
+
+        IAM action: `dcs:instance:deleteBackgroundTask`.
+
+        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
+        """
+
+        check_path_parameters(instance_id=instance_id, task_id=task_id)
+        request = delete_background_task._get_kwargs(
+            project_id=self._client._project(project_id),
+            instance_id=instance_id,
+            task_id=task_id,
+        )
+        return await self._client._send_raw(
+            request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout
         )

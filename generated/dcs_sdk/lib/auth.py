@@ -106,7 +106,15 @@ class AkSkAuth(httpx.Auth):
         self._clock = clock
 
     def apply(self, request: httpx.Request) -> None:
-        """Sign ``request`` in place (again, with a fresh ``X-Sdk-Date``, when it is retried)."""
+        """Sign ``request`` in place (again, with a fresh ``X-Sdk-Date``, when it is retried).
+
+        The query is first rewritten to the canonical form the signature covers (pairs sorted,
+        ``%20`` for a space, ``%2B``, ``%2A``, ``~`` kept), as the official SDK builds its URL: a
+        gateway then reads exactly the query that was signed, however it treats ``+`` or ``*``.
+        """
+        if request.url.query:
+            canonical = signing.canonical_query(signing.query_pairs(request.url.query.decode("ascii")))
+            request.url = request.url.copy_with(query=canonical.encode("ascii"))
         headers = sign_request_parts(
             self.credentials,
             request.method,

@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..client import Client
-    from ..models import ShowBackgroundTaskProgressResponse, StepDetail, StepStatus, SubStepDetail
+    from ..models import (
+        BackgroundTask,
+        BackgroundTaskDetails,
+        DeleteBackgroundTaskResponse,
+        ListBackgroundTaskResponse,
+        ShowBackgroundTaskProgressResponse,
+        StepDetail,
+        StepStatus,
+        SubStepDetail,
+        TaskStatus,
+    )
     from .auth import AkSkAuth, TokenAuth, sign_request_parts
     from .client import DEFAULT_TIMEOUT, AsyncDcsClient, DcsClient
     from .credentials import Credentials, TokenCredentials
@@ -36,10 +46,11 @@ if TYPE_CHECKING:
         TaskFailedError,
         WaitTimeoutError,
     )
+    from .pagination import AsyncPage, SyncPage
     from .raw import RawResponse
     from .regions import REGIONS
     from .retry import RetryPolicy
-    from .timestamps import parse_timestamp
+    from .timestamps import parse_timestamp, query_time
     from .waiter import MAX_INTERVAL, MIN_INTERVAL, PollPlanner, PollPolicy, TaskState, task_state
 
 _MODULES = {
@@ -66,13 +77,24 @@ _MODULES = {
         "TaskFailedError",
         "WaitTimeoutError",
     ),
+    ".lib.pagination": ("AsyncPage", "SyncPage"),
     ".lib.raw": ("RawResponse",),
     ".lib.regions": ("REGIONS",),
     ".lib.retry": ("RetryPolicy",),
-    ".lib.timestamps": ("parse_timestamp",),
+    ".lib.timestamps": ("parse_timestamp", "query_time"),
     ".lib.waiter": ("MAX_INTERVAL", "MIN_INTERVAL", "PollPlanner", "PollPolicy", "TaskState", "task_state"),
     ".client": ("Client",),
-    ".models": ("ShowBackgroundTaskProgressResponse", "StepDetail", "StepStatus", "SubStepDetail"),
+    ".models": (
+        "BackgroundTask",
+        "BackgroundTaskDetails",
+        "DeleteBackgroundTaskResponse",
+        "ListBackgroundTaskResponse",
+        "ShowBackgroundTaskProgressResponse",
+        "StepDetail",
+        "StepStatus",
+        "SubStepDetail",
+        "TaskStatus",
+    ),
 }
 # Where each name of __all__ is defined (tests check the two agree).
 _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
@@ -89,7 +111,10 @@ __all__ = [
     "APITimeoutError",
     "AkSkAuth",
     "AsyncDcsClient",
+    "AsyncPage",
     "AuthenticationError",
+    "BackgroundTask",
+    "BackgroundTaskDetails",
     "BadRequestError",
     "Client",
     "ConflictError",
@@ -97,7 +122,9 @@ __all__ = [
     "CredentialsError",
     "DcsClient",
     "DcsError",
+    "DeleteBackgroundTaskResponse",
     "InternalServerError",
+    "ListBackgroundTaskResponse",
     "MethodNotAllowedError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -111,12 +138,15 @@ __all__ = [
     "StepDetail",
     "StepStatus",
     "SubStepDetail",
+    "SyncPage",
     "TaskFailedError",
     "TaskState",
+    "TaskStatus",
     "TokenAuth",
     "TokenCredentials",
     "WaitTimeoutError",
     "parse_timestamp",
+    "query_time",
     "sign_request_parts",
     "task_state",
 ]

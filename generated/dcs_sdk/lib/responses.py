@@ -78,7 +78,8 @@ def raise_for_status(response: httpx.Response) -> None:
 def parse_model(response: httpx.Response, model: type[M]) -> M:
     """The 2xx body as ``model``; a typed error for any other status or a body off the schema."""
     raise_for_status(response)
-    body = json_body(response)
+    # A 204 may come without the body a 200 carries (HTTP forbids one): every field is then absent.
+    body = {} if response.status_code == 204 and not response.content else json_body(response)
     if body is NOT_JSON:
         raise APIResponseValidationError(
             f"HTTP {response.status_code}: the body is not JSON: {response.text[:200]!r}",

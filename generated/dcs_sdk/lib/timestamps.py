@@ -9,6 +9,9 @@ for the zone-less form.
 Accepted: exactly the spec's ``Timestamp`` pattern (a ``T`` or a space, 1 to 9 fractional digits,
 ``Z`` or ``±hh:mm`` / ``±hhmm``, or nothing). Anything else (a date alone, ``2022/09/01``, week
 dates that ``fromisoformat`` would take) raises ``SchemaMismatchError``, a ``ValueError``.
+
+Query parameters go the other way: ``query_time`` writes an aware datetime as the service's
+``yyyyMMddHHmmss`` in UTC (``start_time``/``end_time`` of ListBackgroundTask).
 """
 
 from __future__ import annotations
@@ -52,3 +55,18 @@ def parse_timestamp(value: str, field: str = "") -> datetime.datetime:
     except ValueError:  # the right shape but not a date, e.g. month 13
         pass
     raise SchemaMismatchError(field, EXPECTED, value)
+
+
+QUERY_TIME_FORMAT = "%Y%m%d%H%M%S"
+
+
+def query_time(value: datetime.datetime) -> str:
+    """``value`` as the service's query form, UTC ``yyyyMMddHHmmss``; a naive datetime raises ValueError.
+
+    A naive datetime has no instant: guessing local time or UTC would silently shift the window.
+    """
+    if not isinstance(value, datetime.datetime):
+        raise TypeError(f"expected a timezone-aware datetime.datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{value!r} is naive: pass a timezone-aware datetime (e.g. tzinfo=datetime.UTC)")
+    return value.astimezone(datetime.UTC).strftime(QUERY_TIME_FORMAT)

@@ -80,7 +80,7 @@ class Error:
             error_ext_msg_type_0 = data
             if not isinstance(error_ext_msg_type_0, str):
                 absent_or_mismatch(error_ext_msg_type_0, "error_ext_msg", "a string")
-                error_ext_msg_type_0 = None
+                return None
 
             return error_ext_msg_type_0
             error_ext_msg_type_1 = data

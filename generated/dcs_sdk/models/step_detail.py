@@ -135,7 +135,7 @@ class StepDetail:
             step_status_type_1 = data
             if not isinstance(step_status_type_1, str):
                 absent_or_mismatch(step_status_type_1, "step_status", "a string")
-                step_status_type_1 = None
+                return None
 
             return step_status_type_1
 

@@ -1,0 +1,46 @@
+"""Deleting is destructive: the suite deletes only the tasks its target names (`Target.deletable_tasks`).
+
+`aim_deletes` runs on every case the suite sends, whatever the phase. A DeleteBackgroundTask whose
+IDs are well-formed (a server would act on them) but not one of the target's deletable tasks is
+re-aimed at a task ID no server holds, so it answers 404: neither fuzzing nor a link from a listing
+ever deletes a task nobody offered. Malformed IDs are left alone: the server refuses them with 400
+before looking anything up. Against a BASE_URL the target names no task unless destructive
+operations are explicitly allowed (ALLOW_DESTRUCTIVE=1 with DCS_DESTRUCTIVE_TASKS, see
+`staging_config`); without one, the operation is not tested at all (`schema.build_schema` excludes it).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import yaml
+from schemathesis import Case
+
+from .spec_file import SPEC_PATH
+from .target import KnownTask, Target, absent_tasks
+
+DELETE = "DELETE"
+_FIELDS = KnownTask._fields
+
+
+@functools.cache
+def _resource_id() -> re.Pattern[str]:
+    """The spec's ResourceId pattern: what a server would take as an ID."""
+    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    return re.compile(spec["components"]["schemas"]["ResourceId"]["pattern"])
+
+
+def aim_deletes(case: Case[Any], target: Target) -> None:
+    """Re-aim a DELETE the target did not offer at an absent task (in place; other cases untouched)."""
+    if case.operation.method.upper() != DELETE:
+        return
+    params = case.path_parameters or {}
+    values = tuple(params.get(name) for name in _FIELDS)
+    if not all(isinstance(value, str) and _resource_id().fullmatch(value) for value in values):
+        return
+    offered = {tuple(part.lower() for part in task) for task in target.deletable_tasks}
+    if tuple(str(value).lower() for value in values) in offered:
+        return
+    case.path_parameters = {**params, "task_id": absent_tasks(str(values[0]), ())[0].task_id}
