@@ -17,6 +17,7 @@ from contract_tests.emulator_target import emulator_target, scenario_tasks
 from contract_tests.loopback import running_emulator
 from contract_tests.run_state import SLICE_OPTIONS
 from contract_tests.schema import build_schema
+from contract_tests.staging_config import RunKnobs, staging_target
 from contract_tests.target import TargetConfigError, target_from_env
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)

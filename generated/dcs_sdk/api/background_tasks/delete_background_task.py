@@ -105,12 +105,12 @@ def sync_detailed(
     IAM action: `dcs:instance:deleteBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,12 +153,12 @@ def sync(
     IAM action: `dcs:instance:deleteBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -196,12 +196,12 @@ async def asyncio_detailed(
     IAM action: `dcs:instance:deleteBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -242,12 +242,12 @@ async def asyncio(
     IAM action: `dcs:instance:deleteBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        task_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -116,10 +116,10 @@ def sync_detailed(
     IAM action: `dcs:instance:getBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
         start_time (datetime.datetime | Unset): An instant in UTC written `yyyyMMddHHmmss`, for
@@ -170,10 +170,10 @@ def sync(
     IAM action: `dcs:instance:getBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
         start_time (datetime.datetime | Unset): An instant in UTC written `yyyyMMddHHmmss`, for
@@ -219,10 +219,10 @@ async def asyncio_detailed(
     IAM action: `dcs:instance:getBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
         start_time (datetime.datetime | Unset): An instant in UTC written `yyyyMMddHHmmss`, for
@@ -271,10 +271,10 @@ async def asyncio(
     IAM action: `dcs:instance:getBackgroundTask`.
 
     Args:
-        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
-        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a UUID. Example:
-            8abf6e1e72c12e7c0172c15b508500aa.
+        project_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
+        instance_id (str): A DCS resource ID, either 32 hexadecimal digits or a 36-character UUID.
+            Example: 8abf6e1e72c12e7c0172c15b508500aa.
         offset (int | Unset):  Default: 0.
         limit (int | Unset):
         start_time (datetime.datetime | Unset): An instant in UTC written `yyyyMMddHHmmss`, for
