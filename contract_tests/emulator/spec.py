@@ -24,6 +24,18 @@ _PARAMETER = re.compile(r"^\{([^{}]+)\}$")
 _INTEGER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only; longer would not be an int32 anyway
 
 
+# OpenAPI's integer formats are ranges JSON Schema validators do not enforce (format is an annotation).
+_FORMAT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def bounded(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """``schema`` with an integer format's range made explicit, so a value outside it is refused (400)."""
+    low, high = _FORMAT_RANGES.get(str(schema.get("format")), (None, None))
+    if schema.get("type") != "integer" or low is None:
+        return dict(schema)
+    return {"minimum": low, "maximum": high, **schema}
+
+
 @dataclass(frozen=True)
 class QueryParameter:
     """A declared query parameter: its value converted to the schema's type, then validated."""
@@ -128,7 +140,9 @@ def compile_routes(document: Mapping[str, Any]) -> list[Route]:
                 statuses=frozenset(int(code) for code in operation["responses"] if code.isdigit()),
                 query={
                     p["name"]: QueryParameter(
-                        p["name"], p["schema"].get("type") == "integer", jsonschema_rs.Draft4Validator(p["schema"])
+                        p["name"],
+                        p["schema"].get("type") == "integer",
+                        jsonschema_rs.Draft4Validator(bounded(p["schema"])),
                     )
                     for p in parameters.values()
                     if p["in"] == "query"
