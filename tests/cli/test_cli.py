@@ -86,3 +86,18 @@ def test_watch_timeout_exits_4(emulator: Emulator, task_args: TaskArgs) -> None:
     done = emulator.run("watch", "--timeout", "1.5", *task_args(LONG))
     assert done.returncode == 4
     assert done.stderr.startswith("timed out: task ")
+
+
+def test_list_shows_every_task_of_the_instance_as_a_table_or_json(emulator: Emulator) -> None:
+    table = emulator.run("list", INSTANCE_ID)
+    assert table.returncode == 0, table.stderr
+    assert "3 tasks" in table.stdout
+    assert "FAILED" in table.stdout
+    listed = emulator.run("list", "--output", "json", INSTANCE_ID)
+    assert listed.returncode == 0, listed.stderr
+    tasks = json.loads(listed.stdout)
+    assert {task["id"] for task in tasks} == {FAILING.task_id, FINISHING.task_id, LONG.task_id}
+    assert {task["status"] for task in tasks} <= {"SUCCESS", "FAILED", "EXECUTING", "WAITING", "CREATED"}
+    future = emulator.run("list", "--output", "json", "--since", "2999-01-01T00:00", INSTANCE_ID)
+    assert json.loads(future.stdout) == []
+    assert emulator.run("list", "--since", "yesterday", INSTANCE_ID).returncode == 2

@@ -1,8 +1,10 @@
-"""``dcs-tasks``: show or watch a DCS background task from a terminal (needs the ``cli`` extra: rich).
+"""``dcs-tasks``: list an instance's background tasks, show or watch one, from a terminal (needs the
+``cli`` extra: rich).
 
-Exit codes: 0 the task finished (``watch``) or was shown (``show``); 1 the task failed; 2 usage or
-configuration error (arguments, credentials, project, credentials refused with 401/403); 3 any
-other error of the service or the network; 4 ``--timeout`` expired; 130 interrupted (Ctrl-C).
+Exit codes: 0 the task finished (``watch``), was shown (``show``) or the tasks listed (``list``);
+1 the task failed; 2 usage or configuration error (arguments, credentials, project, credentials
+refused with 401/403); 3 any other error of the service or the network; 4 ``--timeout`` expired;
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ REFUSED = frozenset({401, 403})  # the credentials are wrong for this: a configu
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="dcs-tasks",
-        description="Show or watch a DCS background task.",
+        description="List a DCS instance's background tasks; show or watch one of them.",
         epilog=__doc__.split("\n\n", 1)[1],
     )
     where = root.add_mutually_exclusive_group()
@@ -34,6 +36,11 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument("--project", help="project ID (default: HUAWEICLOUD_SDK_PROJECT_ID)")
     root.add_argument("--token-env", default=TOKEN_ENV, help=f"variable holding an IAM token (default {TOKEN_ENV})")
     commands = root.add_subparsers(dest="command", required=True)
+    listing = commands.add_parser("list", help="the instance's tasks (every page), newest first")
+    listing.add_argument("instance", help="instance ID")
+    listing.add_argument("--output", choices=["table", "json"], default="table", help="json: one JSON array")
+    listing.add_argument("--since", type=settings.utc_time, help="created at or after (UTC, e.g. 2024-05-01T10:00)")
+    listing.add_argument("--until", type=settings.utc_time, help="created at or before (UTC)")
     show = commands.add_parser("show", help="the task's steps and sub-steps, once")
     show.add_argument("--output", choices=["table", "json"], default="table", help="json: the raw response body")
     watch = commands.add_parser("watch", help="a live view until the task finishes or fails")
@@ -58,7 +65,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     console, errors = Console(), Console(stderr=True)
     try:
         with settings.client(args, os.environ if environ is None else environ) as client:
-            run = commands.show if args.command == "show" else commands.watch
+            run = {"list": commands.list_tasks, "show": commands.show, "watch": commands.watch}[args.command]
             return run(args, client, console)
     except KeyboardInterrupt:
         errors.print("interrupted")

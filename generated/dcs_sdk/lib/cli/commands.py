@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,6 +16,16 @@ from ..errors import TaskFailedError
 from . import settings, view
 
 FINISHED, FAILED = 0, 1
+
+
+def list_tasks(args: argparse.Namespace, client: DcsClient, console: Console) -> int:
+    """Every task of the instance, fetching further pages as the listing goes (table or JSON)."""
+    tasks = list(client.list_background_task(args.instance, start_time=args.since, end_time=args.until))
+    if args.output == "json":
+        console.file.write(json.dumps([task.to_dict() for task in tasks], ensure_ascii=False, indent=2) + "\n")
+    else:
+        console.print(view.tasks_table(tasks))
+    return 0
 
 
 def show(args: argparse.Namespace, client: DcsClient, console: Console) -> int:

@@ -9,6 +9,7 @@ used instead, so a token never has to appear on the command line (or in shell hi
 from __future__ import annotations
 
 import argparse
+import datetime
 from collections.abc import Mapping
 
 from ..client import DcsClient
@@ -50,3 +51,12 @@ def policy(args: argparse.Namespace) -> PollPolicy:
         return PollPolicy(min_interval=args.min_interval, max_interval=args.max_interval, overdue_max_interval=overdue)
     except ValueError as error:
         raise UsageError(f"--min-interval/--max-interval: {error}") from None
+
+
+def utc_time(text: str) -> datetime.datetime:
+    """An ISO 8601 instant; one written without a zone is UTC (the service's time filters are UTC)."""
+    try:
+        instant = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=datetime.UTC)

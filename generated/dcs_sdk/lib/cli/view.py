@@ -9,9 +9,16 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from ...models import ShowBackgroundTaskProgressResponse, StepDetail
+from ...models import BackgroundTask, ShowBackgroundTaskProgressResponse, StepDetail
 
-STYLES = {"FINISH": "green", "FAILED": "bold red", "EXECUTING": "yellow", "WAITING": "dim"}
+STYLES = {
+    "FINISH": "green",
+    "SUCCESS": "green",
+    "FAILED": "bold red",
+    "EXECUTING": "yellow",
+    "WAITING": "dim",
+    "CREATED": "dim",
+}
 
 
 def status_text(status: object) -> Text:
@@ -41,6 +48,17 @@ def steps_table(response: ShowBackgroundTaskProgressResponse) -> Table:
             name = f"└ {sub.sub_step_name or sub.sub_step_id or '?'}"
             row = (when(sub.begin_time), when(sub.end_time), sub.error_code or "")
             table.add_row(name, status_text(sub.sub_step_status), *row, style="dim" if sub.sub_step_status else None)
+    return table
+
+
+def tasks_table(tasks: list[BackgroundTask]) -> Table:
+    table = Table(title_justify="left", caption=f"{len(tasks)} task{'' if len(tasks) == 1 else 's'}")
+    for column in ("task", "name", "status", "created (UTC)", "updated (UTC)"):
+        table.add_column(column, no_wrap=column in {"task", "status"})
+    for task in tasks:
+        table.add_row(
+            task.id or "?", task.name or "", status_text(task.status), when(task.created_at), when(task.updated_at)
+        )
     return table
 
 
