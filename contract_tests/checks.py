@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests.auth
@@ -43,6 +43,19 @@ def _progress_body(response: Response) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
+def progress_check(judge: Callable[[dict[str, Any]], bool | None]) -> CheckFunction:
+    """Register a check of 200 JSON-object bodies: `judge` sees the body; anything else is SKIPPED."""
+
+    def check(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+        body = _progress_body(response)
+        return SKIPPED if body is None else judge(body)
+
+    check.__name__ = check.__qualname__ = judge.__name__  # the check's name in reports
+    check.__doc__ = judge.__doc__
+    registered: CheckFunction = schemathesis.check(check)
+    return registered
+
+
 def _steps(body: dict[str, Any]) -> list[dict[str, Any]]:
     steps = body.get("step_details")
     return [step for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
@@ -52,12 +65,11 @@ def _task_key(case: AnyCase) -> tuple[str, ...]:
     return tuple(str(case.path_parameters.get(name, "")).lower() for name in ("project_id", "instance_id", "task_id"))
 
 
-@schemathesis.check
-def progress_complete_iff_steps_finished(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+@progress_check
+def progress_complete_iff_steps_finished(body: dict[str, Any]) -> bool | None:
     """`progress` is 100 exactly when every step is FINISH."""
-    body = _progress_body(response)
-    steps = _steps(body) if body else []
-    if body is None or not steps or not isinstance(body.get("progress"), int):
+    steps = _steps(body)
+    if not steps or not isinstance(body.get("progress"), int):
         return SKIPPED
     statuses = [step.get("step_status") for step in steps]
     all_finished = all(status == FINISH for status in statuses)
@@ -66,11 +78,10 @@ def progress_complete_iff_steps_finished(ctx: CheckContext, response: Response, 
     return None
 
 
-@schemathesis.check
-def remain_time_zero_when_done(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+@progress_check
+def remain_time_zero_when_done(body: dict[str, Any]) -> bool | None:
     """A task at 100% has nothing left to run."""
-    body = _progress_body(response)
-    if body is None or body.get("progress") != 100 or "remain_time" not in body:
+    if body.get("progress") != 100 or "remain_time" not in body:
         return SKIPPED
     if body["remain_time"] != 0:
         raise AssertionError(f"progress is 100 but remain_time is {body['remain_time']!r}")
@@ -86,12 +97,9 @@ def _timed_items(steps: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]
     return items
 
 
-@schemathesis.check
-def end_time_not_before_begin_time(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+@progress_check
+def end_time_not_before_begin_time(body: dict[str, Any]) -> bool | None:
     """Each step and sub-step ends no earlier than it began (either timestamp form)."""
-    body = _progress_body(response)
-    if body is None:
-        return SKIPPED
     for label, item in _timed_items(_steps(body)):
         begin, end = item.get("begin_time"), item.get("end_time")
         if not (isinstance(begin, str) and isinstance(end, str) and begin and end):
@@ -105,12 +113,9 @@ def end_time_not_before_begin_time(ctx: CheckContext, response: Response, case: 
     return None
 
 
-@schemathesis.check
-def failed_step_has_error_code(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+@progress_check
+def failed_step_has_error_code(body: dict[str, Any]) -> bool | None:
     """A FAILED step (or sub-step) says why, in `error_code`."""
-    body = _progress_body(response)
-    if body is None:
-        return SKIPPED
     for step in _steps(body):
         if step.get("step_status") == FAILED and not step.get("error_code"):
             raise AssertionError(f"step {step.get('step_id')!r} is FAILED without an error_code")
@@ -154,22 +159,20 @@ def _statuses(body: dict[str, Any]) -> Iterator[tuple[str, object]]:
                 yield f"step_details[{index}].sub_step_details[{number}].sub_step_status", sub.get("sub_step_status")
 
 
-@schemathesis.check
-def status_values_upper_case(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+@progress_check
+def status_values_upper_case(body: dict[str, Any]) -> bool | None:
     """Step and sub-step statuses are upper case, as the spec documents (the open enum accepts any string)."""
-    body = _progress_body(response)
-    wrong = [(where, v) for where, v in _statuses(body or {}) if isinstance(v, str) and not _UPPER_CASE.match(v)]
+    wrong = [(where, v) for where, v in _statuses(body) if isinstance(v, str) and not _UPPER_CASE.match(v)]
     if wrong:
         where, value = wrong[0]
         raise AssertionError(f"{where} is {value!r}: statuses are upper case (FINISH, FAILED, EXECUTING, WAITING)")
-    return SKIPPED if body is None else None
+    return None
 
 
-@schemathesis.check
-def remain_time_not_negative(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+@progress_check
+def remain_time_not_negative(body: dict[str, Any]) -> bool | None:
     """`remain_time` counts seconds still to run: never below 0."""
-    body = _progress_body(response)
-    if body is None or not isinstance(body.get("remain_time"), int):
+    if not isinstance(body.get("remain_time"), int):
         return SKIPPED
     if body["remain_time"] < 0:
         raise AssertionError(f"remain_time is {body['remain_time']}, a negative number of seconds")

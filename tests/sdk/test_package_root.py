@@ -31,3 +31,12 @@ def test_import_defers_httpx_until_a_client_is_used() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "True", "False"]
+
+
+def test_every_model_of_the_spec_is_exported_from_the_root() -> None:
+    from dcs_sdk import models  # noqa: PLC0415 - the test's subject is the lazy root
+
+    assert set(models.__all__) <= set(dcs_sdk.__all__)
+    for name in models.__all__:
+        assert getattr(dcs_sdk, name) is getattr(models, name)
+    assert not set(models.__all__) & set(_public.__all__), "the models are listed by the generated root only"

@@ -1,4 +1,6 @@
-"""What the package root exports next to the generated client, loaded on first use.
+"""What the package root exports from the hand-written code (and the generated client), loaded on first use.
+
+The spec's models are exported by the generated root itself (its list is rendered from the spec).
 
 ``import dcs_sdk`` stays cheap (no httpx until a client is built): the package's ``__getattr__``
 (PEP 562) imports the module that defines a name when it is first looked up. Type checkers see
@@ -12,17 +14,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..client import Client
-    from ..models import (
-        BackgroundTask,
-        BackgroundTaskDetails,
-        DeleteBackgroundTaskResponse,
-        ListBackgroundTaskResponse,
-        ShowBackgroundTaskProgressResponse,
-        StepDetail,
-        StepStatus,
-        SubStepDetail,
-        TaskStatus,
-    )
     from .auth import AkSkAuth, TokenAuth, sign_request_parts
     from .client import DEFAULT_TIMEOUT, AsyncDcsClient, DcsClient
     from .credentials import Credentials, TokenCredentials
@@ -84,17 +75,6 @@ _MODULES = {
     ".lib.timestamps": ("parse_timestamp", "query_time"),
     ".lib.waiter": ("MAX_INTERVAL", "MIN_INTERVAL", "PollPlanner", "PollPolicy", "TaskState", "task_state"),
     ".client": ("Client",),
-    ".models": (
-        "BackgroundTask",
-        "BackgroundTaskDetails",
-        "DeleteBackgroundTaskResponse",
-        "ListBackgroundTaskResponse",
-        "ShowBackgroundTaskProgressResponse",
-        "StepDetail",
-        "StepStatus",
-        "SubStepDetail",
-        "TaskStatus",
-    ),
 }
 # Where each name of __all__ is defined (tests check the two agree).
 _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
@@ -113,8 +93,6 @@ __all__ = [
     "AsyncDcsClient",
     "AsyncPage",
     "AuthenticationError",
-    "BackgroundTask",
-    "BackgroundTaskDetails",
     "BadRequestError",
     "Client",
     "ConflictError",
@@ -122,9 +100,7 @@ __all__ = [
     "CredentialsError",
     "DcsClient",
     "DcsError",
-    "DeleteBackgroundTaskResponse",
     "InternalServerError",
-    "ListBackgroundTaskResponse",
     "MethodNotAllowedError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -134,14 +110,9 @@ __all__ = [
     "RawResponse",
     "RetryPolicy",
     "SchemaMismatchError",
-    "ShowBackgroundTaskProgressResponse",
-    "StepDetail",
-    "StepStatus",
-    "SubStepDetail",
     "SyncPage",
     "TaskFailedError",
     "TaskState",
-    "TaskStatus",
     "TokenAuth",
     "TokenCredentials",
     "WaitTimeoutError",
