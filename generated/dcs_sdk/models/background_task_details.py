@@ -73,29 +73,29 @@ class BackgroundTaskDetails:
         if type(src_dict) is not dict:
             expect_object(src_dict)
         d = dict(src_dict)
-        old_capacity = d.pop("old_capacity", UNSET)
+        old_capacity = d.pop("old_capacity", None)
         if not isinstance(old_capacity, str):
             absent_or_mismatch(old_capacity, "old_capacity", "a string")
             old_capacity = None
 
-        new_capacity = d.pop("new_capacity", UNSET)
+        new_capacity = d.pop("new_capacity", None)
         if not isinstance(new_capacity, str):
             absent_or_mismatch(new_capacity, "new_capacity", "a string")
             new_capacity = None
 
-        old_replica_num = d.pop("old_replica_num", UNSET)
+        old_replica_num = d.pop("old_replica_num", None)
         if not (type(old_replica_num) is int):
             absent_or_mismatch(old_replica_num, "old_replica_num", "an integer")
             old_replica_num = None
 
-        new_replica_num = d.pop("new_replica_num", UNSET)
+        new_replica_num = d.pop("new_replica_num", None)
         if not (type(new_replica_num) is int):
             absent_or_mismatch(new_replica_num, "new_replica_num", "an integer")
             new_replica_num = None
 
-        enable_ssl = d.pop("enable_ssl", UNSET)
+        enable_ssl = d.pop("enable_ssl", None)
 
-        _rename_commands = d.pop("rename_commands", UNSET)
+        _rename_commands = d.pop("rename_commands", None)
         rename_commands: list[str] | Unset
         if type(_rename_commands) is list:
             rename_commands = []
@@ -112,13 +112,14 @@ class BackgroundTaskDetails:
             absent_or_mismatch(_rename_commands, "rename_commands", "an array")
             rename_commands = None
 
+        # Positional, in the order the class declares them: keywords cost ~0.3 µs per object.
         background_task_details = cls(
-            old_capacity=old_capacity,
-            new_capacity=new_capacity,
-            old_replica_num=old_replica_num,
-            new_replica_num=new_replica_num,
-            enable_ssl=enable_ssl,
-            rename_commands=rename_commands,
+            old_capacity,
+            new_capacity,
+            old_replica_num,
+            new_replica_num,
+            enable_ssl,
+            rename_commands,
         )
 
         background_task_details.additional_properties = d

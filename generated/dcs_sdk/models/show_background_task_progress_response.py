@@ -64,17 +64,17 @@ class ShowBackgroundTaskProgressResponse:
         if type(src_dict) is not dict:
             expect_object(src_dict)
         d = dict(src_dict)
-        progress = d.pop("progress", UNSET)
+        progress = d.pop("progress", None)
         if not (type(progress) is int):
             absent_or_mismatch(progress, "progress", "an integer")
             progress = None
 
-        remain_time = d.pop("remain_time", UNSET)
+        remain_time = d.pop("remain_time", None)
         if not (type(remain_time) is int):
             absent_or_mismatch(remain_time, "remain_time", "an integer")
             remain_time = None
 
-        _step_details = d.pop("step_details", UNSET)
+        _step_details = d.pop("step_details", None)
         step_details: list[StepDetail] | Unset
         if type(_step_details) is list:
             step_details = []
@@ -89,10 +89,11 @@ class ShowBackgroundTaskProgressResponse:
             absent_or_mismatch(_step_details, "step_details", "an array")
             step_details = None
 
+        # Positional, in the order the class declares them: keywords cost ~0.3 µs per object.
         show_background_task_progress_response = cls(
-            progress=progress,
-            remain_time=remain_time,
-            step_details=step_details,
+            progress,
+            remain_time,
+            step_details,
         )
 
         show_background_task_progress_response.additional_properties = d

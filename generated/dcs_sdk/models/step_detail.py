@@ -111,12 +111,12 @@ class StepDetail:
         if type(src_dict) is not dict:
             expect_object(src_dict)
         d = dict(src_dict)
-        step_id = d.pop("step_id", UNSET)
+        step_id = d.pop("step_id", None)
         if not isinstance(step_id, str):
             absent_or_mismatch(step_id, "step_id", "a string")
             step_id = None
 
-        step_name = d.pop("step_name", UNSET)
+        step_name = d.pop("step_name", None)
         if not isinstance(step_name, str):
             absent_or_mismatch(step_name, "step_name", "a string")
             step_name = None
@@ -139,9 +139,9 @@ class StepDetail:
 
             return step_status_type_1
 
-        step_status = _parse_step_status(d.pop("step_status", UNSET))
+        step_status = _parse_step_status(d.pop("step_status", None))
 
-        _begin_time = d.pop("begin_time", UNSET)
+        _begin_time = d.pop("begin_time", None)
         begin_time: datetime.datetime | Unset
         if isinstance(_begin_time, str):
             begin_time = parse_timestamp(_begin_time, "begin_time")
@@ -149,7 +149,7 @@ class StepDetail:
             absent_or_mismatch(_begin_time, "begin_time", "a timestamp string")
             begin_time = None
 
-        _end_time = d.pop("end_time", UNSET)
+        _end_time = d.pop("end_time", None)
         end_time: datetime.datetime | Unset
         if isinstance(_end_time, str):
             end_time = parse_timestamp(_end_time, "end_time")
@@ -157,12 +157,12 @@ class StepDetail:
             absent_or_mismatch(_end_time, "end_time", "a timestamp string")
             end_time = None
 
-        error_code = d.pop("error_code", UNSET)
+        error_code = d.pop("error_code", None)
         if not isinstance(error_code, str):
             absent_or_mismatch(error_code, "error_code", "a string")
             error_code = None
 
-        _sub_step_details = d.pop("sub_step_details", UNSET)
+        _sub_step_details = d.pop("sub_step_details", None)
         sub_step_details: list[SubStepDetail] | Unset
         if type(_sub_step_details) is list:
             sub_step_details = []
@@ -177,14 +177,15 @@ class StepDetail:
             absent_or_mismatch(_sub_step_details, "sub_step_details", "an array")
             sub_step_details = None
 
+        # Positional, in the order the class declares them: keywords cost ~0.3 µs per object.
         step_detail = cls(
-            step_id=step_id,
-            step_name=step_name,
-            step_status=step_status,
-            begin_time=begin_time,
-            end_time=end_time,
-            error_code=error_code,
-            sub_step_details=sub_step_details,
+            step_id,
+            step_name,
+            step_status,
+            begin_time,
+            end_time,
+            error_code,
+            sub_step_details,
         )
 
         step_detail.additional_properties = d

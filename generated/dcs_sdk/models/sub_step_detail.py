@@ -91,22 +91,22 @@ class SubStepDetail:
         if type(src_dict) is not dict:
             expect_object(src_dict)
         d = dict(src_dict)
-        sub_step_id = d.pop("sub_step_id", UNSET)
+        sub_step_id = d.pop("sub_step_id", None)
         if not isinstance(sub_step_id, str):
             absent_or_mismatch(sub_step_id, "sub_step_id", "a string")
             sub_step_id = None
 
-        sub_step_name = d.pop("sub_step_name", UNSET)
+        sub_step_name = d.pop("sub_step_name", None)
         if not isinstance(sub_step_name, str):
             absent_or_mismatch(sub_step_name, "sub_step_name", "a string")
             sub_step_name = None
 
-        sub_step_status = d.pop("sub_step_status", UNSET)
+        sub_step_status = d.pop("sub_step_status", None)
         if not isinstance(sub_step_status, str):
             absent_or_mismatch(sub_step_status, "sub_step_status", "a string")
             sub_step_status = None
 
-        _begin_time = d.pop("begin_time", UNSET)
+        _begin_time = d.pop("begin_time", None)
         begin_time: datetime.datetime | Unset
         if isinstance(_begin_time, str):
             begin_time = parse_timestamp(_begin_time, "begin_time")
@@ -114,7 +114,7 @@ class SubStepDetail:
             absent_or_mismatch(_begin_time, "begin_time", "a timestamp string")
             begin_time = None
 
-        _end_time = d.pop("end_time", UNSET)
+        _end_time = d.pop("end_time", None)
         end_time: datetime.datetime | Unset
         if isinstance(_end_time, str):
             end_time = parse_timestamp(_end_time, "end_time")
@@ -122,24 +122,25 @@ class SubStepDetail:
             absent_or_mismatch(_end_time, "end_time", "a timestamp string")
             end_time = None
 
-        detail = d.pop("detail", UNSET)
+        detail = d.pop("detail", None)
         if not isinstance(detail, str):
             absent_or_mismatch(detail, "detail", "a string")
             detail = None
 
-        error_code = d.pop("error_code", UNSET)
+        error_code = d.pop("error_code", None)
         if not isinstance(error_code, str):
             absent_or_mismatch(error_code, "error_code", "a string")
             error_code = None
 
+        # Positional, in the order the class declares them: keywords cost ~0.3 µs per object.
         sub_step_detail = cls(
-            sub_step_id=sub_step_id,
-            sub_step_name=sub_step_name,
-            sub_step_status=sub_step_status,
-            begin_time=begin_time,
-            end_time=end_time,
-            detail=detail,
-            error_code=error_code,
+            sub_step_id,
+            sub_step_name,
+            sub_step_status,
+            begin_time,
+            end_time,
+            detail,
+            error_code,
         )
 
         sub_step_detail.additional_properties = d
