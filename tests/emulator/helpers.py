@@ -39,14 +39,9 @@ def signed_headers(
         "X-Sdk-Date": (when or datetime.now(UTC)).strftime(signing.DATE_FORMAT),
         **(extra or {}),
     }
+    keys = {"access_key": credential.access_key, "secret_key": credential.secret_key}
     headers["Authorization"] = signing.sign(
-        access_key=credential.access_key,
-        secret_key=credential.secret_key,
-        method=method,
-        raw_path=path,
-        raw_query=query,
-        headers=headers,
-        body=b"",
+        **keys, method=method, raw_path=path, raw_query=query, headers=headers, body=b""
     )
     return headers
 
