@@ -21,6 +21,8 @@ import dataclasses
 import math
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
@@ -33,15 +35,21 @@ from contract_tests.target import Target
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def measure(label: str, target: Target, options: SuiteOptions, repeats: int) -> float:
-    """The best of `repeats` runs: the machine is shared, and noise only ever slows a run down."""
+Targets = Callable[[], AbstractContextManager[Target]]
+
+
+def measure(label: str, targets: Targets, options: SuiteOptions, repeats: int) -> float:
+    """The best of `repeats` runs, each on a fresh target (a run deletes the scenario's disposable task):
+    the machine is shared, and noise only ever slows a run down."""
     elapsed = math.inf
     for _ in range(repeats):
-        started = time.perf_counter()
-        report = run_suite(target, options)
-        elapsed = min(elapsed, time.perf_counter() - started)
+        with targets() as target:
+            started = time.perf_counter()
+            report = run_suite(target, options)
+            elapsed = min(elapsed, time.perf_counter() - started)
     cases = report.total_cases if options.send else report.generated
-    failures = f" ({len(report.failures)} kinds of check failure)" if report.failures else ""
+    failed = sorted({check for check, _ in report.failures})
+    failures = f" (check failures: {', '.join(failed)})" if failed else ""
     print(f"  {label:<28} {cases:>6} cases in {elapsed:6.2f} s = {cases / elapsed:7.1f} cases/s{failures}", flush=True)
     return cases / elapsed
 
@@ -60,18 +68,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"contract suite throughput: seed {args.seed}, max examples {args.max_examples}, every phase and check")
     # Warm-up: first-use costs (imports, schema compilation, regex caches) are nobody's rate.
     run_suite(emulator_target(scenario), dataclasses.replace(options, max_examples=20))
-    ceiling = measure(
-        "generation only (ceiling)", emulator_target(scenario), dataclasses.replace(options, send=False), args.repeats
-    )
-    rates = {"in-process": measure("emulator, in-process ASGI", emulator_target(scenario), options, args.repeats)}
-    with running_emulator(DEFAULT_SCENARIO_PATH) as url:
-        rates["loopback"] = measure(
-            "emulator, loopback HTTP", emulator_target(scenario, base_url=url), options, args.repeats
-        )
-    with running_prism() as url:
-        prism = measure(
-            "Prism mock, loopback HTTP", emulator_target(scenario, base_url=url, label="Prism"), options, args.repeats
-        )
+
+    @contextmanager
+    def in_process() -> Iterator[Target]:
+        yield emulator_target(load_scenario(DEFAULT_SCENARIO_PATH))
+
+    @contextmanager
+    def loopback() -> Iterator[Target]:
+        with running_emulator(DEFAULT_SCENARIO_PATH) as url:
+            yield emulator_target(scenario, base_url=url)
+
+    @contextmanager
+    def prism_mock() -> Iterator[Target]:
+        with running_prism() as url:
+            yield emulator_target(scenario, base_url=url, label="Prism")
+
+    ceiling = measure("generation only (ceiling)", in_process, dataclasses.replace(options, send=False), args.repeats)
+    rates = {"in-process": measure("emulator, in-process ASGI", in_process, options, args.repeats)}
+    rates["loopback"] = measure("emulator, loopback HTTP", loopback, options, args.repeats)
+    prism = measure("Prism mock, loopback HTTP", prism_mock, options, args.repeats)
     print("ratios (aim: at least 2x Prism, at most 2x slower than the ceiling):")
     for name, rate in rates.items():
         print(

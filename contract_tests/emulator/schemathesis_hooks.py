@@ -1,9 +1,11 @@
 """Schemathesis CLI hooks for a run against the emulator: sign every request, reach real tasks.
 
     SCHEMATHESIS_HOOKS=contract_tests.emulator.schemathesis_hooks \\
-      schemathesis run openapi/dcs.yaml --url http://127.0.0.1:8080 --checks all -n 2000 --seed 1
+      schemathesis --config-file contract_tests/emulator/schemathesis.toml \\
+      run openapi/dcs.yaml --url http://127.0.0.1:8080 --checks all -n 2000 --seed 1
 
-(from the repository root, whose ``schemathesis.toml`` tells it undeclared parameters are ignored)
+(``schemathesis.toml`` beside this file tells it that undeclared parameters are ignored;
+``tests/emulator/test_schemathesis_cli.py`` runs this, stateful phase included)
 
 * every request is signed (SDK-HMAC-SHA256, the suite's ``AkSkSigner``) with the demo credentials,
   except 5 % sent without credentials, so 401 shows up among the generated cases and not only

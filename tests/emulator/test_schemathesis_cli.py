@@ -1,0 +1,37 @@
+"""The emulator's Schemathesis CLI run (``schemathesis_hooks``): every phase, stateful included, passes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from contract_tests.emulator import DEFAULT_SCENARIO_PATH
+from contract_tests.loopback import running_emulator
+from contract_tests.spec_file import REPO_ROOT, SPEC_PATH
+
+pytestmark = pytest.mark.slow  # a Schemathesis CLI run against a loopback emulator
+
+CONFIG = REPO_ROOT / "contract_tests" / "emulator" / "schemathesis.toml"
+
+
+def test_the_cli_run_passes_with_the_stateful_phase(tmp_path: Path) -> None:
+    schemathesis = Path(sys.executable).parent / "schemathesis"
+    with running_emulator(DEFAULT_SCENARIO_PATH) as url:
+        run = subprocess.run(
+            [str(schemathesis), "--config-file", str(CONFIG), "--no-color", "run", str(SPEC_PATH)]
+            + ["--url", url, "--checks", "all", "--max-examples", "40", "--seed", "1"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+            env={**os.environ, "SCHEMATHESIS_HOOKS": "contract_tests.emulator.schemathesis_hooks"},
+            timeout=600,
+        )
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-4000:]
+    assert "Stateful" in output, output[-4000:]
+    assert "No issues found" in output, output[-4000:]
