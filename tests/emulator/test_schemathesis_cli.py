@@ -21,9 +21,9 @@ CONFIG = REPO_ROOT / "contract_tests" / "emulator" / "schemathesis.toml"
 def test_the_cli_run_passes_with_the_stateful_phase(tmp_path: Path) -> None:
     schemathesis = Path(sys.executable).parent / "schemathesis"
     with running_emulator(DEFAULT_SCENARIO_PATH) as url:
+        command = [str(schemathesis), "--config-file", str(CONFIG), "--no-color", "run", str(SPEC_PATH)]
         run = subprocess.run(
-            [str(schemathesis), "--config-file", str(CONFIG), "--no-color", "run", str(SPEC_PATH)]
-            + ["--url", url, "--checks", "all", "--max-examples", "40", "--seed", "1"],
+            [*command, "--url", url, "--checks", "all", "--max-examples", "40", "--seed", "1"],
             capture_output=True,
             text=True,
             check=False,
