@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
+
 from scripts.task_scenarios import INSTANCE_ID, TaskSpec, default_document
 
 from .conftest import FAILING, FINISHING, LONG, Emulator
+
+pytestmark = pytest.mark.slow  # runs the installed dcs-tasks against an emulator process
 
 TaskArgs = Callable[[TaskSpec], list[str]]
 

@@ -20,6 +20,8 @@ from scripts.task_scenarios import INSTANCE_ID, TaskSpec
 
 from .conftest import DCS_TASKS, FINISHING, LONG, Emulator
 
+pytestmark = pytest.mark.slow  # runs the installed dcs-tasks against an emulator process
+
 PERCENT = re.compile(r"(\d+)%\s+remaining")
 Tmux = Callable[..., str]
 

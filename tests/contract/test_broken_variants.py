@@ -16,6 +16,8 @@ from contract_tests.pytest_runner import run_suite
 from contract_tests.report import format_summary
 from contract_tests.run_state import SLICE_OPTIONS
 
+pytestmark = pytest.mark.slow  # a suite run against each broken emulator
+
 ALL_VARIANTS = (*VARIANTS, *FAMILY_VARIANTS)
 
 

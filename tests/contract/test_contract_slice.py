@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from contract_tests.emulator_target import emulator_target
 from contract_tests.pytest_runner import run_suite, run_suite_with
 from contract_tests.report import format_summary
@@ -49,6 +51,7 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
     assert all(case.find("failure") is None for case in cases)
 
 
+@pytest.mark.slow  # two suite runs
 def test_slice_is_deterministic_for_a_seed() -> None:
     first = run_suite(emulator_target(), SLICE_OPTIONS)
     second = run_suite(emulator_target(), SLICE_OPTIONS)

@@ -141,6 +141,7 @@ def test_a_burst_of_six_bad_signatures_locks_the_ak() -> None:
     assert lockout.is_locked(SCENARIO.demo.access_key)
 
 
+@pytest.mark.slow  # waits out Retry-After
 def test_a_throttling_server_passes_and_the_waits_are_counted() -> None:
     waits: list[float] = []
     app = create_app(SCENARIO, faults=FaultConfig(throttle_429=0.15, retry_after=3, seed=5))
@@ -168,6 +169,7 @@ class _Delayed:
         await self.app(scope, receive, send)
 
 
+@pytest.mark.slow  # waits on a slow server
 def test_a_slow_but_correct_server_passes() -> None:
     app = _Delayed(create_app(SCENARIO), seconds=0.4, every=25)
     with serve_in_thread(app) as url:
@@ -177,6 +179,7 @@ def test_a_slow_but_correct_server_passes() -> None:
     assert report.transport.slowest >= 0.4
 
 
+@pytest.mark.slow  # waits out a timeout
 def test_a_hanging_server_is_a_named_timeout_with_the_request_and_the_time() -> None:
     app = _Delayed(create_app(SCENARIO), seconds=3.0, every=40)
     with serve_in_thread(app) as url:
