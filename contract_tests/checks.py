@@ -22,7 +22,7 @@ from schemathesis import Case, CheckContext, Response
 from schemathesis.checks import CheckFunction
 
 from .auth import AkSkSigner
-from .target import KnownTask, Target
+from .target import KnownTask, Target, names_one_of, task_key
 
 AnyCase = Case[Any]
 SKIPPED = True
@@ -62,7 +62,7 @@ def _steps(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _task_key(case: AnyCase) -> tuple[str, ...]:
-    return tuple(str(case.path_parameters.get(name, "")).lower() for name in ("project_id", "instance_id", "task_id"))
+    return task_key(case.path_parameters)
 
 
 @progress_check
@@ -208,7 +208,7 @@ def _is_error_body(response: Response) -> bool:
 
 
 def _matches(case: AnyCase, tasks: tuple[KnownTask, ...]) -> bool:
-    return _task_key(case) in {tuple(part.lower() for part in task) for task in tasks}
+    return names_one_of(case.path_parameters, tasks)
 
 
 class TargetChecks:

@@ -19,7 +19,7 @@ import yaml
 from schemathesis import Case
 
 from .spec_file import SPEC_PATH
-from .target import KnownTask, Target, absent_tasks
+from .target import KnownTask, Target, absent_tasks, names_one_of
 
 DELETE = "DELETE"
 _FIELDS = KnownTask._fields
@@ -40,7 +40,6 @@ def aim_deletes(case: Case[Any], target: Target) -> None:
     values = tuple(params.get(name) for name in _FIELDS)
     if not all(isinstance(value, str) and _resource_id().fullmatch(value) for value in values):
         return
-    offered = {tuple(part.lower() for part in task) for task in target.deletable_tasks}
-    if tuple(str(value).lower() for value in values) in offered:
+    if names_one_of(params, target.deletable_tasks):
         return
     case.path_parameters = {**params, "task_id": absent_tasks(str(values[0]), ())[0].task_id}

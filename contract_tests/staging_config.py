@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 
 from .auth import AkSkSigner
 from .probes import SAFE_METHODS, spec_paths
-from .target import KnownTask, Target, TargetConfigError, absent_tasks, target_from_env
+from .target import KnownTask, Target, TargetConfigError, absent_tasks, names_one_of, target_from_env
 
 METHOD_REJECTIONS = ("405", "404", "any")  # 405 + Allow (RFC 9110), the gateway's 404 APIG.0101, or either
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute|h|hour))?\s*$")
@@ -174,6 +174,4 @@ def may_send(
         return method not in declared and declared <= SAFE_METHODS
     if not target.remote:
         return True  # the emulator: its own state, reset with every run (its deletes aimed by destructive.py)
-    named = {tuple(part.lower() for part in task) for task in target.deletable_tasks}
-    key = tuple(str(path_parameters.get(name, "")).lower() for name in ("project_id", "instance_id", "task_id"))
-    return key in named
+    return names_one_of(path_parameters, target.deletable_tasks)

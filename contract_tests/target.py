@@ -35,6 +35,17 @@ class KnownTask(NamedTuple):
         return self._asdict()
 
 
+def task_key(path_parameters: Mapping[str, object] | None) -> tuple[str, ...]:
+    """The task a request's path names, lower-cased: IDs are hexadecimal, compared without case."""
+    parameters = path_parameters or {}
+    return tuple(str(parameters.get(name, "")).lower() for name in KnownTask._fields)
+
+
+def names_one_of(path_parameters: Mapping[str, object] | None, tasks: tuple[KnownTask, ...]) -> bool:
+    """Whether a request's path names one of ``tasks``."""
+    return task_key(path_parameters) in {task_key(task.as_path_parameters()) for task in tasks}
+
+
 @dataclass(frozen=True)
 class Target:
     """A server under test and what the suite knows about it."""
