@@ -199,7 +199,8 @@ def tampered_signers(signer: AkSkSigner) -> dict[str, requests.auth.AuthBase]:
     }
 
 
-def _is_error_body(response: Response) -> bool:
+def is_error_body(response: Response | requests.Response) -> bool:
+    """Whether the body is the documented error object (`error_code` and `error_msg` strings)."""
     try:
         body = response.json()
     except ValueError:
@@ -253,7 +254,7 @@ class TargetChecks:
             return None
         if _matches(case, target.readable_tasks) and status != 200:
             raise AssertionError(f"a task the credentials may read answered {status}, expected 200")
-        if _matches(case, target.faulty_tasks) and (status != 500 or not _is_error_body(response)):
+        if _matches(case, target.faulty_tasks) and (status != 500 or not is_error_body(response)):
             raise AssertionError(
                 f"a task whose backend is known to fail answered {status}, expected 500 with the documented error body"
             )

@@ -15,10 +15,9 @@ import functools
 import re
 from typing import Any
 
-import yaml
 from schemathesis import Case
 
-from .spec_file import SPEC_PATH
+from .spec_file import spec_document
 from .target import KnownTask, Target, absent_tasks, names_one_of
 
 DELETE = "DELETE"
@@ -28,8 +27,7 @@ _FIELDS = KnownTask._fields
 @functools.cache
 def _resource_id() -> re.Pattern[str]:
     """The spec's ResourceId pattern: what a server would take as an ID."""
-    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    return re.compile(spec["components"]["schemas"]["ResourceId"]["pattern"])
+    return re.compile(spec_document()["components"]["schemas"]["ResourceId"]["pattern"])
 
 
 def aim_deletes(case: Case[Any], target: Target) -> None:

@@ -32,12 +32,11 @@ from collections.abc import Callable, Iterator
 
 import requests
 import requests.auth
-import yaml
 
 from .auth import AkSkSigner, IamTokenAuth
-from .checks import STALE, tampered_signers
+from .checks import STALE, is_error_body, tampered_signers
 from .report import FailureRecord, SuiteReport, redact
-from .spec_file import SPEC_PATH
+from .spec_file import spec_document
 from .target import KnownTask, Target
 
 MAX_BAD_IN_A_ROW = 2  # failing signatures per AK before a good request; the gateway locks after 5
@@ -96,19 +95,11 @@ def progress_path(task: KnownTask) -> str:
     return f"/v2/{task.project_id}/instances/{task.instance_id}/tasks/{task.task_id}/progress"
 
 
-def _error_body(response: requests.Response) -> bool:
-    try:
-        body = response.json()
-    except ValueError:
-        return False
-    return isinstance(body, dict) and isinstance(body.get("error_code"), str) and isinstance(body.get("error_msg"), str)
-
-
 def _expect(statuses: tuple[int, ...], what: str) -> Judge:
     def judge(response: requests.Response) -> str | None:
         if response.status_code not in statuses:
             return f"answered {response.status_code}, expected {what}"
-        if not _error_body(response):
+        if not is_error_body(response):
             return f"answered {response.status_code} without the documented error body"
         return None
 
@@ -142,7 +133,7 @@ def method_judge(mode: str, declared: frozenset[str]) -> Judge:
         if 200 <= status < 300 or status >= 500:
             what = "was served" if status < 300 else "crashed the server"
             return f"{what} ({status}), expected {accepted}"
-        if not _error_body(response):
+        if not is_error_body(response):
             return f"answered {status} without the documented error body, expected {accepted}"
         if not response.headers.get("X-Request-Id"):
             return f"answered {status} without X-Request-Id"
@@ -154,7 +145,7 @@ def method_judge(mode: str, declared: frozenset[str]) -> Judge:
 @functools.cache
 def spec_paths() -> dict[str, frozenset[str]]:
     """Each path template of the spec and its declared methods (upper case)."""
-    raw = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    raw = spec_document()
     methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
     return {path: frozenset(m.upper() for m in item if m in methods) for path, item in raw.get("paths", {}).items()}
 

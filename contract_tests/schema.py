@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import schemathesis
-import yaml
 from hypothesis import strategies as st
 from schemathesis.auths import AuthContext
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
 from .checks import AnyCase
-from .spec_file import SPEC_PATH
+from .spec_file import SPEC_PATH, spec_document
 from .target import KnownTask, Target
 
 # A fuzzed positive case gets known IDs: all three (a real task), or a known project (and instance)
@@ -73,7 +72,7 @@ def spec_has_links() -> bool:
 
     Read from the file, not from a schema: pytest asks while collecting, before any schema is built.
     """
-    raw = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    raw = spec_document()
     operations = [op for item in raw.get("paths", {}).values() for op in item.values() if isinstance(op, dict)]
     responses = [r for op in operations for r in (op.get("responses") or {}).values() if isinstance(r, dict)]
     return any(r.get("links") for r in responses)

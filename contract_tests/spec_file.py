@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SPEC_PATH = REPO_ROOT / "openapi" / "dcs.yaml"
+
+
+@functools.cache
+def spec_document() -> dict[str, Any]:
+    """The spec, parsed once per process (callers must not change it)."""
+    document: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    return document
