@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from ..errors import DcsError, WaitTimeoutError
+from ..errors import APIStatusError, DcsError, WaitTimeoutError
 from . import settings
 from .settings import TOKEN_ENV, UsageError
 
@@ -78,16 +78,15 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return TIMED_OUT
     except DcsError as error:
         errors.print(f"error: {one_line(error)}", markup=False, highlight=False, soft_wrap=True)
-        return USAGE if getattr(error, "status_code", None) in REFUSED else API_ERROR
+        refused = isinstance(error, APIStatusError) and error.status_code in REFUSED
+        return USAGE if refused else API_ERROR
 
 
 def one_line(error: Exception) -> str:
     """status, error_code, message and request id of an API error on one line; else the error's text."""
-    status = getattr(error, "status_code", None)
-    if status is None:
-        text = str(error)
+    if isinstance(error, APIStatusError):
+        code, message, request_id = error.error_code or "-", error.error_msg or str(error), error.request_id or "-"
+        text = f"HTTP {error.status_code} {code}: {message} (request id {request_id})"
     else:
-        code, message = getattr(error, "error_code", None), getattr(error, "error_msg", None)
-        request_id = getattr(error, "request_id", None) or "-"
-        text = f"HTTP {status} {code or '-'}: {message or str(error)} (request id {request_id})"
+        text = str(error)
     return " ".join(text.split())
