@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import requests
 import requests.auth
-from dcs_sdk import Credentials, sign_request_parts
-from dcs_sdk.lib import signing
+from dcs_tasks import Credentials, sign_request_parts
+from dcs_tasks.lib import signing
 
 TOKEN_HEADER = "X-Auth-Token"  # noqa: S105 - a header name
 

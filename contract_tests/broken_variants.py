@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dcs_sdk.lib import signing
+from dcs_tasks.lib import signing
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .emulator import Credential, Scenario, errors

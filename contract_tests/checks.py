@@ -17,7 +17,7 @@ from typing import Any
 
 import requests.auth
 import schemathesis
-from dcs_sdk import parse_timestamp
+from dcs_tasks import parse_timestamp
 from schemathesis import Case, CheckContext, Response
 from schemathesis.checks import CheckFunction
 

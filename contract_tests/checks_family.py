@@ -22,7 +22,7 @@ import datetime
 from collections import Counter
 from typing import Any
 
-from dcs_sdk import parse_timestamp
+from dcs_tasks import parse_timestamp
 from schemathesis import CheckContext, Response
 from schemathesis.checks import CheckFunction
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from dcs_sdk import Credentials, sign_request_parts
+from dcs_tasks import Credentials, sign_request_parts
 
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from contract_tests.loopback import PRISM, running_emulator, running_prism

@@ -1,4 +1,4 @@
-"""Benchmark: this SDK (``dcs_sdk``) against the official ``huaweicloudsdkdcs``, side by side.
+"""Benchmark: this SDK (``dcs_tasks``) against the official ``huaweicloudsdkdcs``, side by side.
 
 1. Cold start, in fresh interpreters: import the SDK, build a client signed with AK/SK for a
    region, and parse the vendor page's example response (taken from the spec). Each run is a new
@@ -39,19 +39,19 @@ PROGRESS_PATH = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progre
 OURS_COLD = """
 import time
 start = time.perf_counter()
-import dcs_sdk
-from dcs_sdk.lib.responses import parse_model
+import dcs_tasks
+from dcs_tasks.lib.responses import parse_model
 import httpx
 imported = time.perf_counter()
-credentials = dcs_sdk.Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="p1")
-client = dcs_sdk.DcsClient(region="cn-north-4", credentials=credentials)
+credentials = dcs_tasks.Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="p1")
+client = dcs_tasks.DcsClient(region="cn-north-4", credentials=credentials)
 # Sign one request too (the signing code is loaded on first use). Like the official SDK's build,
 # this makes no connection pool or TLS context: both are made on the first request, by either SDK.
 request = httpx.Request("GET", client.base_url + "/v2/p1/instances/i1/tasks/t1/progress")
 client.auth.apply(request)
 built = time.perf_counter()
 body = open({example!r}, "rb").read()
-parsed = parse_model(httpx.Response(200, content=body, request=request), dcs_sdk.ShowBackgroundTaskProgressResponse)
+parsed = parse_model(httpx.Response(200, content=body, request=request), dcs_tasks.ShowBackgroundTaskProgressResponse)
 assert parsed.progress == 30
 parsed_at = time.perf_counter()
 print(imported - start, built - imported, parsed_at - built)
@@ -125,7 +125,7 @@ def large_response(steps: int = 200, sub_steps: int = 50) -> dict[str, Any]:
 def cold_start(runs: int, example_path: Path) -> dict[str, list[tuple[float, ...]]]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("HUAWEICLOUD_SDK", "CLOUD_SDK"))}
     children = {
-        "dcs_sdk": OURS_COLD.format(example=str(example_path)),
+        "dcs_tasks": OURS_COLD.format(example=str(example_path)),
         "official": OFFICIAL_COLD.format(example=str(example_path)),
     }
     results: dict[str, list[tuple[float, ...]]] = {name: [] for name in children}
@@ -157,10 +157,10 @@ def interleaved(first: Callable[[], object], second: Callable[[], object], repea
 
 
 def parse_large(repeats: int) -> tuple[float, float, int]:
-    import dcs_sdk  # noqa: PLC0415
+    import dcs_tasks  # noqa: PLC0415
     import httpx  # noqa: PLC0415 - the bench's own imports must not skew the cold-start children
     import requests  # noqa: PLC0415
-    from dcs_sdk.lib.responses import parse_model  # noqa: PLC0415
+    from dcs_tasks.lib.responses import parse_model  # noqa: PLC0415
     from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: PLC0415
     from huaweicloudsdkdcs.v2 import DcsClient as OfficialClient  # noqa: PLC0415
     from huaweicloudsdkdcs.v2.region.dcs_region import DcsRegion  # noqa: PLC0415
@@ -174,7 +174,7 @@ def parse_large(repeats: int) -> tuple[float, float, int]:
     )
 
     def ours() -> object:
-        parsed = parse_model(httpx.Response(200, content=body), dcs_sdk.ShowBackgroundTaskProgressResponse)
+        parsed = parse_model(httpx.Response(200, content=body), dcs_tasks.ShowBackgroundTaskProgressResponse)
         assert isinstance(parsed.step_details, list)
         assert len(parsed.step_details) == 200
         return parsed
@@ -209,14 +209,14 @@ def main() -> int:
     for name, rows in cold.items():
         medians[name] = [statistics.median(column) for column in zip(*rows, strict=True)]
         print(f"  {name:10} " + " ".join(f"{value:8.4f}" for value in medians[name]))
-    total_ratio = medians["official"][3] / medians["dcs_sdk"][3]
-    process_ratio = medians["official"][4] / medians["dcs_sdk"][4]
-    print(f"  official / dcs_sdk: total {total_ratio:.2f}x, whole process {process_ratio:.2f}x (>1: ours is faster)")
+    total_ratio = medians["official"][3] / medians["dcs_tasks"][3]
+    process_ratio = medians["official"][4] / medians["dcs_tasks"][4]
+    print(f"  official / dcs_tasks: total {total_ratio:.2f}x, whole process {process_ratio:.2f}x (>1: ours is faster)")
 
     ours, theirs, size = parse_large(args.repeats)
     print(f"\nParsing one 200x50 progress response ({size / 1e6:.1f} MB JSON), median of {args.repeats} (seconds):")
-    print(f"  dcs_sdk   {ours:8.4f}\n  official  {theirs:8.4f}")
-    print(f"  official / dcs_sdk: {theirs / ours:.2f}x (aim: >= 2x)")
+    print(f"  dcs_tasks   {ours:8.4f}\n  official  {theirs:8.4f}")
+    print(f"  official / dcs_tasks: {theirs / ours:.2f}x (aim: >= 2x)")
     return 0
 
 

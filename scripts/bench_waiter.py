@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from dcs_sdk import (
+from dcs_tasks import (
     Credentials,
     DcsClient,
     ShowBackgroundTaskProgressResponse,
@@ -97,7 +97,7 @@ def fixed_poller(delay: float, max_attempts: int | None = None) -> Callable[[Dcs
 
 
 POLLERS: dict[str, Callable[[DcsClient, str, TaskTime], int | None]] = {
-    "dcs_sdk waiter": sdk_waiter,
+    "dcs_tasks waiter": sdk_waiter,
     "fixed 5 s": fixed_poller(5.0),
     "boto3-style 15 s x 40": fixed_poller(15.0, max_attempts=40),
 }
@@ -174,7 +174,7 @@ def report(results: dict[tuple[str, str], Summary]) -> tuple[str, bool]:
     ok = True
     lines.append("")
     for label in TASKS:
-        ours, fixed = results[label, "dcs_sdk waiter"], results[label, "fixed 5 s"]
+        ours, fixed = results[label, "dcs_tasks waiter"], results[label, "fixed 5 s"]
         ratio = ours.polls / fixed.polls
         line = f"{label}: waiter/fixed-5-s polls = {ratio:.3f} ({fixed.polls / ours.polls:.1f}x fewer)"
         if fixed.median_delay is not None and ours.median_delay is not None:

@@ -7,7 +7,7 @@
    ``openapi/generator/templates``; every file gets a "do not edit" banner and is formatted.
 3. Only the paths the generator owns are written: those it rendered, listed in
    ``generated/generator-manifest.txt``. Paths it owned before and no longer renders are removed.
-   The hand-written SDK code in ``generated/dcs_sdk/lib/`` is never touched.
+   The hand-written SDK code in ``generated/dcs_tasks/lib/`` is never touched.
 
 ``--check`` renders into a temporary directory and fails with a unified diff when a
 generator-owned path differs (stale, or edited by hand), when an owned path is missing, or when
@@ -34,7 +34,7 @@ from contract_tests.spec_file import SPEC_PATH as SPEC
 
 GENERATOR_DIR = ROOT / "openapi" / "generator"
 TARGET = ROOT / "generated"
-PACKAGE = "dcs_sdk"
+PACKAGE = "dcs_tasks"
 MANIFEST = "generator-manifest.txt"
 # Hand-written code inside the shipped package (openai-python's `lib/` convention).
 HAND_WRITTEN = f"{PACKAGE}/lib/"

@@ -26,37 +26,37 @@ def test_two_renders_are_byte_identical(tmp_path: Path) -> None:
     generate.render(tmp_path / "second")
     first, second = generate.tree(tmp_path / "first"), generate.tree(tmp_path / "second")
     assert first == second
-    assert "dcs_sdk/models/step_detail.py" in first
+    assert "dcs_tasks/models/step_detail.py" in first
 
 
 def test_a_hand_edit_of_generated_code_fails_the_check_with_a_diff(tmp_path: Path) -> None:
     copy = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", copy, ignore=shutil.ignore_patterns("__pycache__"))
     assert check(copy).returncode == 0
-    model = copy / "dcs_sdk" / "models" / "step_detail.py"
+    model = copy / "dcs_tasks" / "models" / "step_detail.py"
     model.write_text(model.read_text(encoding="utf-8") + "# patched by hand\n", encoding="utf-8")
     result = check(copy)
     assert result.returncode == 1
     assert "-# patched by hand" in result.stdout
-    assert "generated/dcs_sdk/models/step_detail.py" in result.stdout
+    assert "generated/dcs_tasks/models/step_detail.py" in result.stdout
     assert "Run `make generate`" in result.stdout
 
 
 def test_the_check_covers_exactly_the_owned_paths(tmp_path: Path) -> None:
     copy = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    hand_written = copy / "dcs_sdk" / "lib" / "base.py"
+    hand_written = copy / "dcs_tasks" / "lib" / "base.py"
     hand_written.write_text(hand_written.read_text(encoding="utf-8") + "# a hand-written change\n", encoding="utf-8")
     assert check(copy).returncode == 0, "lib/ is hand-written: the check must not judge it"
-    (copy / "dcs_sdk" / "stray.py").write_text("x = 1\n", encoding="utf-8")
+    (copy / "dcs_tasks" / "stray.py").write_text("x = 1\n", encoding="utf-8")
     result = check(copy)
     assert result.returncode == 1
-    assert "generated/dcs_sdk/stray.py: neither generator-owned nor hand-written" in result.stdout
+    assert "generated/dcs_tasks/stray.py: neither generator-owned nor hand-written" in result.stdout
 
 
 def test_every_owned_file_carries_the_banner_and_the_manifest_lists_them() -> None:
     owned = generate.owned_paths(ROOT / "generated")
-    assert "dcs_sdk/api/__init__.py" in owned
+    assert "dcs_tasks/api/__init__.py" in owned
     assert not [name for name in owned if name.startswith(generate.HAND_WRITTEN)]
     for name in owned:
         if Path(name).suffix in {".py", ".toml", ".md"}:
@@ -67,14 +67,14 @@ def test_every_owned_file_carries_the_banner_and_the_manifest_lists_them() -> No
 def test_generate_removes_what_it_no_longer_owns_and_keeps_lib(tmp_path: Path) -> None:
     copy = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    stale = copy / "dcs_sdk" / "models" / "retired_model.py"
+    stale = copy / "dcs_tasks" / "models" / "retired_model.py"
     stale.write_text("# rendered by an older spec\n", encoding="utf-8")
     manifest = copy / generate.MANIFEST
-    manifest.write_text(manifest.read_text(encoding="utf-8") + "dcs_sdk/models/retired_model.py\n", encoding="utf-8")
-    lib_before = generate.tree(copy / "dcs_sdk" / "lib")
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "dcs_tasks/models/retired_model.py\n", encoding="utf-8")
+    lib_before = generate.tree(copy / "dcs_tasks" / "lib")
     assert generate.generate(copy) == 0
     assert not stale.exists()
-    assert generate.tree(copy / "dcs_sdk" / "lib") == lib_before
+    assert generate.tree(copy / "dcs_tasks" / "lib") == lib_before
     assert check(copy).returncode == 0
 
 

@@ -76,8 +76,8 @@ CALLER = textwrap.dedent(
     import asyncio, json, sys, threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    import dcs_sdk
-    from dcs_sdk import AsyncDcsClient, DcsClient, NotFoundError, TokenCredentials
+    import dcs_tasks
+    from dcs_tasks import AsyncDcsClient, DcsClient, NotFoundError, TokenCredentials
 
     seen = []
 
@@ -128,7 +128,7 @@ CALLER = textwrap.dedent(
     async_listed, async_deleted = asyncio.run(main())
     server.shutdown()
     print(json.dumps({
-        "package": dcs_sdk.__file__,
+        "package": dcs_tasks.__file__,
         "listed": [type(listed).__name__, listed.widget_count, listed.names],
         "deleted": deleted,
         "missing": missing,
@@ -148,7 +148,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     spec.write_text(yaml.safe_dump(spec_with_extra_operations(original)), encoding="utf-8")
     output = work / "generated"
     generate.render(output, spec)
-    shutil.copytree(ROOT / "generated" / "dcs_sdk" / "lib", output / "dcs_sdk" / "lib")
+    shutil.copytree(ROOT / "generated" / "dcs_tasks" / "lib", output / "dcs_tasks" / "lib")
     return output
 
 
@@ -176,7 +176,7 @@ def test_both_clients_call_a_new_operation_with_no_hand_written_line(rendered: P
 
 
 def test_the_installed_package_has_no_such_method() -> None:
-    from dcs_sdk import AsyncDcsClient, DcsClient  # noqa: PLC0415 - the installed package, after the render
+    from dcs_tasks import AsyncDcsClient, DcsClient  # noqa: PLC0415 - the installed package, after the render
 
     assert not hasattr(DcsClient, "list_widgets")
     assert not hasattr(AsyncDcsClient, "delete_widget")

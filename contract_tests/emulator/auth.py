@@ -1,6 +1,6 @@
 """Gateway-style authentication: an SDK-HMAC-SHA256 signature or a known X-Auth-Token.
 
-The signature is recomputed with ``dcs_sdk.lib.signing`` (the one canonicalisation of the project)
+The signature is recomputed with ``dcs_tasks.lib.signing`` (the one canonicalisation of the project)
 and compared in constant time. Failure reasons are fixed phrases: nothing from the request is
 echoed into the error body, whatever its size or encoding.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from dcs_sdk.lib import signing
+from dcs_tasks.lib import signing
 
 from .lockout import Lockout
 from .scenario import Credential

@@ -12,8 +12,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
-from dcs_sdk import CredentialsError
-from dcs_sdk.lib import signing
+from dcs_tasks import CredentialsError
+from dcs_tasks.lib import signing
 
 from contract_tests.auth import AkSkSigner, IamTokenAuth
 from tests.sdk.official import official_authorization

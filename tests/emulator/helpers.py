@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import yaml
-from dcs_sdk.lib import signing
+from dcs_tasks.lib import signing
 from openapi_schema_validator import OAS30Validator
 
 from contract_tests.emulator import Credential, TaskRef

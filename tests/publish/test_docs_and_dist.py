@@ -76,11 +76,11 @@ def test_the_wheel_installs_in_a_clean_venv_and_runs_the_readme_example(tmp_path
     frozen = subprocess.run([python, "-m", "pip", "freeze"], capture_output=True, text=True, check=True).stdout
     installed = {re.split(r"==| @ ", line)[0].lower() for line in frozen.splitlines() if line.strip()}
     # the SDK, its declared dependencies (httpx, attrs) and theirs; no tool of this repository
-    assert {"dcs-sdk", "httpx", "attrs"} <= installed
+    assert {"dcs-tasks", "httpx", "attrs"} <= installed
     assert not installed & {"pytest", "pydantic", "starlette", "pyyaml", "huaweicloudsdkcore", "ruff"}
     assert subprocess.run([python, "-m", "pip", "check"], capture_output=True, check=False).returncode == 0
     typed = subprocess.run(
-        [python, "-c", "import importlib.resources as r; print(r.files('dcs_sdk').joinpath('py.typed').is_file())"],
+        [python, "-c", "import importlib.resources as r; print(r.files('dcs_tasks').joinpath('py.typed').is_file())"],
         capture_output=True, text=True, check=True, cwd=tmp_path,
     )  # fmt: skip
     assert typed.stdout.strip() == "True"

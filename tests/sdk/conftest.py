@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from dcs_sdk import Credentials
+from dcs_tasks import Credentials
 
 from contract_tests.spec_file import SPEC_PATH
 

@@ -11,8 +11,8 @@ import datetime
 from urllib.parse import quote
 
 import httpx
-from dcs_sdk import AkSkAuth, Credentials
-from dcs_sdk.lib.auth import UNSIGNED_HEADERS
+from dcs_tasks import AkSkAuth, Credentials
+from dcs_tasks.lib.auth import UNSIGNED_HEADERS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import datetime
 
 import httpx
 import pytest
-from dcs_sdk import AkSkAuth, Credentials, TokenAuth, TokenCredentials, sign_request_parts
+from dcs_tasks import AkSkAuth, Credentials, TokenAuth, TokenCredentials, sign_request_parts
 
 from .conftest import CREDENTIALS
 from .official import official_authorization

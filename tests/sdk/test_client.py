@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 import pytest
-from dcs_sdk import (
+from dcs_tasks import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -29,7 +29,7 @@ from dcs_sdk import (
     TokenCredentials,
     __version__,
 )
-from dcs_sdk.api.background_tasks import show_background_task_progress
+from dcs_tasks.api.background_tasks import show_background_task_progress
 
 from .conftest import INSTANCE, TASK, Handler, example_200
 from .official import official_authorization
@@ -69,7 +69,7 @@ def test_example_response_is_parsed_and_the_request_is_signed_as_sent() -> None:
     assert progress.step_details[1].step_status is StepStatus.EXECUTING
     request = sent[0]
     assert request.url.path == f"/v2/{CREDENTIALS.project_id}/instances/{INSTANCE}/tasks/{TASK}/progress"
-    assert request.headers["User-Agent"] == f"dcs-sdk-python/{__version__}"
+    assert request.headers["User-Agent"] == f"dcs-tasks-python/{__version__}"
     assert request.headers["X-Project-Id"] == CREDENTIALS.project_id
     # The official signer, fed the request exactly as it went out, agrees with the signature.
     headers = {k: v for k, v in request.headers.items() if k.lower() not in {"authorization", "connection"}}

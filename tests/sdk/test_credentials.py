@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dcs_sdk import Credentials, CredentialsError, DcsClient, TokenCredentials
+from dcs_tasks import Credentials, CredentialsError, DcsClient, TokenCredentials
 
 
 def test_official_sdk_names_are_read_with_project_and_token() -> None:

@@ -1,7 +1,7 @@
 """The generated low-level functions (reached through ``client.api_client``) fail with typed errors too.
 
 Upstream's ``_build_response`` calls ``HTTPStatus(status)`` and ``response.json()`` unguarded; the
-endpoint template override routes both through ``dcs_sdk.lib.responses``.
+endpoint template override routes both through ``dcs_tasks.lib.responses``.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import asyncio
 
 import httpx
 import pytest
-from dcs_sdk import (
+from dcs_tasks import (
     APIResponseValidationError,
     Client,
     InternalServerError,
     ShowBackgroundTaskProgressResponse,
 )
-from dcs_sdk.api.background_tasks import show_background_task_progress
-from dcs_sdk.models import Error
+from dcs_tasks.api.background_tasks import show_background_task_progress
+from dcs_tasks.models import Error
 
 from .conftest import example_200
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
-from dcs_sdk import SchemaMismatchError, ShowBackgroundTaskProgressResponse, StepDetail, StepStatus, SubStepDetail
-from dcs_sdk.models import Error
+from dcs_tasks import SchemaMismatchError, ShowBackgroundTaskProgressResponse, StepDetail, StepStatus, SubStepDetail
+from dcs_tasks.models import Error
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation.jsonschema.builder import build as schema_strategy

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from dcs_sdk import AsyncDcsClient, DcsClient, RetryPolicy
+from dcs_tasks import AsyncDcsClient, DcsClient, RetryPolicy
 
 from .conftest import CREDENTIALS, INSTANCE, TASK, example_200
 

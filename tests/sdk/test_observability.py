@@ -11,7 +11,7 @@ import sys
 
 import httpx
 import pytest
-from dcs_sdk import (
+from dcs_tasks import (
     REGIONS,
     AsyncDcsClient,
     Credentials,
@@ -45,7 +45,7 @@ def recording(*statuses: int) -> tuple[list[httpx.Request], httpx.MockTransport]
 
 def test_debug_logs_each_exchange_and_info_each_retry_without_any_secret(caplog: pytest.LogCaptureFixture) -> None:
     seen, transport = recording(503)
-    caplog.set_level(logging.DEBUG, logger="dcs_sdk")
+    caplog.set_level(logging.DEBUG, logger="dcs_tasks")
     no_wait = RetryPolicy(sleep=lambda _: None, rand=lambda: 0.5)
     with DcsClient(credentials=CREDENTIALS, transport=transport, retry_policy=no_wait) as client:
         client.show_background_task_progress(INSTANCE, TASK)
@@ -68,7 +68,7 @@ def test_debug_logs_each_exchange_and_info_each_retry_without_any_secret(caplog:
 
 def test_token_credentials_never_show_the_token(caplog: pytest.LogCaptureFixture) -> None:
     _, transport = recording()
-    caplog.set_level(logging.DEBUG, logger="dcs_sdk")
+    caplog.set_level(logging.DEBUG, logger="dcs_tasks")
     credentials = TokenCredentials(TOKEN, project_id="p1")
     with DcsClient(endpoint="http://dcs.test", credentials=credentials, transport=transport) as client:
         client.show_background_task_progress(INSTANCE, TASK)
@@ -80,9 +80,9 @@ def test_token_credentials_never_show_the_token(caplog: pytest.LogCaptureFixture
 
 def test_dcs_log_debug_switches_logging_on() -> None:
     code = (
-        "import httpx, dcs_sdk\n"
+        "import httpx, dcs_tasks\n"
         "transport = httpx.MockTransport(lambda request: httpx.Response(200, json={'progress': 1}))\n"
-        "client = dcs_sdk.DcsClient(credentials=dcs_sdk.Credentials('ak', 'sk', project_id='p'), transport=transport)\n"
+        "client = dcs_tasks.DcsClient(credentials=dcs_tasks.Credentials('ak', 'sk', project_id='p'), transport=transport)\n"
         "client.show_background_task_progress('i', 't')\n"
     )
     for value, expected in (("debug", True), ("", False)):
@@ -90,7 +90,7 @@ def test_dcs_log_debug_switches_logging_on() -> None:
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
         )
-        assert ("dcs_sdk DEBUG] request GET /v2/p/instances/i/tasks/t/progress" in result.stderr) is expected
+        assert ("dcs_tasks DEBUG] request GET /v2/p/instances/i/tasks/t/progress" in result.stderr) is expected
 
 
 def test_with_raw_response_gives_status_headers_request_id_and_parse() -> None:

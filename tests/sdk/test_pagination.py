@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from dcs_sdk import (
+from dcs_tasks import (
     AsyncDcsClient,
     AsyncPage,
     BackgroundTask,

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from dcs_sdk import AkSkAuth, Credentials
-from dcs_sdk.lib import signing
+from dcs_tasks import AkSkAuth, Credentials
+from dcs_tasks.lib import signing
 
 from .official import official_authorization
 

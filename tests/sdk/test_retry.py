@@ -11,7 +11,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from dcs_sdk import (
+from dcs_tasks import (
     AkSkAuth,
     APIConnectionError,
     AsyncDcsClient,
@@ -20,7 +20,7 @@ from dcs_sdk import (
     RateLimitError,
     RetryPolicy,
 )
-from dcs_sdk.lib.retry import call_with_retries, retry_after_seconds
+from dcs_tasks.lib.retry import call_with_retries, retry_after_seconds
 
 from .conftest import CREDENTIALS, INSTANCE, TASK, Handler, example_200
 

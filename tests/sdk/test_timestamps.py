@@ -6,7 +6,7 @@ import datetime
 import re
 
 import pytest
-from dcs_sdk import SchemaMismatchError, parse_timestamp
+from dcs_tasks import SchemaMismatchError, parse_timestamp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

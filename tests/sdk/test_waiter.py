@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from dcs_sdk import (
+from dcs_tasks import (
     MAX_INTERVAL,
     MIN_INTERVAL,
     AsyncDcsClient,
@@ -287,8 +287,8 @@ def test_cancelling_an_async_wait_stops_it_while_it_sleeps() -> None:
 def test_the_waiter_needs_neither_asyncio_nor_rich() -> None:
     # rich made unimportable (httpx itself imports it when present, for its own CLI).
     code = (
-        "import sys; sys.modules['rich'] = None; import dcs_sdk;"
-        "dcs_sdk.DcsClient.wait_for_background_task; dcs_sdk.PollPolicy; dcs_sdk.TaskFailedError;"
+        "import sys; sys.modules['rich'] = None; import dcs_tasks;"
+        "dcs_tasks.DcsClient.wait_for_background_task; dcs_tasks.PollPolicy; dcs_tasks.TaskFailedError;"
         "print('asyncio' in sys.modules, sys.modules['rich'])"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

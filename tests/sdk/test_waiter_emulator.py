@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dcs_sdk import StepStatus, TaskFailedError
+from dcs_tasks import StepStatus, TaskFailedError
 
 from scripts import bench_waiter
 from scripts.task_scenarios import INSTANCE_ID, TaskSpec
@@ -15,7 +15,7 @@ def test_the_waiter_meets_the_benchmark_aims_on_the_20_minute_task() -> None:
     task = bench_waiter.TASKS["20 min"]
     starts = bench_waiter.offsets(3)
     with bench_waiter.emulated([task]) as (client, time):
-        ours = bench_waiter.summarize(bench_waiter.measure(task, "dcs_sdk waiter", starts, client, time))
+        ours = bench_waiter.summarize(bench_waiter.measure(task, "dcs_tasks waiter", starts, client, time))
         fixed = bench_waiter.summarize(bench_waiter.measure(task, "fixed 5 s", starts, client, time))
     assert ours.polls <= bench_waiter.AIM_POLL_RATIO * fixed.polls
     assert ours.median_delay is not None

@@ -1,4 +1,4 @@
-"""The SDK's logging: the standard logger ``dcs_sdk``, switched on by ``DCS_LOG`` (like openai's ``OPENAI_LOG``).
+"""The SDK's logging: the standard logger ``dcs_tasks``, switched on by ``DCS_LOG`` (like openai's ``OPENAI_LOG``).
 
 One DEBUG line per request and per response (method, path, status, elapsed, request ID), one INFO
 line per retry (reason, attempt, delay). Lines carry no header and no query value, so no secret
@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 
-logger = logging.getLogger("dcs_sdk")
+logger = logging.getLogger("dcs_tasks")
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
 
 

@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
         from . import commands  # noqa: PLC0415
     except ImportError as missing:
-        print(f"dcs-tasks needs the cli extra ({missing.name}): pip install 'dcs-sdk[cli]'", file=sys.stderr)
+        print(f"dcs-tasks needs the cli extra ({missing.name}): pip install 'dcs-tasks[cli]'", file=sys.stderr)
         return USAGE
     console, errors = Console(), Console(stderr=True)
     try:

@@ -2,7 +2,7 @@
 
 The spec's models are exported by the generated root itself (its list is rendered from the spec).
 
-``import dcs_sdk`` stays cheap (no httpx until a client is built): the package's ``__getattr__``
+``import dcs_tasks`` stays cheap (no httpx until a client is built): the package's ``__getattr__``
 (PEP 562) imports the module that defines a name when it is first looked up. Type checkers see
 the imports below instead.
 """
@@ -127,5 +127,5 @@ def load(name: str) -> object:
     """The exported object ``name``, importing its module on first use."""
     module = _MODULE_OF.get(name)
     if module is None:
-        raise AttributeError(f"module 'dcs_sdk' has no attribute {name!r}")
-    return getattr(importlib.import_module(module, "dcs_sdk"), name)
+        raise AttributeError(f"module 'dcs_tasks' has no attribute {name!r}")
+    return getattr(importlib.import_module(module, "dcs_tasks"), name)

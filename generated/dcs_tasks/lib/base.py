@@ -2,7 +2,7 @@
 
 ``SyncClientBase`` / ``AsyncClientBase`` hold the endpoint, credentials, timeouts, headers, proxy
 and retry policy, and implement ``_send`` / ``_send_raw``: the one path by which every generated
-operation method (``dcs_sdk.api.Operations`` and its raw and async twins) reaches the network and
+operation method (``dcs_tasks.api.Operations`` and its raw and async twins) reaches the network and
 becomes a model, a ``RawResponse`` or a typed ``DcsError``. The operation methods themselves are
 rendered from the spec.
 
@@ -43,7 +43,7 @@ ENDPOINT_VARIABLE, REGION_VARIABLE = "DCS_ENDPOINT", "DCS_REGION"
 # Connecting should be quick (and is retried); a read may wait on a busy service. The official SDK
 # uses 60 s / 120 s without retries; with retries a long connect timeout only delays the next try.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
-USER_AGENT = f"dcs-sdk-python/{__version__}"
+USER_AGENT = f"dcs-tasks-python/{__version__}"
 
 M = TypeVar("M", bound=FromDict)
 Timeout = float | httpx.Timeout
@@ -143,7 +143,7 @@ class _Base(Generic[HttpT, TransportT]):
 
     @functools.cached_property
     def api_client(self) -> Client:
-        """The generated low-level ``Client`` for the raw ``dcs_sdk.api.<tag>.<operation>`` functions.
+        """The generated low-level ``Client`` for the raw ``dcs_tasks.api.<tag>.<operation>`` functions.
 
         It shares this client's httpx client (signed when this client built it), but those raw
         functions are not retried and return the documented ``Error`` model (or ``None``) instead

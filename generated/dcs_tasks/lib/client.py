@@ -1,8 +1,8 @@
 """The entry point: ``DcsClient`` (sync) and ``AsyncDcsClient`` — a ready, signed, retrying client.
 
 Their operation methods (``show_background_task_progress`` …) are generated from the spec into
-``dcs_sdk.api``; the transport they share is ``lib/base.py``. Both wrap the generated
-``dcs_sdk.Client`` (``.api_client``), so the low-level generated endpoint functions work with
+``dcs_tasks.api``; the transport they share is ``lib/base.py``. Both wrap the generated
+``dcs_tasks.Client`` (``.api_client``), so the low-level generated endpoint functions work with
 them too. ``wait_for_background_task`` is hand-written here, over ``lib/waiter.py``.
 """
 
