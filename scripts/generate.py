@@ -3,8 +3,10 @@
 1. The spec is read and the generator's view of it is derived: schemas marked
    ``x-sdk-format: date-time`` get ``format: date-time`` (the published spec keeps a pattern
    that admits both timestamp forms, which ``format: date-time`` would reject).
-2. openapi-python-client (pinned) renders it with the template overrides in
-   ``openapi/generator/templates``; every file gets a "do not edit" banner and is formatted.
+2. openapi-python-client (pinned) renders it with ``openapi/generator/config.yaml`` and the
+   template overrides in ``openapi/generator/templates``; the package version is the spec's
+   ``info.version`` (the version lives only in the spec: every spec release is an SDK release).
+   Every file gets a "do not edit" banner and is formatted.
 3. Only the paths the generator owns are written: those it rendered, listed in
    ``generated/generator-manifest.txt``. Paths it owned before and no longer renders are removed.
    The hand-written SDK code in ``generated/dcs_tasks/lib/`` is never touched.
@@ -61,6 +63,14 @@ def generator_view(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
+def generator_config(spec: dict[str, Any]) -> dict[str, Any]:
+    """``openapi/generator/config.yaml`` with the package version taken from the spec's ``info.version``."""
+    config: dict[str, Any] = yaml.safe_load((GENERATOR_DIR / "config.yaml").read_text(encoding="utf-8"))
+    if "package_version_override" in config:
+        raise ValueError("openapi/generator/config.yaml: remove package_version_override; the version is info.version")
+    return {**config, "package_version_override": str(spec["info"]["version"])}
+
+
 TEMPLATES = GENERATOR_DIR / "templates"
 
 
@@ -70,8 +80,10 @@ def render(output: Path, spec: Path = SPEC, templates: Path | None = TEMPLATES) 
     ``templates=None`` renders with upstream's templates alone (the template-override test).
     """
     with tempfile.TemporaryDirectory() as work:
-        view = Path(work) / "dcs.json"
-        view.write_text(json.dumps(generator_view(yaml.safe_load(spec.read_text(encoding="utf-8")))))
+        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        view, config = Path(work) / "dcs.json", Path(work) / "config.yaml"
+        view.write_text(json.dumps(generator_view(document)))
+        config.write_text(json.dumps(generator_config(document)))
         subprocess.run(
             [
                 str(BIN / GENERATOR),
@@ -79,7 +91,7 @@ def render(output: Path, spec: Path = SPEC, templates: Path | None = TEMPLATES) 
                 "--path",
                 str(view),
                 "--config",
-                str(GENERATOR_DIR / "config.yaml"),
+                str(config),
                 *(["--custom-template-path", str(templates)] if templates else []),
                 "--meta",
                 "uv",

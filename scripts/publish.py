@@ -28,7 +28,7 @@ from scripts.publishing.docs import build_docs, check_page
 from scripts.publishing.emulator import running_emulator
 from scripts.publishing.gate import check as gate_check
 from scripts.publishing.lint import lint
-from scripts.publishing.tools import CHANGELOG, DIST, PUBLISHED, SDK_CONFIG, SPEC, PublishError
+from scripts.publishing.tools import CHANGELOG, DIST, PUBLISHED, SPEC, PublishError
 
 
 def step(title: str, action: Callable[[], list[str]]) -> None:
@@ -40,9 +40,7 @@ def step(title: str, action: Callable[[], list[str]]) -> None:
 
 
 def run_gate(args: argparse.Namespace, current: Bundle) -> list[str]:
-    verdict = gate_check(
-        current.yaml_path, args.published, args.changelog, args.sdk_config, first_publication=args.command == "promote"
-    )
+    verdict = gate_check(current.yaml_path, args.published, args.changelog, first_publication=args.command == "promote")
     report = ["Optic's report on the change:", *verdict.diff_report.splitlines()] if verdict.diff_report else []
     return [f"gate passed: {verdict.summary}", *report]
 
@@ -58,7 +56,6 @@ def main() -> int:
     parser.add_argument("--spec", type=Path, default=SPEC, help="the spec to publish (default: %(default)s)")
     parser.add_argument("--published", type=Path, default=PUBLISHED, help="the last published bundle")
     parser.add_argument("--changelog", type=Path, default=CHANGELOG, help="the spec's changelog")
-    parser.add_argument("--sdk-config", type=Path, default=SDK_CONFIG, help="the Python SDK's generator config")
     parser.add_argument("--dist", type=Path, default=DIST, help="where bundles are written")
     parser.add_argument("--no-emulator", action="store_true", help="clients: skip the calls to the emulator")
     args = parser.parse_args()

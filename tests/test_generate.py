@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from scripts import generate
 
@@ -92,3 +93,15 @@ def test_ruff_lints_the_hand_written_package_code_and_skips_the_owned_files() ->
     # rglob: hand-written subpackages (lib/cli/) are linted too.
     hand_written = {str(path.relative_to(package)) for path in (package / generate.HAND_WRITTEN).rglob("*.py")}
     assert python == hand_written
+
+
+def test_the_package_version_is_the_spec_version_and_kept_nowhere_else(tmp_path: Path) -> None:
+    document = yaml.safe_load(generate.SPEC.read_text(encoding="utf-8"))
+    document["info"]["version"] = "7.8.9"
+    spec = tmp_path / "dcs.yaml"
+    spec.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    rendered = generate.render(tmp_path / "out", spec)
+    assert 'version = "7.8.9"' in rendered["pyproject.toml"].decode()
+    assert '__version__ = "7.8.9"' in rendered["dcs_tasks/__init__.py"].decode()
+    config = yaml.safe_load((generate.GENERATOR_DIR / "config.yaml").read_text(encoding="utf-8"))
+    assert "package_version_override" not in config

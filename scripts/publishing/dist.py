@@ -12,8 +12,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from scripts.publishing.gate import sdk_version
-from scripts.publishing.tools import ROOT, SDK_CONFIG, VENV_BIN, Command, PublishError, run, tool_env
+from scripts.publishing.bundle import spec_version
+from scripts.publishing.tools import ROOT, SPEC, VENV_BIN, Command, PublishError, run, tool_env
 
 SDK = ROOT / "generated"
 
@@ -26,14 +26,18 @@ def build_sdk(out_dir: Path) -> tuple[Path, Path]:
     env = tool_env({"PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"})
     command: Command = [sys.executable, "-m", "build", "--no-isolation", "--outdir", out_dir, SDK]
     run(command, what="python -m build (SDK)", env=env)
-    version = sdk_version(SDK_CONFIG)
+    version = spec_version(SPEC)  # the SDK's version is the spec's (scripts/generate.py)
     sdists, wheels = sorted(out_dir.glob("*.tar.gz")), sorted(out_dir.glob("*.whl"))
     if len(sdists) != 1 or len(wheels) != 1 or f"-{version}" not in wheels[0].name:
-        raise PublishError(f"expected one sdist and one wheel of dcs-tasks {version} in {out_dir}, got {sdists + wheels}")
+        raise PublishError(
+            f"expected one sdist and one wheel of dcs-tasks {version} in {out_dir}, got {sdists + wheels}"
+        )
     run([VENV_BIN / "twine", "check", "--strict", sdists[0], wheels[0]], what="twine check")
     with zipfile.ZipFile(wheels[0]) as wheel:
         if "dcs_tasks/py.typed" not in wheel.namelist():
-            raise PublishError(f"{wheels[0].name} has no dcs_tasks/py.typed: type checkers would ignore the SDK's types")
+            raise PublishError(
+                f"{wheels[0].name} has no dcs_tasks/py.typed: type checkers would ignore the SDK's types"
+            )
     return sdists[0], wheels[0]
 
 

@@ -14,7 +14,6 @@ ROOT, SPEC = REPO_ROOT, SPEC_PATH  # the names the publishing modules use
 OPENAPI = ROOT / "openapi"
 PUBLISHED = OPENAPI / "published" / "dcs-background-tasks.yaml"
 CHANGELOG = OPENAPI / "CHANGELOG.md"
-SDK_CONFIG = OPENAPI / "generator" / "config.yaml"  # package_version_override: the Python SDK's version
 DIST = ROOT / "dist"
 NODE_BIN = OPENAPI / "node_modules" / ".bin"
 VENV_BIN = Path(sys.executable).parent

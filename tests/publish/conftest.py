@@ -31,10 +31,6 @@ class Workspace:
         return self.root / "CHANGELOG.md"
 
     @property
-    def sdk_config(self) -> Path:
-        return self.root / "config.yaml"
-
-    @property
     def published(self) -> Path:
         return self.root / "published" / "dcs-background-tasks.yaml"
 
@@ -57,16 +53,8 @@ class Workspace:
         change(document)
         self.spec.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
-    def set_version(self, version: str, *, sdk: bool = True) -> None:
-        """Set info.version and, unless ``sdk`` is False, the Python SDK's version with it (the policy)."""
+    def set_version(self, version: str) -> None:
         self.edit_spec(lambda document: document["info"].__setitem__("version", version))
-        if sdk:
-            self.set_sdk_version(version)
-
-    def set_sdk_version(self, version: str) -> None:
-        config = yaml.safe_load(self.sdk_config.read_text(encoding="utf-8"))
-        config["package_version_override"] = version
-        self.sdk_config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
     def add_changelog_entry(self, version: str, text: str = "- What changed, for API users.") -> None:
         intro, _, rest = self.changelog.read_text(encoding="utf-8").partition("\n## ")
@@ -87,7 +75,7 @@ class Workspace:
             [
                 sys.executable, "-m", "scripts.publish", command,
                 "--spec", str(self.spec), "--changelog", str(self.changelog),
-                "--published", str(self.published), "--sdk-config", str(self.sdk_config),
+                "--published", str(self.published),
                 "--dist", str(self.root / "dist"), *extra,
             ],
             capture_output=True, text=True, check=False, timeout=300,
@@ -99,12 +87,10 @@ def workspace(tmp_path: Path) -> Workspace:
     shutil.copyfile(SPEC_PATH, tmp_path / "dcs.yaml")
     shutil.copyfile(ROOT / "openapi" / "CHANGELOG.md", tmp_path / "CHANGELOG.md")
     shutil.copytree(ROOT / "openapi" / "published", tmp_path / "published")
-    shutil.copyfile(ROOT / "openapi" / "generator" / "config.yaml", tmp_path / "config.yaml")
     workspace = Workspace(tmp_path)
     # The gate tests start from a spec equal to the published baseline: the repository may carry
     # an unreleased version ahead of it.
     shutil.copyfile(workspace.published, workspace.spec)
-    workspace.set_sdk_version(workspace.published_version)
     _drop_unreleased_sections(workspace.changelog, workspace.published_version)
     return workspace
 

@@ -117,27 +117,6 @@ def test_without_a_baseline_the_gate_fails_but_promote_publishes_one(workspace: 
     assert workspace.publish("gate").returncode == 0
 
 
-def test_a_spec_release_must_bump_the_sdk_too(workspace: Workspace) -> None:
-    minor = workspace.bumped("minor")
-    workspace.edit_spec(add_optional_field)
-    workspace.set_version(minor, sdk=False)
-    workspace.add_changelog_entry(minor)
-    result = workspace.publish("gate")
-    assert result.returncode == 1
-    published = workspace.published_version
-    assert f"The Python SDK's version {published} is not the spec's info.version {minor}" in result.stderr
-    assert f"set package_version_override: {minor}" in result.stderr
-    workspace.set_sdk_version(minor)
-    assert workspace.publish("gate").returncode == 0
-
-
-def test_the_repository_sdk_carries_the_spec_version() -> None:
-    spec_version = yaml.safe_load((ROOT / "openapi" / "dcs.yaml").read_text(encoding="utf-8"))["info"]["version"]
-    config = yaml.safe_load((ROOT / "openapi" / "generator" / "config.yaml").read_text(encoding="utf-8"))
-    assert config["package_version_override"] == spec_version
-    assert f'version = "{spec_version}"' in (ROOT / "generated" / "pyproject.toml").read_text(encoding="utf-8")
-
-
 def test_publishing_an_open_enum_as_an_extensible_string_is_compatible(workspace: Workspace) -> None:
     # The baseline writes step_status as anyOf: [StepStatus, string]; the bundle of the same spec
     # writes it as an extensible string. Same values accepted: a patch release, not a breaking one.
