@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from contract_tests.spec_file import SPEC_PATH
 from scripts import generate
 
 pytestmark = pytest.mark.slow  # renders the SDK with openapi-python-client
@@ -96,7 +97,7 @@ def test_ruff_lints_the_hand_written_package_code_and_skips_the_owned_files() ->
 
 
 def test_the_package_version_is_the_spec_version_and_kept_nowhere_else(tmp_path: Path) -> None:
-    document = yaml.safe_load(generate.SPEC.read_text(encoding="utf-8"))
+    document = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
     document["info"]["version"] = "7.8.9"
     spec = tmp_path / "dcs.yaml"
     spec.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")

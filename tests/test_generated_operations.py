@@ -120,18 +120,26 @@ CALLER = textwrap.dedent(
         listed = client.list_widgets("i1", limit=5)
         deleted = client.delete_widget("i1", "w1", project_id="p2")
         missing = errors(lambda: client.delete_widget("i1", "missing"))
+        raw_listed = client.with_raw_response.list_widgets("i1")
+        raw_deleted = client.with_raw_response.delete_widget("i1", "w3")
 
     async def main():
         async with AsyncDcsClient(**options) as client:
-            return (await client.list_widgets("i1", name="x y")), (await client.delete_widget("i1", "w2"))
+            listed = await client.list_widgets("i1", name="x y")
+            deleted = await client.delete_widget("i1", "w2")
+            raw = await client.with_raw_response.delete_widget("i1", "w4")
+            return listed, deleted, [raw.status_code, raw.parse()]
 
-    async_listed, async_deleted = asyncio.run(main())
+    async_listed, async_deleted, async_raw_deleted = asyncio.run(main())
     server.shutdown()
     print(json.dumps({
         "package": dcs_tasks.__file__,
         "listed": [type(listed).__name__, listed.widget_count, listed.names],
         "deleted": deleted,
         "missing": missing,
+        "raw_listed": [raw_listed.status_code, raw_listed.parse().names],
+        "raw_deleted": [raw_deleted.status_code, raw_deleted.parse()],
+        "async_raw_deleted": async_raw_deleted,
         "async_listed": [type(async_listed).__name__, async_listed.widget_count],
         "async_deleted": async_deleted,
         "seen": seen,
@@ -165,12 +173,18 @@ def test_both_clients_call_a_new_operation_with_no_hand_written_line(rendered: P
     assert outcome["missing"] == "DCS.4001", "a documented error becomes the typed NotFoundError"
     assert outcome["async_listed"] == ["WidgetList", 2]
     assert outcome["async_deleted"] is None
+    assert outcome["raw_listed"] == [200, ["a", "b"]], "the raw variant wraps the new list operation too"
+    assert outcome["raw_deleted"] == [204, None]
+    assert outcome["async_raw_deleted"] == [204, None]
     assert [(request["method"], request["path"]) for request in outcome["seen"]] == [
         ("GET", "/v2/p1/instances/i1/widgets?limit=5"),
         ("DELETE", "/v2/p2/instances/i1/widgets/w1"),
         ("DELETE", "/v2/p1/instances/i1/widgets/missing"),
+        ("GET", "/v2/p1/instances/i1/widgets"),
+        ("DELETE", "/v2/p1/instances/i1/widgets/w3"),
         ("GET", "/v2/p1/instances/i1/widgets?name=x+y"),
         ("DELETE", "/v2/p1/instances/i1/widgets/w2"),
+        ("DELETE", "/v2/p1/instances/i1/widgets/w4"),
     ]
     assert {request["token"] for request in outcome["seen"]} == {"t0k"}
 

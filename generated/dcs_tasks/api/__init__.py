@@ -15,7 +15,7 @@ import httpx
 
 from ..lib.base import AsyncClientBase, SyncClientBase, check_path_parameters
 from ..lib.pagination import AsyncPage, SyncPage
-from ..lib.raw import RawResponse
+from ..lib.raw import async_to_raw_response_wrapper, to_raw_response_wrapper
 from ..models import (
     BackgroundTask,
     DeleteBackgroundTaskResponse,
@@ -141,6 +141,19 @@ class Operations(SyncClientBase):
         return self._send(request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
 
 
+class RawOperations:
+    """``DcsClient.with_raw_response``: each operation answering ``RawResponse[Model]`` (a list operation: its first page)."""
+
+    def __init__(self, client: Operations) -> None:
+        self.list_background_task = to_raw_response_wrapper(client.list_background_task, ListBackgroundTaskResponse)
+        self.show_background_task_progress = to_raw_response_wrapper(
+            client.show_background_task_progress, ShowBackgroundTaskProgressResponse
+        )
+        self.delete_background_task = to_raw_response_wrapper(
+            client.delete_background_task, DeleteBackgroundTaskResponse
+        )
+
+
 class AsyncOperations(AsyncClientBase):
     """The spec's operations, awaitable, sent through the client's signed, retrying transport."""
 
@@ -259,211 +272,16 @@ class AsyncOperations(AsyncClientBase):
         return await self._send(request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
 
 
-class RawOperations:
-    """The spec's operations, answering RawResponse, sent through the client's signed, retrying transport."""
-
-    def __init__(self, client: SyncClientBase) -> None:
-        self._client = client
-
-    def list_background_task(
-        self,
-        instance_id: str,
-        *,
-        offset: int | None = None,
-        limit: int | None = None,
-        start_time: datetime.datetime | None = None,
-        end_time: datetime.datetime | None = None,
-        project_id: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> RawResponse[ListBackgroundTaskResponse]:
-        """List background tasks (``ListBackgroundTask``).
-
-        Lists the background tasks of a DCS instance, a page at a time (`offset`, `limit`),
-        optionally only those created inside a time window (`start_time`, `end_time`, both UTC).
-        `task_count` is the number of tasks matching the window, over all pages.
-
-        IAM action: `dcs:instance:getBackgroundTask`.
-
-        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
-        """
-
-        check_path_parameters(instance_id=instance_id)
-        request = list_background_task._get_kwargs(
-            project_id=self._client._project(project_id),
-            instance_id=instance_id,
-            offset=offset,
-            limit=limit,
-            start_time=start_time,
-            end_time=end_time,
-        )
-        return self._client._send_raw(request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
-
-    def show_background_task_progress(
-        self,
-        instance_id: str,
-        task_id: str,
-        *,
-        project_id: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> RawResponse[ShowBackgroundTaskProgressResponse]:
-        """Show background task progress (``ShowBackgroundTaskProgress``).
-
-        Returns the overall progress of one background task of a DCS instance, the estimated
-        remaining time and the status of each step and sub-step.
-
-        IAM action: `dcs:instance:getBackgroundTask`.
-
-        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
-        """
-
-        check_path_parameters(instance_id=instance_id, task_id=task_id)
-        request = show_background_task_progress._get_kwargs(
-            project_id=self._client._project(project_id),
-            instance_id=instance_id,
-            task_id=task_id,
-        )
-        return self._client._send_raw(
-            request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout
-        )
-
-    def delete_background_task(
-        self,
-        instance_id: str,
-        task_id: str,
-        *,
-        project_id: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> RawResponse[DeleteBackgroundTaskResponse]:
-        """Delete a background task (``DeleteBackgroundTask``).
-
-        Deletes the record of one background task of a DCS instance. Afterwards the task is no
-        longer listed and its progress answers 404.
-
-        Deleting a task that has not finished (`CREATED`, `WAITING`, `EXECUTING`) is not
-        documented by the service. Assumed here (and by the emulator), not promised: the record
-        is deleted whatever the task's status, and the operation itself is not cancelled. Do not
-        rely on either behaviour.
-
-        IAM action: `dcs:instance:deleteBackgroundTask`.
-
-        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
-        """
-
-        check_path_parameters(instance_id=instance_id, task_id=task_id)
-        request = delete_background_task._get_kwargs(
-            project_id=self._client._project(project_id),
-            instance_id=instance_id,
-            task_id=task_id,
-        )
-        return self._client._send_raw(
-            request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout
-        )
-
-
 class AsyncRawOperations:
-    """The spec's operations, awaitable, answering RawResponse, sent through the client's signed, retrying transport."""
+    """``AsyncDcsClient.with_raw_response``: each operation answering ``RawResponse[Model]`` (a list operation: its first page)."""
 
-    def __init__(self, client: AsyncClientBase) -> None:
-        self._client = client
-
-    async def list_background_task(
-        self,
-        instance_id: str,
-        *,
-        offset: int | None = None,
-        limit: int | None = None,
-        start_time: datetime.datetime | None = None,
-        end_time: datetime.datetime | None = None,
-        project_id: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> RawResponse[ListBackgroundTaskResponse]:
-        """List background tasks (``ListBackgroundTask``).
-
-        Lists the background tasks of a DCS instance, a page at a time (`offset`, `limit`),
-        optionally only those created inside a time window (`start_time`, `end_time`, both UTC).
-        `task_count` is the number of tasks matching the window, over all pages.
-
-        IAM action: `dcs:instance:getBackgroundTask`.
-
-        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
-        """
-
-        check_path_parameters(instance_id=instance_id)
-        request = list_background_task._get_kwargs(
-            project_id=self._client._project(project_id),
-            instance_id=instance_id,
-            offset=offset,
-            limit=limit,
-            start_time=start_time,
-            end_time=end_time,
+    def __init__(self, client: AsyncOperations) -> None:
+        self.list_background_task = async_to_raw_response_wrapper(
+            client.list_background_task, ListBackgroundTaskResponse
         )
-        return await self._client._send_raw(
-            request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout
+        self.show_background_task_progress = async_to_raw_response_wrapper(
+            client.show_background_task_progress, ShowBackgroundTaskProgressResponse
         )
-
-    async def show_background_task_progress(
-        self,
-        instance_id: str,
-        task_id: str,
-        *,
-        project_id: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> RawResponse[ShowBackgroundTaskProgressResponse]:
-        """Show background task progress (``ShowBackgroundTaskProgress``).
-
-        Returns the overall progress of one background task of a DCS instance, the estimated
-        remaining time and the status of each step and sub-step.
-
-        IAM action: `dcs:instance:getBackgroundTask`.
-
-        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
-        """
-
-        check_path_parameters(instance_id=instance_id, task_id=task_id)
-        request = show_background_task_progress._get_kwargs(
-            project_id=self._client._project(project_id),
-            instance_id=instance_id,
-            task_id=task_id,
-        )
-        return await self._client._send_raw(
-            request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout
-        )
-
-    async def delete_background_task(
-        self,
-        instance_id: str,
-        task_id: str,
-        *,
-        project_id: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-    ) -> RawResponse[DeleteBackgroundTaskResponse]:
-        """Delete a background task (``DeleteBackgroundTask``).
-
-        Deletes the record of one background task of a DCS instance. Afterwards the task is no
-        longer listed and its progress answers 404.
-
-        Deleting a task that has not finished (`CREATED`, `WAITING`, `EXECUTING`) is not
-        documented by the service. Assumed here (and by the emulator), not promised: the record
-        is deleted whatever the task's status, and the operation itself is not cancelled. Do not
-        rely on either behaviour.
-
-        IAM action: `dcs:instance:deleteBackgroundTask`.
-
-        Raises the ``DcsError`` subclass of the failure (``NotFoundError``, ``APIConnectionError``, ...).
-        """
-
-        check_path_parameters(instance_id=instance_id, task_id=task_id)
-        request = delete_background_task._get_kwargs(
-            project_id=self._client._project(project_id),
-            instance_id=instance_id,
-            task_id=task_id,
-        )
-        return await self._client._send_raw(
-            request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout
+        self.delete_background_task = async_to_raw_response_wrapper(
+            client.delete_background_task, DeleteBackgroundTaskResponse
         )

@@ -1,9 +1,9 @@
 """What both clients share, and how a generated operation method is sent.
 
 ``SyncClientBase`` / ``AsyncClientBase`` hold the endpoint, credentials, timeouts, headers, proxy
-and retry policy, and implement ``_send`` / ``_send_raw``: the one path by which every generated
-operation method (``dcs_tasks.api.Operations`` and its raw and async twins) reaches the network and
-becomes a model, a ``RawResponse`` or a typed ``DcsError``. The operation methods themselves are
+and retry policy, and implement ``_send`` / ``_send_empty``: the one path by which every generated
+operation method (``dcs_tasks.api.Operations`` and its async twin) reaches the network and becomes
+a model (or, under a raw wrapper, a ``RawResponse``: see ``raw.py``) or a typed ``DcsError``. The operation methods themselves are
 rendered from the spec.
 
 The ``httpx`` client is plain: environment proxies (``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY``)
@@ -32,9 +32,9 @@ from .auth import auth_for
 from .credentials import AnyCredentials, Credentials
 from .errors import APIConnectionError, APITimeoutError, CredentialsError
 from .logs import logger, setup_from_environment
-from .raw import RawResponse
+from .raw import deliver, deliver_empty
 from .regions import endpoint_for_region
-from .responses import FromDict, parse_model, raise_for_status
+from .responses import FromDict
 from .retry import RetryPolicy, async_call_with_retries, call_with_retries
 
 DEFAULT_REGION = "cn-north-4"
@@ -245,11 +245,6 @@ class _Exchange:
             raise kind(f"{type(error).__name__}: {error}", request=request) from error
 
 
-def _raw(response: httpx.Response, model: type[FromDict] | None) -> RawResponse[Any]:
-    raise_for_status(response)
-    return RawResponse(response, model)
-
-
 class SyncClientBase(_Base[httpx.Client, httpx.BaseTransport]):
     """The synchronous transport of the generated operations (see ``DcsClient``)."""
 
@@ -269,15 +264,10 @@ class SyncClientBase(_Base[httpx.Client, httpx.BaseTransport]):
             return call_with_retries(self.retry_policy, exchange.method, exchange.what, attempt)
 
     def _send(self, request: dict[str, Any], model: type[M], **options: Unpack[CallOptions]) -> M:
-        return parse_model(self._exchange(request, options), model)
+        return deliver(self._exchange(request, options), model)
 
     def _send_empty(self, request: dict[str, Any], **options: Unpack[CallOptions]) -> None:
-        raise_for_status(self._exchange(request, options))
-
-    def _send_raw(
-        self, request: dict[str, Any], model: type[FromDict] | None, **options: Unpack[CallOptions]
-    ) -> RawResponse[Any]:
-        return _raw(self._exchange(request, options), model)
+        deliver_empty(self._exchange(request, options))
 
     def close(self) -> None:
         if self._owns_http and self._http is not None:
@@ -309,15 +299,10 @@ class AsyncClientBase(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
             return await async_call_with_retries(self.retry_policy, exchange.method, exchange.what, attempt)
 
     async def _send(self, request: dict[str, Any], model: type[M], **options: Unpack[CallOptions]) -> M:
-        return parse_model(await self._exchange(request, options), model)
+        return deliver(await self._exchange(request, options), model)
 
     async def _send_empty(self, request: dict[str, Any], **options: Unpack[CallOptions]) -> None:
-        raise_for_status(await self._exchange(request, options))
-
-    async def _send_raw(
-        self, request: dict[str, Any], model: type[FromDict] | None, **options: Unpack[CallOptions]
-    ) -> RawResponse[Any]:
-        return _raw(await self._exchange(request, options), model)
+        deliver_empty(await self._exchange(request, options))
 
     async def aclose(self) -> None:
         if self._owns_http and self._http is not None:

@@ -2,12 +2,20 @@
 
 As in openai-python: status, headers and request ID are there without parsing; ``parse()`` gives
 the model the plain method returns. Error statuses raise the same typed errors as the plain method.
+
+The raw methods are not a second copy of the operations: ``to_raw_response_wrapper`` wraps the
+plain method (openai-python's ``to_raw_response_wrapper``), and while the wrapped call runs, the
+client's ``_send`` hands the first response back through ``deliver`` instead of parsing it. A list
+operation's raw variant therefore answers its first page.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Generic, TypeVar
+import functools
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 import httpx
 
@@ -15,6 +23,10 @@ from .responses import FromDict, parse_model, raise_for_status
 
 M = TypeVar("M", bound=FromDict)
 T = TypeVar("T")
+P = ParamSpec("P")
+
+# Set while a raw wrapper runs its method (a context variable: each thread and asyncio task has its own).
+_raw_call: ContextVar[bool] = ContextVar("dcs_tasks_raw_call", default=False)
 
 
 class RawResponse(Generic[T]):
@@ -52,3 +64,74 @@ class RawResponse(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<RawResponse {self.status_code} request_id={self.request_id!r}>"
+
+
+class _RawAnswer(Exception):  # noqa: N818 - control flow, never seen by callers
+    """Carries a successful response from ``deliver`` out of the wrapped method to its raw wrapper."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def deliver(response: httpx.Response, model: type[M]) -> M:
+    """What the client's ``_send`` returns: the model, or inside a raw wrapper the response itself."""
+    if _raw_call.get():
+        raise_for_status(response)
+        raise _RawAnswer(response)
+    return parse_model(response, model)
+
+
+def deliver_empty(response: httpx.Response) -> None:
+    """``deliver`` for an operation without a success body."""
+    raise_for_status(response)
+    if _raw_call.get():
+        raise _RawAnswer(response)
+
+
+@overload
+def to_raw_response_wrapper(method: Callable[P, object], model: None) -> Callable[P, RawResponse[None]]: ...
+@overload
+def to_raw_response_wrapper(method: Callable[P, object], model: type[M]) -> Callable[P, RawResponse[M]]: ...
+def to_raw_response_wrapper(method: Callable[P, object], model: type[M] | None) -> Callable[P, RawResponse[Any]]:
+    """``method`` (an operation of the sync client), answering ``RawResponse[model]`` instead of the model."""
+
+    @functools.wraps(method)
+    def raw(*args: P.args, **kwargs: P.kwargs) -> RawResponse[Any]:
+        token = _raw_call.set(True)
+        try:
+            method(*args, **kwargs)
+        except _RawAnswer as answer:
+            return RawResponse(answer.response, model)
+        finally:
+            _raw_call.reset(token)
+        raise AssertionError(f"{method.__name__} returned without sending a request")  # every operation sends
+
+    return raw
+
+
+@overload
+def async_to_raw_response_wrapper(
+    method: Callable[P, Awaitable[object]], model: None
+) -> Callable[P, Awaitable[RawResponse[None]]]: ...
+@overload
+def async_to_raw_response_wrapper(
+    method: Callable[P, Awaitable[object]], model: type[M]
+) -> Callable[P, Awaitable[RawResponse[M]]]: ...
+def async_to_raw_response_wrapper(
+    method: Callable[P, Awaitable[object]], model: type[M] | None
+) -> Callable[P, Awaitable[RawResponse[Any]]]:
+    """``to_raw_response_wrapper`` for an operation of the async client."""
+
+    @functools.wraps(method)
+    async def raw(*args: P.args, **kwargs: P.kwargs) -> RawResponse[Any]:
+        token = _raw_call.set(True)
+        try:
+            await method(*args, **kwargs)
+        except _RawAnswer as answer:
+            return RawResponse(answer.response, model)
+        finally:
+            _raw_call.reset(token)
+        raise AssertionError(f"{method.__name__} returned without sending a request")  # every operation sends
+
+    return raw
