@@ -15,7 +15,8 @@ import datetime
 import functools
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import Any, Generic, ParamSpec, TypeVar, overload
+from types import TracebackType
+from typing import Any, Generic, ParamSpec, Self, TypeVar, overload
 
 import httpx
 
@@ -89,6 +90,30 @@ def deliver_empty(response: httpx.Response) -> None:
         raise _RawAnswer(response)
 
 
+class _Capture:
+    """While open, the client's sends answer raw; the first response sent is kept for ``answer``."""
+
+    def __init__(self, model: type[FromDict] | None) -> None:
+        self._model = model
+        self._response: httpx.Response | None = None
+
+    def __enter__(self) -> Self:
+        self._token = _raw_call.set(True)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> bool:
+        _raw_call.reset(self._token)
+        if isinstance(error, _RawAnswer):
+            self._response = error.response
+            return True  # the answer stops the wrapped method: swallowed here
+        return False
+
+    def answer(self) -> RawResponse[Any]:
+        if self._response is None:
+            raise AssertionError("the wrapped operation returned without sending a request")  # every operation sends
+        return RawResponse(self._response, self._model)
+
+
 @overload
 def to_raw_response_wrapper(method: Callable[P, object], model: None) -> Callable[P, RawResponse[None]]: ...
 @overload
@@ -98,14 +123,9 @@ def to_raw_response_wrapper(method: Callable[P, object], model: type[M] | None) 
 
     @functools.wraps(method)
     def raw(*args: P.args, **kwargs: P.kwargs) -> RawResponse[Any]:
-        token = _raw_call.set(True)
-        try:
+        with _Capture(model) as capture:
             method(*args, **kwargs)
-        except _RawAnswer as answer:
-            return RawResponse(answer.response, model)
-        finally:
-            _raw_call.reset(token)
-        raise AssertionError(f"{method.__name__} returned without sending a request")  # every operation sends
+        return capture.answer()
 
     return raw
 
@@ -125,13 +145,8 @@ def async_to_raw_response_wrapper(
 
     @functools.wraps(method)
     async def raw(*args: P.args, **kwargs: P.kwargs) -> RawResponse[Any]:
-        token = _raw_call.set(True)
-        try:
+        with _Capture(model) as capture:
             await method(*args, **kwargs)
-        except _RawAnswer as answer:
-            return RawResponse(answer.response, model)
-        finally:
-            _raw_call.reset(token)
-        raise AssertionError(f"{method.__name__} returned without sending a request")  # every operation sends
+        return capture.answer()
 
     return raw
