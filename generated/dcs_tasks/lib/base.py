@@ -3,8 +3,8 @@
 ``SyncClientBase`` / ``AsyncClientBase`` hold the endpoint, credentials, timeouts, headers, proxy
 and retry policy, and implement ``_send`` / ``_send_empty``: the one path by which every generated
 operation method (``dcs_tasks.api.Operations`` and its async twin) reaches the network and becomes
-a model (or, under a raw wrapper, a ``RawResponse``: see ``raw.py``) or a typed ``DcsError``. The operation methods themselves are
-rendered from the spec.
+a model (or, under a raw wrapper, a ``RawResponse``: see ``raw.py``) or a typed ``DcsError``. The
+operation methods themselves are rendered from the spec.
 
 The ``httpx`` client is plain: environment proxies (``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY``)
 are honoured as httpx does, ``proxy=`` sets one, and ``http_client=`` takes the caller's own
