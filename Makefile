@@ -66,10 +66,11 @@ lint-spec: $(STAMP) $(NODE_STAMP) ## Validate the spec (openapi-spec-validator; 
 		node_modules/.bin/redocly lint dcs.yaml --config redocly.yaml --format=stylish
 
 .PHONY: lint
-lint: $(STAMP) ## ruff and mypy --strict on hand-written code; actionlint on the CI workflow
+lint: $(STAMP) ## ruff and mypy --strict on hand-written code; the import-linter layer contracts; actionlint on CI
 	$(BIN)/ruff check --config pyproject.toml .
 	$(BIN)/ruff format --config pyproject.toml --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --config pyproject.toml --no-cache
 	$(BIN)/actionlint .github/workflows/ci.yml
 
 .PHONY: unit
