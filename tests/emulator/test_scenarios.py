@@ -35,7 +35,7 @@ from tests.emulator.helpers import progress_path, shown_progress, signed_headers
 
 def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
     tasks = scenario.known_tasks()
-    assert len(tasks) == 8
+    assert len(tasks) == 9
     (disposable,) = scenario.disposable_tasks()  # the one the contract suite may delete
     assert scenario.demo.may_access(disposable.project_id)
     assert disposable not in scenario.internal_error_tasks()
@@ -52,6 +52,14 @@ def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
     assert scenario.credential_for(inaccessible[0].project_id).name == "ops"
     with pytest.raises(LookupError):
         scenario.credential_for("ffffffffffffffffffffffffffffffff")
+
+
+def test_the_quick_task_runs_from_the_emulator_start_for_75_s(scenario: Scenario) -> None:
+    # What the README's "Try it against the emulator", its waiter and its `dcs-tasks watch` rely on.
+    (quick,) = [task for task in scenario.known_tasks() if task.task_id == "e5f7a9b1c3d54e6f8a0b2c4d6e8f0a1b"]
+    plan = scenario.projects[quick.project_id].instances[quick.instance_id].tasks[quick.task_id]
+    assert scenario.demo.may_access(quick.project_id)
+    assert (plan.start, plan.total, plan.failure_at, plan.internal_error) == (0, 75, None, False)
 
 
 def test_a_json_scenario_file_serves_its_tasks(tmp_path: Path, scenario: Scenario) -> None:
