@@ -13,6 +13,7 @@ A bad file raises `ScenarioError` naming each bad field by its path (``$.project
 
 from __future__ import annotations
 
+import math
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
@@ -145,6 +146,8 @@ def _scalar(kind: type) -> Callable[[object, type], object]:
         accepted = (int, float) if kind is float else kind
         if isinstance(value, bool) is not (kind is bool) or not isinstance(value, accepted):
             raise TypeError(f"expected {SCALARS[kind]}, got {_kind(value)}")
+        if kind is float and not math.isfinite(value):  # type: ignore[arg-type]  # an int or a float here
+            raise ValueError(f"expected a finite number, got {value}")
         return kind(value)
 
     return structure

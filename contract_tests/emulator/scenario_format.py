@@ -16,7 +16,7 @@ import attrs
 from .models import not_empty
 from .scenario import SCALARS, Scenario, plan_map_value
 
-HEADER = "# every <text> is non-empty; IDs are unique in their list and compared without case"
+HEADER = "# every <text> is non-empty, every <number> finite; IDs are unique in their list, compared without case"
 INDENT = "  "
 COMMENT_COLUMN = 36
 

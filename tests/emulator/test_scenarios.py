@@ -120,6 +120,10 @@ TASK_PATH = "$.projects[0].instances[0].tasks[0]"
             f"{TASK_PATH}.steps[0].sub_steps[0].detail['DONE']: expected one of WAITING|EXECUTING|FINISH|FAILED",
         ),
         (
+            CREDENTIALS + TASK % "steps: [{id: s, name: s, duration: .nan}]",
+            f"{TASK_PATH}.steps[0].duration: expected a finite",
+        ),
+        (
             CREDENTIALS + TASK % "steps: [{id: s, name: s, fail: {after: 1}}]",
             f"{TASK_PATH}.steps[0].fail.error_code: required, missing",
         ),
