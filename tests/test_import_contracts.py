@@ -31,6 +31,8 @@ BREAKING_IMPORTS: dict[str, list[tuple[str, str]]] = {
         ("contract_tests.emulator.models", "contract_tests.emulator.responses"),
         ("contract_tests.emulator.state", "contract_tests.emulator.app"),
         ("contract_tests.emulator.clock", "contract_tests.emulator.scenario"),
+        ("contract_tests.emulator.reading", "contract_tests.emulator.models"),
+        ("contract_tests.emulator.clock", "contract_tests.emulator.reading"),  # siblings, independent
     ],
     "emulator-no-http-below-the-app": [
         ("contract_tests.emulator.models", "starlette"),

@@ -2,7 +2,7 @@
 
 ``create_app()`` builds the ASGI app; ``python -m contract_tests.emulator`` serves it.
 Layers, each importing only from those before it (import-linter contracts in pyproject.toml): model
-(``clock``, ``models``, ``scenario``, ``scenario_format``; no HTTP) → request checks (``errors``,
+(``clock``, ``reading``, ``models``, ``scenario``, ``scenario_format``; no HTTP) → request checks (``errors``,
 ``lockout``, ``spec``, ``auth``, ``faults``) → ``responses`` (handlers) → app (``state``, ``control``
 for ``/_emulator``, ``app`` the ASGI dispatcher) → ``server`` (uvicorn) → entry points.
 """

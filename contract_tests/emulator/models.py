@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Mapping, Sized
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from .clock import Clock
+from .reading import keyed_by_id, not_empty, not_negative
 
 
 class Status(StrEnum):
@@ -60,31 +61,10 @@ class TimeFormat(StrEnum):
 Stamp = Callable[[float], str]  # seconds from the task's start → rendered timestamp
 
 
-class InvalidFieldError(ValueError):
-    """A field of a plan holds a value its definition rejects (``field`` names it, ``problem`` says why)."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
-        self.problem = problem
-
-
-def not_empty(_: object, attribute: attrs.Attribute[Any], value: Sized | None) -> None:
-    """An attrs validator: a text or list, when given, holds something."""
-    if value is not None and not len(value):
-        raise InvalidFieldError(attribute.name, "must not be empty")
-
-
-def not_negative(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    """An attrs validator: seconds are never negative."""
-    if value < 0:
-        raise InvalidFieldError(attribute.name, f"must be 0 or more, got {value:g}")
-
-
 # The plan classes below are the scenario file's format too (``scenario.py`` reads a file into
-# them with cattrs; ``scenario_format.py`` renders the documented format from them): each field's
-# name is its key in the file, its type and validators say what a file may hold, its ``doc`` what
-# it means. Text fields are never empty; IDs are matched case-insensitively.
+# them with ``reading.py``; ``scenario_format.py`` renders the documented format from them): each
+# field's name is its key in the file, its type and validators say what a file may hold, its
+# ``doc`` what it means. Text fields are never empty; IDs are matched case-insensitively.
 @attrs.frozen(kw_only=True)
 class Failure:
     """The plan item fails ``after`` seconds into its run with ``error_code``; the task stops there."""
@@ -381,14 +361,6 @@ def _combine(statuses: tuple[Status, ...]) -> Status:
     if all(status is Status.WAITING for status in statuses):
         return Status.WAITING
     return Status.EXECUTING
-
-
-def keyed_by_id(_: object, attribute: attrs.Attribute[Any], entries: Mapping[str, Any]) -> None:
-    """An attrs validator: a map of plans by ID (a list in the file) is keyed by each one's lower-cased
-    ID, so lookups ignore case."""
-    for key, entry in entries.items():
-        if key != entry.id.lower():
-            raise InvalidFieldError(attribute.name, f"{entry.id!r} is listed under the key {key!r}")
 
 
 @attrs.frozen(kw_only=True)

@@ -13,8 +13,8 @@ from typing import Any, Union, get_args, get_origin
 
 import attrs
 
-from .models import not_empty
-from .scenario import SCALARS, Scenario, plan_map_value
+from .reading import SCALARS, file_fields, list_item, not_empty
+from .scenario import Scenario
 
 HEADER = "# every <text> is non-empty, every <number> finite; IDs are unique in their list, compared without case"
 INDENT = "  "
@@ -31,9 +31,7 @@ def scenario_format() -> str:
 
 def _fields(kind: type, indent: str) -> Iterator[tuple[str, str, str]]:
     """(indent, "key: value", comment) for each field of an attrs class, nested blocks expanded."""
-    for field in attrs.fields(attrs.resolve_types(kind)):  # annotations are strings until resolved
-        if field.metadata.get("in_file") is False:
-            continue
+    for field in file_fields(kind):
         block = _block_class(field.type)
         comment = _comment(field)
         if block is None:
@@ -73,8 +71,7 @@ def _members(kind: Any) -> tuple[Any, ...]:  # noqa: ANN401 - any annotation
 
 
 def _is_list(kind: Any) -> bool:  # noqa: ANN401
-    (only, *_) = _members(kind)
-    return plan_map_value(only) is not None or get_origin(only) in (tuple, frozenset)
+    return list_item(_members(kind)[0]) is not None
 
 
 def _block_class(kind: Any) -> type | None:  # noqa: ANN401
@@ -82,8 +79,7 @@ def _block_class(kind: Any) -> type | None:  # noqa: ANN401
     members = _members(kind)
     if len(members) != 1:
         return None
-    (only,) = members
-    item = plan_map_value(only) or (get_args(only)[0] if get_origin(only) in (tuple, frozenset) else only)
+    item = list_item(members[0]) or members[0]
     return item if attrs.has(item) else None
 
 
@@ -97,8 +93,9 @@ def _inline(kind: Any) -> str:  # noqa: ANN401
         return SCALARS[only] if only is bool else f"<{SCALARS[only]}>"
     if isinstance(only, type) and issubclass(only, StrEnum):
         return "|".join(member.value for member in only)
-    if get_origin(only) in (tuple, frozenset):
-        return f"[{_inline(get_args(only)[0])}, ...]"
+    item = list_item(only)
+    if item is not None:
+        return f"[{_inline(item)}, ...]"
     if get_origin(only) is Mapping:
         key, value = get_args(only)
         return f"{{{_inline(key)}: {_inline(value)}, ...}}"

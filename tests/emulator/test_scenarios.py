@@ -146,6 +146,9 @@ def test_every_problem_of_a_file_is_named_at_once() -> None:
         "$.credentials[0].projects: expected a list, got str 'p'; "
         "$.projects[0].instances[0]: expected a mapping, got str 'x'"
     )
+    many = "credentials: [{name: a, access_key: b, secret_key: c, projects: [p]}]\nprojects: [1, 2, 3, 4, 5, 6, 7]"
+    with pytest.raises(ScenarioError, match=re.escape("$.projects[4]: expected a mapping, got int 5 (and 2 more)")):
+        parse_scenario(many)
 
 
 def test_internal_error_comes_after_the_permission_check(tmp_path: Path) -> None:
