@@ -11,10 +11,15 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.bootstrapped
 NODE_STAMP := openapi/node_modules/.bootstrapped
 
-# Emulator settings (make emulator HOST=… PORT=… SCENARIO=…)
+# Emulator settings (make emulator HOST=… PORT=… SCENARIO=… SPEED=… FAULTS='…' CONTROL_API=1; each also
+# read from the environment variable of the same name)
 HOST ?= 127.0.0.1
 PORT ?= 8080
 SCENARIO ?=
+SPEED ?=
+FAULTS ?=
+CONTROL_API ?=
+EMULATOR_AT = --host $(HOST) --port $(PORT) $(if $(SCENARIO),--scenario $(SCENARIO))
 # Contract-suite settings (make contract BASE_URL=… MAX_EXAMPLES=… SEED=…), and the staging knobs
 # (README "Against staging"; each also read from the environment variable of the same name)
 BASE_URL ?=
@@ -66,10 +71,11 @@ lint-spec: $(STAMP) $(NODE_STAMP) ## Validate the spec (openapi-spec-validator; 
 		node_modules/.bin/redocly lint dcs.yaml --config redocly.yaml --format=stylish
 
 .PHONY: lint
-lint: $(STAMP) ## ruff and mypy --strict on hand-written code; actionlint on the CI workflow
+lint: $(STAMP) ## ruff and mypy --strict on hand-written code; the import-linter layer contracts; actionlint on CI
 	$(BIN)/ruff check --config pyproject.toml .
 	$(BIN)/ruff format --config pyproject.toml --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --config pyproject.toml --no-cache
 	$(BIN)/actionlint .github/workflows/ci.yml
 
 .PHONY: unit
@@ -81,8 +87,14 @@ fast: $(STAMP) ## The Python-only tests in under a minute (no Node, no Java, no 
 	$(PY) -m pytest -m "not slow" --ignore=tests/publish
 
 .PHONY: emulator
-emulator: $(STAMP) ## Run the DCS emulator (HOST, PORT, SCENARIO)
-	$(PY) -m contract_tests.emulator --host $(HOST) --port $(PORT) $(if $(SCENARIO),--scenario $(SCENARIO))
+emulator: $(STAMP) ## Run the DCS emulator (HOST, PORT, SCENARIO, SPEED, FAULTS, CONTROL_API=1); prints the exports
+	$(if $(filter-out 0 1,$(CONTROL_API)),$(error CONTROL_API must be 0 or 1, got '$(CONTROL_API)'))
+	$(PY) -m contract_tests.emulator $(EMULATOR_AT) $(if $(SPEED),--speed '$(SPEED)') $(if $(FAULTS),--faults '$(FAULTS)') \
+		$(if $(filter 1,$(CONTROL_API)),--enable-control-api)
+
+.PHONY: emulator-env
+emulator-env: $(STAMP) ## Print the export lines for the SDK, CLI and suite, to eval (HOST, PORT, SCENARIO)
+	@$(PY) -m contract_tests.emulator $(EMULATOR_AT) --print-env
 
 .PHONY: contract
 contract: $(STAMP) ## Start the emulator (or use BASE_URL), run the whole contract suite, print the report

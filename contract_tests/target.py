@@ -1,5 +1,5 @@
 """What the suite tests: `Target` (a server, in-process ASGI app or base URL, how to authenticate, which
-task IDs exist), `KnownTask` (one such ID triple, also the emulator's `TaskRef`) and the one rule of
+task IDs exist), `KnownTask` (one such ID triple, defined in the neutral `task_ids.py`) and the one rule of
 which documented statuses a run must reach (`Target.required_statuses`).
 
 The emulator describes itself through its scenario; any other server through environment variables
@@ -12,27 +12,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from starlette.types import ASGIApp
 
+from . import task_ids
 from .auth import AkSkSigner, IamTokenAuth, TargetAuth
 
 # The in-process transport's host: requests never leave the process.
 IN_PROCESS_BASE_URL = "http://testserver"
 # Every status the spec documents for the operation.
 DOCUMENTED_STATUSES = (200, 400, 401, 403, 404, 500)
-
-
-class KnownTask(NamedTuple):
-    """Path parameters of a task the target is known to hold (the emulator's scenario names its tasks so too)."""
-
-    project_id: str
-    instance_id: str
-    task_id: str
-
-    def as_path_parameters(self) -> dict[str, str]:
-        return self._asdict()
+# The suite's modules take the ID-triple type from here; it lives in the neutral `task_ids.py`.
+KnownTask = task_ids.KnownTask
 
 
 def task_key(path_parameters: Mapping[str, object] | None) -> tuple[str, ...]:

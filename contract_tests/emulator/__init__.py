@@ -1,9 +1,10 @@
 """A stateful emulator of DCS background tasks, the default server the contract suite checks.
 
 ``create_app()`` builds the ASGI app; ``python -m contract_tests.emulator`` serves it.
-Layers, each importing only from those before it: model (``clock``, ``models``, ``scenario``;
-no HTTP) → request checks (``errors``, ``spec``, ``auth``, ``faults``) → ``responses`` (handlers) →
-app (``state``, ``control`` for ``/_emulator``, ``app`` the ASGI dispatcher) → ``server`` (uvicorn).
+Layers, each importing only from those before it (import-linter contracts in pyproject.toml): model
+(``clock``, ``reading``, ``models``, ``scenario``, ``scenario_format``; no HTTP) → request checks (``errors``,
+``lockout``, ``spec``, ``auth``, ``faults``) → ``responses`` (handlers) → app (``state``, ``control``
+for ``/_emulator``, ``app`` the ASGI dispatcher) → ``server`` (uvicorn) → entry points.
 """
 
 from .app import create_app, emulator_of

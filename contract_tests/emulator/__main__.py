@@ -1,8 +1,10 @@
-"""``python -m contract_tests.emulator``: serve the emulator, printing its URL and demo credentials."""
+"""``python -m contract_tests.emulator``: serve the emulator, printing its URL, demo credentials and the
+``export`` lines that point the SDK, the CLI and the contract suite at it (``--print-env``: only those)."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -14,12 +16,19 @@ from .scenario import DEFAULT_SCENARIO_PATH, Scenario, ScenarioError, TaskRef, l
 from .server import config
 
 
+def _speed(text: str) -> float:
+    speed = float(text)
+    if not speed > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a positive number of emulated seconds per second, got {text}")
+    return speed
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m contract_tests.emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO_PATH, help="scenario YAML/JSON file")
-    parser.add_argument("--speed", type=float, default=1.0, help="emulated seconds per real second")
+    parser.add_argument("--speed", type=_speed, default=1.0, help="emulated seconds per real second")
     parser.add_argument(
         "--faults",
         type=FaultConfig.parse,
@@ -29,11 +38,42 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--enable-control-api", action="store_true", help="serve /_emulator/… (reset, clock, faults)")
     parser.add_argument("--log-level", default="warning")
+    parser.add_argument(
+        "--print-env", action="store_true", help="print the export lines for this host and port, and exit"
+    )
     return parser.parse_args(argv)
 
 
 def _note(scenario: Scenario, task: TaskRef) -> str:
     return "  (answers 500: internal_error)" if task in scenario.internal_error_tasks() else ""
+
+
+def environment(base_url: str, scenario: Scenario) -> dict[str, str]:
+    """The variables that point the SDK, ``dcs-tasks`` and ``make contract BASE_URL=…`` at this emulator.
+
+    The demo credentials, under the names the SDK reads (``HUAWEICLOUD_SDK_*``, the vendor SDK's) and
+    those the contract suite reads (``CLOUD_SDK_AK``/``_SK``, the vendor examples'), and their project.
+    """
+    demo = scenario.demo
+    project = next(project.id for project in scenario.projects.values() if demo.may_access(project.id))
+    return {
+        "DCS_ENDPOINT": base_url,
+        "HUAWEICLOUD_SDK_AK": demo.access_key,
+        "HUAWEICLOUD_SDK_SK": demo.secret_key,
+        "CLOUD_SDK_AK": demo.access_key,
+        "CLOUD_SDK_SK": demo.secret_key,
+        "HUAWEICLOUD_SDK_PROJECT_ID": project,
+        "DCS_PROJECT_ID": project,
+    }
+
+
+def export_lines(base_url: str, scenario: Scenario) -> list[str]:
+    """``export`` lines for a POSIX shell (``eval "$(make -s emulator-env)"``), values quoted."""
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in environment(base_url, scenario).items()]
+    token = scenario.demo.token
+    if token:  # an alternative, not an addition: the CLI would prefer the token to the AK/SK
+        lines.append(f"# or an IAM token instead of AK/SK: export DCS_AUTH_TOKEN={shlex.quote(token)}")
+    return lines
 
 
 def banner(base_url: str, scenario: Scenario, control: bool) -> str:
@@ -49,6 +89,11 @@ def banner(base_url: str, scenario: Scenario, control: bool) -> str:
     ]
     if control:
         lines.append(f"  control API:  {base_url}/_emulator/state")
+    lines += [
+        "In another shell, point the SDK, dcs-tasks and `make contract BASE_URL=$DCS_ENDPOINT` at it",
+        '(or run: eval "$(make -s emulator-env)" with the same HOST, PORT and SCENARIO):',
+        *export_lines(base_url, scenario),
+    ]
     return "\n".join(lines)
 
 
@@ -59,9 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    app = create_app(scenario, faults=args.faults, enable_control_api=args.enable_control_api, speed=args.speed)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(banner(f"http://{host}:{args.port}", scenario, args.enable_control_api), flush=True)
+    base_url = f"http://{host}:{args.port}"
+    if args.print_env:
+        print("\n".join(export_lines(base_url, scenario)))
+        return 0
+    app = create_app(scenario, faults=args.faults, enable_control_api=args.enable_control_api, speed=args.speed)
+    print(banner(base_url, scenario, args.enable_control_api), flush=True)
     uvicorn.Server(config(app, args.host, args.port, args.log_level)).run()
     return 0
 

@@ -18,7 +18,10 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+import attrs
+
 from .clock import Clock
+from .reading import keyed_by_id, not_empty, not_negative
 
 
 class Status(StrEnum):
@@ -58,32 +61,51 @@ class TimeFormat(StrEnum):
 Stamp = Callable[[float], str]  # seconds from the task's start → rendered timestamp
 
 
-@dataclass(frozen=True)
+# The plan classes below are the scenario file's format too (``scenario.py`` reads a file into
+# them with ``reading.py``; ``scenario_format.py`` renders the documented format from them): each
+# field's name is its key in the file, its type and validators say what a file may hold, its
+# ``doc`` what it means. Text fields are never empty; IDs are matched case-insensitively.
+@attrs.frozen(kw_only=True)
 class Failure:
     """The plan item fails ``after`` seconds into its run with ``error_code``; the task stops there."""
 
-    after: float
-    error_code: str
+    after: float = attrs.field(
+        validator=not_negative, metadata={"doc": "seconds into the item's run (capped at its duration)"}
+    )
+    error_code: str = attrs.field(validator=not_empty, metadata={"doc": "the failed step's and sub-step's error_code"})
 
 
-@dataclass(frozen=True)
+@attrs.frozen(kw_only=True)
 class SubStepPlan:
-    id: str
-    name: str
-    duration: float
-    details: Mapping[Status, str] = field(default_factory=dict)  # `detail` text by status
-    error_code: str | None = None  # echoed as-is (the vendor's example carries codes on finished steps)
-    failure: Failure | None = None
+    id: str = attrs.field(validator=not_empty)
+    name: str = attrs.field(validator=not_empty)
+    duration: float = attrs.field(validator=not_negative, metadata={"doc": "seconds"})
+    detail: str | Mapping[Status, str] = attrs.field(
+        default="", metadata={"doc": "one text for every status, or a text per status (others: empty)"}
+    )
+    error_code: str | None = attrs.field(
+        default=None,
+        validator=not_empty,
+        metadata={"doc": "echoed as-is (the vendor's example has codes on finished steps)"},
+    )
+    fail: Failure | None = attrs.field(default=None, metadata={"doc": "the task fails here and stops"})
+
+    def detail_at(self, status: Status) -> str:
+        return self.detail if isinstance(self.detail, str) else self.detail.get(status, "")
 
 
-@dataclass(frozen=True)
+@attrs.frozen(kw_only=True)
 class StepPlan:
-    id: str
-    name: str
-    sub_steps: tuple[SubStepPlan, ...] = ()
-    duration: float = 0.0  # used only when the step has no sub-steps
-    error_code: str | None = None
-    failure: Failure | None = None  # used only when the step has no sub-steps
+    id: str = attrs.field(validator=not_empty)
+    name: str = attrs.field(validator=not_empty)
+    duration: float = attrs.field(
+        default=0.0, validator=not_negative, metadata={"doc": "seconds; only without sub_steps"}
+    )
+    error_code: str | None = attrs.field(default=None, validator=not_empty, metadata={"doc": "echoed as-is"})
+    fail: Failure | None = attrs.field(
+        default=None, metadata={"doc": "the task fails here and stops; only without sub_steps"}
+    )
+    sub_steps: tuple[SubStepPlan, ...] = attrs.field(default=(), metadata={"doc": "run one after the other"})
 
 
 @dataclass(frozen=True)
@@ -137,22 +159,31 @@ class TaskProgress:
 _MARGIN = 2e-6  # seconds; more than the 1 µs rounding of datetime arithmetic
 
 
-@dataclass(frozen=True)
+@attrs.frozen(kw_only=True)
 class TaskPlan:
-    id: str
-    name: str
-    start_offset: float  # seconds from the clock's origin; negative means it started before
-    steps: tuple[StepPlan, ...]
-    time_format: TimeFormat = TimeFormat.ISO
-    # The service fails internally whenever this task's progress is asked for (scenario `internal_error`).
-    internal_error: bool = False
+    id: str = attrs.field(validator=not_empty)
+    name: str = attrs.field(validator=not_empty)
+    start: float = attrs.field(
+        metadata={"doc": "seconds from the clock origin (the emulator's start); negative: started before"}
+    )
+    time_format: TimeFormat = attrs.field(
+        default=TimeFormat.ISO,
+        metadata={"doc": "iso 2020-06-17T07:38:42.503Z (documented), space 2022-09-01 11:52:24 (vendor example)"},
+    )
+    internal_error: bool = attrs.field(
+        default=False,
+        metadata={"doc": "every progress query fails inside the service: 500 DCS.5000 (after auth, ID, access)"},
+    )
     # What a listing shows besides the derived status and times.
-    details: Mapping[str, Any] = field(default_factory=dict)
-    params: str | None = None
-    user_name: str | None = None
-    user_id: str | None = None
-    enable_show: bool = True
-    disposable: bool = False  # the scenario offers it to the contract suite for deletion
+    details: Mapping[str, Any] = attrs.field(factory=dict, metadata={"doc": "what a listing shows, as given"})
+    params: str | None = attrs.field(default=None, metadata={"doc": "what a listing shows"})
+    user_name: str | None = attrs.field(default=None, validator=not_empty, metadata={"doc": "shown in listings"})
+    user_id: str | None = attrs.field(default=None, validator=not_empty, metadata={"doc": "shown in listings"})
+    enable_show: bool = attrs.field(default=True, metadata={"doc": "shown in listings"})
+    disposable: bool = attrs.field(
+        default=False, metadata={"doc": "the contract suite may delete it (DeleteBackgroundTask)"}
+    )
+    steps: tuple[StepPlan, ...] = attrs.field(validator=not_empty, metadata={"doc": "run one after the other"})
 
     @cached_property
     def total(self) -> float:
@@ -164,8 +195,8 @@ class TaskPlan:
         """Seconds from start at which the task fails, or None when it succeeds."""
         cursor = 0.0
         for item in _timed_items(self.steps):
-            if item.failure is not None:
-                return cursor + min(max(item.failure.after, 0.0), item.duration)
+            if item.fail is not None:
+                return cursor + min(max(item.fail.after, 0.0), item.duration)
             cursor += item.duration
         return None
 
@@ -175,10 +206,8 @@ class TaskPlan:
         spans: list[Span] = []
         cursor, failed = 0.0, False
         for item in _timed_items(self.steps):
-            failing = item.failure is not None and not failed
-            end = cursor + (
-                min(max(item.failure.after, 0.0), item.duration) if failing and item.failure else item.duration
-            )
+            failing = item.fail is not None and not failed
+            end = cursor + (min(max(item.fail.after, 0.0), item.duration) if failing and item.fail else item.duration)
             spans.append(Span(begin=cursor, end=end, failing=failing, after_failure=failed))
             failed = failed or failing
             cursor += item.duration
@@ -287,7 +316,7 @@ class TaskPage:
 @dataclass(frozen=True)
 class _TimedItem:
     duration: float
-    failure: Failure | None
+    fail: Failure | None
 
 
 def _step_duration(step: StepPlan) -> float:
@@ -298,28 +327,28 @@ def _timed_items(steps: tuple[StepPlan, ...]) -> list[_TimedItem]:
     items: list[_TimedItem] = []
     for step in steps:
         if step.sub_steps:
-            items.extend(_TimedItem(sub.duration, sub.failure) for sub in step.sub_steps)
+            items.extend(_TimedItem(sub.duration, sub.fail) for sub in step.sub_steps)
         else:
-            items.append(_TimedItem(step.duration, step.failure))
+            items.append(_TimedItem(step.duration, step.fail))
     return items
 
 
 def _step_failure_code(step: StepPlan) -> str | None:
-    if step.failure is not None:
-        return step.failure.error_code
-    return next((sub.failure.error_code for sub in step.sub_steps if sub.failure is not None), None)
+    if step.fail is not None:
+        return step.fail.error_code
+    return next((sub.fail.error_code for sub in step.sub_steps if sub.fail is not None), None)
 
 
 def _sub_step_state(sub: SubStepPlan, span: Span, elapsed: float, stamp: Stamp) -> SubStepState:
     status = span.status(elapsed)
-    code = (sub.failure.error_code if status is Status.FAILED and sub.failure else None) or sub.error_code
+    code = (sub.fail.error_code if status is Status.FAILED and sub.fail else None) or sub.error_code
     return SubStepState(
         id=sub.id,
         name=sub.name,
         status=status,
         begin_time=stamp(span.begin) if status is not Status.WAITING else None,
         end_time=stamp(span.end) if status in (Status.FINISH, Status.FAILED) else None,
-        detail=sub.details.get(status, ""),
+        detail=sub.detail_at(status),
         error_code=code,
     )
 
@@ -334,17 +363,17 @@ def _combine(statuses: tuple[Status, ...]) -> Status:
     return Status.EXECUTING
 
 
-@dataclass(frozen=True)
+@attrs.frozen(kw_only=True)
 class Instance:
-    id: str
-    name: str
-    tasks: Mapping[str, TaskPlan]
+    id: str = attrs.field(validator=not_empty)
+    name: str = attrs.field(validator=not_empty)
+    tasks: Mapping[str, TaskPlan] = attrs.field(validator=keyed_by_id)
 
 
-@dataclass(frozen=True)
+@attrs.frozen(kw_only=True)
 class Project:
-    id: str
-    instances: Mapping[str, Instance]
+    id: str = attrs.field(validator=not_empty)
+    instances: Mapping[str, Instance] = attrs.field(validator=keyed_by_id)
 
 
 class NotFoundError(LookupError):
@@ -394,7 +423,7 @@ class Backend:
             self._deleted.add(_key(project_id, instance_id, task_id))
 
     def task_start(self, task: TaskPlan) -> datetime:
-        return self.clock.origin + timedelta(seconds=task.start_offset)
+        return self.clock.origin + timedelta(seconds=task.start)
 
     def list_tasks(
         self,
@@ -423,10 +452,6 @@ class Backend:
         summaries.sort(key=lambda summary: (-summary.created_at.timestamp(), summary.plan.id))
         end = None if limit is None else offset + limit
         return TaskPage(total=len(summaries), tasks=tuple(summaries[offset:end]))
-
-    def progress(self, project_id: str, instance_id: str, task_id: str) -> TaskProgress:
-        task = self.task(project_id, instance_id, task_id)
-        return task.progress_at(self.task_start(task), self.clock.now())
 
 
 def _key(project_id: str, instance_id: str, task_id: str) -> tuple[str, str, str]:

@@ -1,196 +1,72 @@
 """Scenario files: the projects, instances, tasks and credentials an emulator starts with.
 
-Format (YAML, or JSON which is YAML too); ``scenarios/default.yaml`` is a full example::
-
-    credentials:                      # who may call, first entry = the demo credentials
-      - name: demo
-        access_key: DCSEMULATORDEMOAK001
-        secret_key: <any string>
-        token: <optional X-Auth-Token value>
-        security_token: <optional>    # temporary credentials: requests must carry and sign X-Security-Token
-        projects: [<project id>, ...] # projects these credentials may access (others → 403)
-    projects:
-      - id: <project id>
-        instances:
-          - id: <instance id>
-            name: <instance name>
-            tasks:
-              - id: <task id>
-                name: <task name>
-                start: -35            # seconds from the clock origin (emulator start); may be negative
-                time_format: space    # `iso` (2020-06-17T07:38:42.503Z, default) or `space` (2022-09-01 11:52:24)
-                internal_error: true  # optional: every progress query for this task fails inside the service
-                                      # and answers 500 DCS.5000 (after auth, ID and permission checks)
-                details: {old_capacity: '2', new_capacity: '4'}  # optional, what a listing shows
-                params: <text>        # optional; so are user_name, user_id, enable_show (default true)
-                disposable: true      # optional: the contract suite may delete this task (DeleteBackgroundTask)
-                steps:
-                  - id: <step id>
-                    name: <step name>
-                    error_code: DCS.4064          # optional, echoed as-is
-                    duration: 30                  # seconds; only for a step without sub_steps
-                    fail: {after: 10, error_code: DCS.5000}  # optional; only without sub_steps
-                    sub_steps:
-                      - id: <sub-step id>
-                        name: <sub-step name>
-                        duration: 60
-                        detail: <text>            # or a map by status: {WAITING: …, EXECUTING: …, FINISH: …}
-                        error_code: DCS.4065      # optional, echoed as-is
-                        fail: {after: 45, error_code: DCS.5000}  # optional: the task stops here
-
-IDs are matched case-insensitively. The file is checked against ``SCENARIO_SCHEMA`` on load.
+The format has one definition: the attrs classes a file is read into, `Scenario` and `Credential`
+here and the plans of ``models.py`` (`Project` → `Instance` → `TaskPlan` → `StepPlan` →
+`SubStepPlan`, `Failure`). A field's name is its key in the file, its type and validators say what
+it may hold, its ``doc`` metadata what it means; a map of plans by ID is a list in the file.
+From them follow the parser (``reading.py``: cattrs, strict — no unknown key, no coercion, ``12345``
+is not a text nor ``"yes"`` a boolean), the validation (the classes' validators) and the documented
+format (``scenario_format.py`` renders it; the emulator README shows it, a test keeps them equal).
+A bad file raises `ScenarioError` naming each bad field by its path (``$.projects[0].id``).
+``scenarios/default.yaml`` is a full example. IDs are matched case-insensitively.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
-import jsonschema_rs
+import attrs
 import yaml
 
-from ..target import KnownTask
-from .models import Failure, Instance, Project, Status, StepPlan, SubStepPlan, TaskPlan, TimeFormat
+from ..task_ids import KnownTask
+from .models import Project, TaskPlan
+from .reading import NOT_IN_FILE, ReadError, keyed_by_id, not_empty, read
 
 DEFAULT_SCENARIO_PATH = Path(__file__).parent / "scenarios" / "default.yaml"
-
-_TEXT = {"type": "string", "minLength": 1}
-_FAIL = {
-    "type": "object",
-    "required": ["after", "error_code"],
-    "additionalProperties": False,
-    "properties": {"after": {"type": "number", "minimum": 0}, "error_code": _TEXT},
-}
-_DETAIL = {
-    "oneOf": [
-        {"type": "string"},
-        {
-            "type": "object",
-            "propertyNames": {"enum": [s.value for s in Status]},
-            "additionalProperties": {"type": "string"},
-        },
-    ]
-}
-_SUB_STEP = {
-    "type": "object",
-    "required": ["id", "name", "duration"],
-    "additionalProperties": False,
-    "properties": {
-        "id": _TEXT,
-        "name": _TEXT,
-        "duration": {"type": "number", "minimum": 0},
-        "detail": _DETAIL,
-        "error_code": _TEXT,
-        "fail": _FAIL,
-    },
-}
-_STEP = {
-    "type": "object",
-    "required": ["id", "name"],
-    "additionalProperties": False,
-    "properties": {
-        "id": _TEXT,
-        "name": _TEXT,
-        "duration": {"type": "number", "minimum": 0},
-        "error_code": _TEXT,
-        "fail": _FAIL,
-        "sub_steps": {"type": "array", "items": _SUB_STEP},
-    },
-}
-_TASK = {
-    "type": "object",
-    "required": ["id", "name", "start", "steps"],
-    "additionalProperties": False,
-    "properties": {
-        "id": _TEXT,
-        "name": _TEXT,
-        "start": {"type": "number"},
-        "time_format": {"enum": [f.value for f in TimeFormat]},
-        "internal_error": {"type": "boolean"},
-        "details": {"type": "object"},
-        "params": {"type": "string"},
-        "user_name": _TEXT,
-        "user_id": _TEXT,
-        "enable_show": {"type": "boolean"},
-        "disposable": {"type": "boolean"},
-        "steps": {"type": "array", "minItems": 1, "items": _STEP},
-    },
-}
-SCENARIO_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["credentials", "projects"],
-    "additionalProperties": False,
-    "properties": {
-        "credentials": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["name", "access_key", "secret_key", "projects"],
-                "additionalProperties": False,
-                "properties": {
-                    "name": _TEXT,
-                    "access_key": _TEXT,
-                    "secret_key": _TEXT,
-                    "token": _TEXT,
-                    "security_token": _TEXT,
-                    "projects": {"type": "array", "items": _TEXT},
-                },
-            },
-        },
-        "projects": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["id", "instances"],
-                "additionalProperties": False,
-                "properties": {
-                    "id": _TEXT,
-                    "instances": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["id", "name", "tasks"],
-                            "additionalProperties": False,
-                            "properties": {"id": _TEXT, "name": _TEXT, "tasks": {"type": "array", "items": _TASK}},
-                        },
-                    },
-                },
-            },
-        },
-    },
-}
-_VALIDATOR = jsonschema_rs.Draft202012Validator(SCENARIO_SCHEMA)
 
 
 class ScenarioError(ValueError):
     """The scenario file is unreadable or does not follow the documented format."""
 
 
-@dataclass(frozen=True)
+def _lower_case(project_ids: Iterable[str]) -> frozenset[str]:
+    return frozenset(project_id.lower() for project_id in project_ids)
+
+
+@attrs.frozen(kw_only=True)
 class Credential:
-    name: str
-    access_key: str
-    secret_key: str
-    token: str | None
-    projects: frozenset[str]  # lower-cased project IDs
-    security_token: str | None = None  # temporary credentials only
+    name: str = attrs.field(validator=not_empty)
+    access_key: str = attrs.field(validator=not_empty)
+    secret_key: str = attrs.field(validator=not_empty, repr=False)
+    token: str | None = attrs.field(
+        default=None, validator=not_empty, repr=False, metadata={"doc": "an X-Auth-Token value for these credentials"}
+    )
+    security_token: str | None = attrs.field(
+        default=None,
+        validator=not_empty,
+        repr=False,
+        metadata={"doc": "temporary credentials: requests must carry and sign X-Security-Token"},
+    )
+    projects: frozenset[str] = attrs.field(
+        converter=_lower_case, metadata={"doc": "project IDs these credentials may access (others → 403)"}
+    )
 
     def may_access(self, project_id: str) -> bool:
         return project_id.lower() in self.projects
 
 
-# One type for a task's ID triple, shared with the contract suite (which must not need the emulator).
+# One type for a task's ID triple, shared with the contract suite (the neutral `task_ids` module).
 TaskRef = KnownTask
 
 
-@dataclass(frozen=True)
+@attrs.frozen(kw_only=True)
 class Scenario:
-    credentials: tuple[Credential, ...]
-    projects: Mapping[str, Project]  # keyed by lower-cased ID
-    source: str = "<memory>"
+    credentials: tuple[Credential, ...] = attrs.field(
+        validator=not_empty, metadata={"doc": "who may call; the first entry is the demo credentials"}
+    )
+    projects: Mapping[str, Project] = attrs.field(validator=keyed_by_id)
+    source: str = attrs.field(default="<memory>", metadata=NOT_IN_FILE)  # the file it was read from
 
     @property
     def demo(self) -> Credential:
@@ -240,75 +116,9 @@ def parse_scenario(text: str, *, source: str = "<memory>") -> Scenario:
 
 
 def scenario_from_document(document: object, *, source: str = "<memory>") -> Scenario:
-    problems = [
-        f"{'/'.join(map(str, e.instance_path)) or '<root>'}: {e.message}" for e in _VALIDATOR.iter_errors(document)
-    ]
-    if problems:
-        raise ScenarioError(f"{source}: " + "; ".join(problems[:5]))
-    assert isinstance(document, dict)
-    projects = {p["id"].lower(): _project(p) for p in document["projects"]}
-    credentials = tuple(
-        Credential(
-            name=c["name"],
-            access_key=c["access_key"],
-            secret_key=c["secret_key"],
-            token=c.get("token"),
-            projects=frozenset(p.lower() for p in c["projects"]),
-            security_token=c.get("security_token"),
-        )
-        for c in document["credentials"]
-    )
-    return Scenario(credentials=credentials, projects=projects, source=source)
-
-
-def _project(raw: dict[str, Any]) -> Project:
-    instances = {
-        i["id"].lower(): Instance(id=i["id"], name=i["name"], tasks={t["id"].lower(): _task(t) for t in i["tasks"]})
-        for i in raw["instances"]
-    }
-    return Project(id=raw["id"], instances=instances)
-
-
-def _task(raw: dict[str, Any]) -> TaskPlan:
-    return TaskPlan(
-        id=raw["id"],
-        name=raw["name"],
-        start_offset=float(raw["start"]),
-        time_format=TimeFormat(raw.get("time_format", TimeFormat.ISO.value)),
-        steps=tuple(_step(s) for s in raw["steps"]),
-        internal_error=bool(raw.get("internal_error", False)),
-        details=raw.get("details", {}),
-        params=raw.get("params"),
-        user_name=raw.get("user_name"),
-        user_id=raw.get("user_id"),
-        enable_show=bool(raw.get("enable_show", True)),
-        disposable=bool(raw.get("disposable", False)),
-    )
-
-
-def _step(raw: dict[str, Any]) -> StepPlan:
-    return StepPlan(
-        id=raw["id"],
-        name=raw["name"],
-        sub_steps=tuple(_sub_step(s) for s in raw.get("sub_steps", ())),
-        duration=float(raw.get("duration", 0)),
-        error_code=raw.get("error_code"),
-        failure=_failure(raw.get("fail")),
-    )
-
-
-def _sub_step(raw: dict[str, Any]) -> SubStepPlan:
-    detail = raw.get("detail", "")
-    details = {Status(k): v for k, v in detail.items()} if isinstance(detail, dict) else dict.fromkeys(Status, detail)
-    return SubStepPlan(
-        id=raw["id"],
-        name=raw["name"],
-        duration=float(raw["duration"]),
-        details=details,
-        error_code=raw.get("error_code"),
-        failure=_failure(raw.get("fail")),
-    )
-
-
-def _failure(raw: dict[str, Any] | None) -> Failure | None:
-    return None if raw is None else Failure(after=float(raw["after"]), error_code=raw["error_code"])
+    """The scenario a parsed YAML/JSON document describes; raises ScenarioError naming every bad field."""
+    try:
+        scenario = read(document, Scenario)
+    except ReadError as error:
+        raise ScenarioError(f"{source}: {error}") from None
+    return attrs.evolve(scenario, source=source)

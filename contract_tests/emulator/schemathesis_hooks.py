@@ -37,9 +37,10 @@ import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 
 from contract_tests.auth import AkSkSigner
+from contract_tests.spec_file import spec_document
 
 from .scenario import DEFAULT_SCENARIO_PATH, load_scenario
-from .spec import compile_routes, load_spec
+from .spec import compile_routes
 
 SCENARIO = load_scenario(Path(os.environ.get("DCS_EMULATOR_SCENARIO", DEFAULT_SCENARIO_PATH)))
 # Tasks that answer 500 by design would fail `not_a_server_error` in a CLI run: not fed.
@@ -47,7 +48,7 @@ KNOWN = [task for task in SCENARIO.known_tasks() if task not in SCENARIO.interna
 FAULTY = {task.task_id.lower() for task in SCENARIO.internal_error_tasks()}
 DISPOSABLE = {task.task_id.lower() for task in SCENARIO.disposable_tasks()}
 ABSENT_TASK = "ffffffffffffffffffffffffffffffff"
-PARAMETERS = {p.name: p for route in compile_routes(load_spec()) for p in route.parameters()}
+PARAMETERS = {p.name: p for route in compile_routes(spec_document()) for p in route.parameters()}
 SIGNER = AkSkSigner(access_key=SCENARIO.demo.access_key, secret_key=SCENARIO.demo.secret_key)
 RANDOM = random.Random(int(os.environ.get("DCS_HOOKS_SEED", "0")))
 STATUSES: Counter[int] = Counter()

@@ -10,14 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import jsonschema_rs
-import yaml
-
-from ..spec_file import SPEC_PATH
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAMETER = re.compile(r"^\{([^{}]+)\}$")
@@ -98,12 +94,6 @@ class Route:
 
     def parameters(self) -> list[PathParameter]:
         return [segment for segment in self.segments if isinstance(segment, PathParameter)]
-
-
-def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        document: dict[str, Any] = yaml.safe_load(handle)
-    return document
 
 
 def resolve(document: Mapping[str, Any], node: Any, _depth: int = 0) -> Any:  # noqa: ANN401 - any JSON value

@@ -5,9 +5,7 @@ Below both the ASGI dispatcher and the control API, which each hold the same :cl
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..spec_file import SPEC_PATH
+from ..spec_file import spec_document
 from .auth import Authenticator
 from .clock import Clock, ScaledClock
 from .faults import FaultConfig, FaultInjector
@@ -16,7 +14,7 @@ from .models import Backend
 from .responses import Responder
 from .scenario import Scenario
 from .spec import Route as SpecRoute
-from .spec import compile_routes, load_spec
+from .spec import compile_routes
 
 
 class Emulator:
@@ -29,11 +27,10 @@ class Emulator:
         clock: Clock | None,
         faults: FaultConfig | None,
         speed: float = 1.0,
-        spec_path: Path = SPEC_PATH,
         lockout: LockoutPolicy | None = LockoutPolicy(),  # noqa: B008 - frozen, shared safely
     ) -> None:
         self._lockout_policy = lockout  # None: failed authentications never lock a key
-        self.routes: list[SpecRoute] = compile_routes(load_spec(spec_path))
+        self.routes: list[SpecRoute] = compile_routes(spec_document())
         self._owns_clock = clock is None
         self._speed = speed
         self.clock: Clock = clock or ScaledClock(speed)

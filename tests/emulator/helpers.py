@@ -1,7 +1,9 @@
-"""Shared test helpers: signing with the SDK's signer, and the spec as an independent oracle."""
+"""Shared test helpers: signing with the SDK's signer, what the progress handler answers, and the spec as an
+independent oracle."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,6 +14,8 @@ from dcs_tasks.lib import signing
 from openapi_schema_validator import OAS30Validator
 
 from contract_tests.emulator import Credential, TaskRef
+from contract_tests.emulator.models import Backend
+from contract_tests.emulator.responses import Responder
 from contract_tests.spec_file import SPEC_PATH
 
 UNDOCUMENTED_ERRORS = {405, 429, 503}
@@ -20,6 +24,15 @@ OPERATION_PATH = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progr
 
 def progress_path(task: TaskRef) -> str:
     return OPERATION_PATH.format(**task._asdict())
+
+
+def shown_progress(backend: Backend, *ids: str) -> Any:
+    """The body ShowBackgroundTaskProgress answers for the task ``ids`` name, now (by the backend's clock).
+
+    Raises the handler's ``RejectedError`` where the service answers an error instead.
+    """
+    parameters = dict(zip(TaskRef._fields, ids, strict=True))
+    return json.loads(Responder(backend).show_background_task_progress(parameters, {}))
 
 
 def signed_headers(

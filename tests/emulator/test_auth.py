@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
@@ -112,9 +112,9 @@ def test_bad_credentials_get_the_gateway_401(
     headers: dict[str, str] = {}
     request_path = path
     if case == "wrong secret":
-        headers = signed_headers(dataclasses.replace(demo, secret_key="wrong"), path, host=host)
+        headers = signed_headers(attrs.evolve(demo, secret_key="wrong"), path, host=host)
     elif case == "unknown access key":
-        headers = signed_headers(dataclasses.replace(demo, access_key="UNKNOWNAK"), path, host=host)
+        headers = signed_headers(attrs.evolve(demo, access_key="UNKNOWNAK"), path, host=host)
     elif case == "16 minutes old":
         headers = signed_headers(demo, path, host=host, when=minutes_ago(16))
     elif case == "16 minutes ahead":

@@ -15,9 +15,9 @@ from tests.emulator.helpers import SpecOracle, progress_path, signed_headers
 def checkpoints(running: Running, task: TaskRef) -> list[float]:
     """Seconds from the clock origin at which ``task`` changes state, with one second either side."""
     plan = emulator_of(running.app).backend.task(*task)
-    marks = [plan.start_offset]
+    marks = [plan.start]
     for span in plan.spans:
-        marks += [plan.start_offset + span.begin, plan.start_offset + span.end]
+        marks += [plan.start + span.begin, plan.start + span.end]
     return sorted({mark + delta for mark in marks for delta in (-1.0, 0.0, 0.5, 1.0)} | {marks[-1] + 86_400})
 
 

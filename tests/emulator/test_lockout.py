@@ -3,8 +3,7 @@ minutes of the emulator's clock; a success in between ends the run; temporary cr
 
 from __future__ import annotations
 
-import dataclasses
-
+import attrs
 import httpx
 import pytest
 
@@ -14,7 +13,7 @@ from tests.emulator.helpers import progress_path, signed_headers
 
 
 def _send(served: Running, scenario: Scenario, task: TaskRef, *, good: bool) -> httpx.Response:
-    demo = scenario.demo if good else dataclasses.replace(scenario.demo, secret_key="wrong")
+    demo = scenario.demo if good else attrs.evolve(scenario.demo, secret_key="wrong")
     path = progress_path(task)
     return served.client.get(path, headers=signed_headers(demo, path, host=served.host))
 

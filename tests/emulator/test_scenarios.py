@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -23,17 +24,18 @@ from contract_tests.emulator import (
     create_app,
     emulator_of,
     load_scenario,
+    parse_scenario,
 )
 from contract_tests.emulator.__main__ import banner, main
 from contract_tests.emulator.models import Backend
 from contract_tests.emulator.server import serve_in_thread
 from contract_tests.loopback import free_port
-from tests.emulator.helpers import progress_path, signed_headers
+from tests.emulator.helpers import progress_path, shown_progress, signed_headers
 
 
 def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
     tasks = scenario.known_tasks()
-    assert len(tasks) == 8
+    assert len(tasks) == 9
     (disposable,) = scenario.disposable_tasks()  # the one the contract suite may delete
     assert scenario.demo.may_access(disposable.project_id)
     assert disposable not in scenario.internal_error_tasks()
@@ -50,6 +52,14 @@ def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
     assert scenario.credential_for(inaccessible[0].project_id).name == "ops"
     with pytest.raises(LookupError):
         scenario.credential_for("ffffffffffffffffffffffffffffffff")
+
+
+def test_the_quick_task_runs_from_the_emulator_start_for_75_s(scenario: Scenario) -> None:
+    # What the README's "Try it against the emulator", its waiter and its `dcs-tasks watch` rely on.
+    (quick,) = [task for task in scenario.known_tasks() if task.task_id == "e5f7a9b1c3d54e6f8a0b2c4d6e8f0a1b"]
+    plan = scenario.projects[quick.project_id].instances[quick.instance_id].tasks[quick.task_id]
+    assert scenario.demo.may_access(quick.project_id)
+    assert (plan.start, plan.total, plan.failure_at, plan.internal_error) == (0, 75, None, False)
 
 
 def test_a_json_scenario_file_serves_its_tasks(tmp_path: Path, scenario: Scenario) -> None:
@@ -71,43 +81,74 @@ def test_a_json_scenario_file_serves_its_tasks(tmp_path: Path, scenario: Scenari
         assert httpx.get(base_url + gone, headers=signed_headers(small.demo, gone, host=host)).status_code == 404
 
 
+CREDENTIALS = "credentials: [{name: a, access_key: b, secret_key: c, projects: [p]}]\n"
+TASK = "projects: [{id: p, instances: [{id: i, name: n, tasks: [{id: t, name: n, start: 0, %s}]}]}]"
+TASK_PATH = "$.projects[0].instances[0].tasks[0]"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("projects: [", "not valid YAML"),
-        ("[]", "<root>"),
-        ("credentials: []\nprojects: []", "credentials"),
+        ("[]", "$: expected a mapping, got list []"),
+        ("credentials: []\nprojects: []", "$.credentials: must not be empty"),
+        (CREDENTIALS + "projects: [{id: 12345, instances: []}]", "$.projects[0].id: expected text, got int 12345"),
+        (CREDENTIALS + "projects: [{id: p, instances: []}]\nowner: me", "$: unknown key(s) owner"),
+        (CREDENTIALS + "projects: [{id: p}]", "$.projects[0].instances: required, missing"),
+        (CREDENTIALS + "projects: [{id: p, instances: {}}]", "$.projects[0].instances: expected a list, got dict {}"),
         (
-            (
-                "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
-                "projects: [{id: p, instances: [{id: i, name: n, tasks: [{id: t, name: n, start: 0, "
-                "time_format: rfc, steps: [{id: s, name: s}]}]}]}]"
-            ),
-            "time_format",
+            CREDENTIALS + "projects: [{id: p, instances: []}, {id: P, instances: []}]",
+            "$.projects: two entries have the same id",
         ),
         (
-            (
-                "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
-                "projects: [{id: 12345, instances: []}]"
-            ),
-            "projects/0/id",
+            CREDENTIALS + TASK % "time_format: rfc, steps: [{id: s, name: s}]",
+            f"{TASK_PATH}.time_format: expected one of iso|space, got str 'rfc'",
         ),
         (
-            (
-                "credentials: [{name: a, access_key: b, secret_key: c, projects: []}]\n"
-                "projects: [{id: p, instances: [{id: i, name: n, tasks: [{id: t, name: n, start: 0, "
-                "internal_error: sometimes, steps: [{id: s, name: s}]}]}]}]"
-            ),
-            "internal_error",
+            CREDENTIALS + TASK % "internal_error: sometimes, steps: [{id: s, name: s}]",
+            f"{TASK_PATH}.internal_error: expected true|false, got str 'sometimes'",
+        ),
+        (CREDENTIALS + TASK % "steps: []", f"{TASK_PATH}.steps: must not be empty"),
+        (CREDENTIALS + TASK % "steps: [{id: s, name: ''}]", f"{TASK_PATH}.steps[0].name: must not be empty"),
+        (
+            CREDENTIALS + TASK % "steps: [{id: s, name: s, duration: -5}]",
+            f"{TASK_PATH}.steps[0].duration: must be 0 or more, got -5",
+        ),
+        (
+            CREDENTIALS
+            + TASK % "steps: [{id: s, name: s, sub_steps: [{id: u, name: u, duration: 1, detail: {DONE: x}}]}]",
+            f"{TASK_PATH}.steps[0].sub_steps[0].detail['DONE']: expected one of WAITING|EXECUTING|FINISH|FAILED",
+        ),
+        (
+            CREDENTIALS + TASK % "steps: [{id: s, name: s, duration: .nan}]",
+            f"{TASK_PATH}.steps[0].duration: expected a finite",
+        ),
+        (
+            CREDENTIALS + TASK % "steps: [{id: s, name: s, fail: {after: 1}}]",
+            f"{TASK_PATH}.steps[0].fail.error_code: required, missing",
         ),
     ],
 )
 def test_bad_scenarios_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScenarioError, match=message) as raised:
+    with pytest.raises(ScenarioError, match=re.escape(message)) as raised:
         load_scenario(path)
-    assert str(path) in str(raised.value)
+    assert str(raised.value).startswith(f"{path}: ")
+
+
+def test_every_problem_of_a_file_is_named_at_once() -> None:
+    text = "credentials: [{name: 7, access_key: b, secret_key: c, projects: p}]\nprojects: [{id: p, instances: [x]}]"
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario(text, source="two.yaml")
+    assert str(raised.value) == (
+        "two.yaml: $.credentials[0].name: expected text, got int 7; "
+        "$.credentials[0].projects: expected a list, got str 'p'; "
+        "$.projects[0].instances[0]: expected a mapping, got str 'x'"
+    )
+    many = "credentials: [{name: a, access_key: b, secret_key: c, projects: [p]}]\nprojects: [1, 2, 3, 4, 5, 6, 7]"
+    with pytest.raises(ScenarioError, match=re.escape("$.projects[4]: expected a mapping, got int 5 (and 2 more)")):
+        parse_scenario(many)
 
 
 def test_internal_error_comes_after_the_permission_check(tmp_path: Path) -> None:
@@ -147,7 +188,8 @@ def progress_at(scenario: Scenario, task: TaskRef, origin: datetime, instant: da
     """What the model says the task's progress is at ``instant`` of a clock started at ``origin``."""
     clock = ManualClock(origin)
     clock.set(instant)
-    return Backend(scenario.projects, clock).progress(*task).progress
+    progress: int = shown_progress(Backend(scenario.projects, clock), *task)["progress"]
+    return progress
 
 
 class ClockReading(NamedTuple):
