@@ -45,6 +45,21 @@ def test_env_with_ak_sk_and_a_known_task() -> None:
     assert "SECRET" not in target.description + repr(target)
 
 
+def test_the_vendor_sdk_names_are_read_as_the_sdk_reads_them() -> None:
+    env = {
+        "HUAWEICLOUD_SDK_AK": "AK",
+        "HUAWEICLOUD_SDK_SK": "SECRET-SK",
+        "HUAWEICLOUD_SDK_SECURITY_TOKEN": "SECRET-STS",
+        "HUAWEICLOUD_SDK_PROJECT_ID": "p1",
+    }
+    target = target_from_env("http://x", env)
+    assert isinstance(target.auth, AkSkSigner)
+    assert (target.auth.access_key, target.auth.security_token, target.auth.project_id) == ("AK", "SECRET-STS", "p1")
+    assert set(target.secrets) == {"SECRET-SK", "SECRET-STS"}
+    assert "HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK + HUAWEICLOUD_SDK_SECURITY_TOKEN" in target.description
+    assert "SECRET" not in target.description + repr(target)
+
+
 def test_env_with_a_token_and_no_task() -> None:
     target = target_from_env("http://x", {"DCS_AUTH_TOKEN": "SECRET-TOKEN", "DCS_PROJECT_ID": "p1"})
     assert isinstance(target.auth, IamTokenAuth)
@@ -111,11 +126,11 @@ def test_make_contract_against_a_configured_server(
 def test_a_base_url_without_credentials_is_a_configuration_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("CLOUD_SDK_AK", "CLOUD_SDK_SK", "DCS_AUTH_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DCS_PROJECT_ID", "p1")
     assert cli.main(["--base-url", "http://127.0.0.1:9"]) == 2
-    assert "CLOUD_SDK_AK and CLOUD_SDK_SK, or DCS_AUTH_TOKEN" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    for looked_at in ("HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK (not set)", "CLOUD_SDK_AK/CLOUD_SDK_SK", "DCS_AUTH_TOKEN"):
+        assert looked_at in said
 
 
 @pytest.mark.slow  # runs `make contract` end to end

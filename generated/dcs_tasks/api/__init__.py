@@ -44,6 +44,7 @@ class Operations(SyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> SyncPage[ListBackgroundTaskResponse, BackgroundTask]:
         """List background tasks (``ListBackgroundTask``).
 
@@ -71,7 +72,13 @@ class Operations(SyncClientBase):
                 start_time=start_time,
                 end_time=end_time,
             )
-            return self._send(request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+            return self._send(
+                request,
+                ListBackgroundTaskResponse,
+                extra_headers=extra_headers,
+                timeout=timeout,
+                call_timeout=call_timeout,
+            )
 
         return SyncPage(
             fetch,
@@ -89,6 +96,7 @@ class Operations(SyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> ShowBackgroundTaskProgressResponse:
         """Show background task progress (``ShowBackgroundTaskProgress``).
 
@@ -106,7 +114,13 @@ class Operations(SyncClientBase):
             instance_id=instance_id,
             task_id=task_id,
         )
-        return self._send(request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout)
+        return self._send(
+            request,
+            ShowBackgroundTaskProgressResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
+        )
 
     def delete_background_task(
         self,
@@ -116,6 +130,7 @@ class Operations(SyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> DeleteBackgroundTaskResponse:
         """Delete a background task (``DeleteBackgroundTask``).
 
@@ -138,7 +153,13 @@ class Operations(SyncClientBase):
             instance_id=instance_id,
             task_id=task_id,
         )
-        return self._send(request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+        return self._send(
+            request,
+            DeleteBackgroundTaskResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
+        )
 
 
 class AsyncOperations(AsyncClientBase):
@@ -160,6 +181,7 @@ class AsyncOperations(AsyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> AsyncPage[ListBackgroundTaskResponse, BackgroundTask]:
         """List background tasks (``ListBackgroundTask``).
 
@@ -187,7 +209,13 @@ class AsyncOperations(AsyncClientBase):
                 start_time=start_time,
                 end_time=end_time,
             )
-            return await self._send(request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+            return await self._send(
+                request,
+                ListBackgroundTaskResponse,
+                extra_headers=extra_headers,
+                timeout=timeout,
+                call_timeout=call_timeout,
+            )
 
         return await AsyncPage.first(
             fetch,
@@ -205,6 +233,7 @@ class AsyncOperations(AsyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> ShowBackgroundTaskProgressResponse:
         """Show background task progress (``ShowBackgroundTaskProgress``).
 
@@ -223,7 +252,11 @@ class AsyncOperations(AsyncClientBase):
             task_id=task_id,
         )
         return await self._send(
-            request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout
+            request,
+            ShowBackgroundTaskProgressResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
         )
 
     async def delete_background_task(
@@ -234,6 +267,7 @@ class AsyncOperations(AsyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> DeleteBackgroundTaskResponse:
         """Delete a background task (``DeleteBackgroundTask``).
 
@@ -256,7 +290,13 @@ class AsyncOperations(AsyncClientBase):
             instance_id=instance_id,
             task_id=task_id,
         )
-        return await self._send(request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+        return await self._send(
+            request,
+            DeleteBackgroundTaskResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
+        )
 
 
 class RawOperations:
@@ -276,6 +316,7 @@ class RawOperations:
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> RawResponse[ListBackgroundTaskResponse]:
         """List background tasks (``ListBackgroundTask``).
 
@@ -297,7 +338,9 @@ class RawOperations:
             start_time=start_time,
             end_time=end_time,
         )
-        return self._client._send_raw(request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+        return self._client._send_raw(
+            request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout, call_timeout=call_timeout
+        )
 
     def show_background_task_progress(
         self,
@@ -307,6 +350,7 @@ class RawOperations:
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> RawResponse[ShowBackgroundTaskProgressResponse]:
         """Show background task progress (``ShowBackgroundTaskProgress``).
 
@@ -325,7 +369,11 @@ class RawOperations:
             task_id=task_id,
         )
         return self._client._send_raw(
-            request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout
+            request,
+            ShowBackgroundTaskProgressResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
         )
 
     def delete_background_task(
@@ -336,6 +384,7 @@ class RawOperations:
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> RawResponse[DeleteBackgroundTaskResponse]:
         """Delete a background task (``DeleteBackgroundTask``).
 
@@ -359,7 +408,11 @@ class RawOperations:
             task_id=task_id,
         )
         return self._client._send_raw(
-            request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout
+            request,
+            DeleteBackgroundTaskResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
         )
 
 
@@ -380,6 +433,7 @@ class AsyncRawOperations:
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> RawResponse[ListBackgroundTaskResponse]:
         """List background tasks (``ListBackgroundTask``).
 
@@ -402,7 +456,7 @@ class AsyncRawOperations:
             end_time=end_time,
         )
         return await self._client._send_raw(
-            request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout
+            request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout, call_timeout=call_timeout
         )
 
     async def show_background_task_progress(
@@ -413,6 +467,7 @@ class AsyncRawOperations:
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> RawResponse[ShowBackgroundTaskProgressResponse]:
         """Show background task progress (``ShowBackgroundTaskProgress``).
 
@@ -431,7 +486,11 @@ class AsyncRawOperations:
             task_id=task_id,
         )
         return await self._client._send_raw(
-            request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout
+            request,
+            ShowBackgroundTaskProgressResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
         )
 
     async def delete_background_task(
@@ -442,6 +501,7 @@ class AsyncRawOperations:
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> RawResponse[DeleteBackgroundTaskResponse]:
         """Delete a background task (``DeleteBackgroundTask``).
 
@@ -465,5 +525,9 @@ class AsyncRawOperations:
             task_id=task_id,
         )
         return await self._client._send_raw(
-            request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout
+            request,
+            DeleteBackgroundTaskResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
         )
