@@ -131,8 +131,8 @@ def profile_link(env: Mapping[str, str], looked_at: list[str]) -> Setting[AnyCre
 
 
 def metadata_link(env: Mapping[str, str], looked_at: list[str]) -> Setting[AnyCredentials] | None:
-    if url := variable(env, METADATA_URL_VARIABLE):
-        provider = MetadataCredentials(url)
+    if variable(env, METADATA_URL_VARIABLE):
+        provider = MetadataCredentials(environ=env)
         return Setting(provider, f"the metadata service at {provider.url} ({METADATA_URL_VARIABLE})")
     looked_at.append(f"the metadata service (off: {METADATA_URL_VARIABLE} is not set)")
     return None
