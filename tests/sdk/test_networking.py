@@ -158,9 +158,12 @@ NO_RETRY = RetryPolicy(max_retries=0)
 @pytest.mark.usefixtures("no_proxy_environment")
 def test_connection_refused_names_the_host_and_port() -> None:
     port = refused_port()
-    with DcsClient(endpoint=f"http://127.0.0.1:{port}", credentials=CREDENTIALS, retry_policy=NO_RETRY) as client:
-        with pytest.raises(APIConnectionError) as raised:
-            client.show_background_task_progress(INSTANCE, TASK)
+    endpoint = f"http://127.0.0.1:{port}"
+    with (
+        DcsClient(endpoint=endpoint, credentials=CREDENTIALS, retry_policy=NO_RETRY) as client,
+        pytest.raises(APIConnectionError) as raised,
+    ):
+        client.show_background_task_progress(INSTANCE, TASK)
     error = raised.value
     assert f"cannot connect to 127.0.0.1:{port} (ConnectError: " in str(error)
     assert (error.host, error.port, error.proxy) == ("127.0.0.1", port, None)
@@ -177,9 +180,11 @@ def test_a_refusing_proxy_is_named_as_the_proxy(
     if configured == "environment":
         monkeypatch.setenv("HTTP_PROXY", proxy_url)
     explicit = proxy_url if configured == "proxy=" else None
-    with DcsClient(endpoint=dcs.url, credentials=CREDENTIALS, retry_policy=NO_RETRY, proxy=explicit) as client:
-        with pytest.raises(APIConnectionError) as raised:
-            client.show_background_task_progress(INSTANCE, TASK)
+    with (
+        DcsClient(endpoint=dcs.url, credentials=CREDENTIALS, retry_policy=NO_RETRY, proxy=explicit) as client,
+        pytest.raises(APIConnectionError) as raised,
+    ):
+        client.show_background_task_progress(INSTANCE, TASK)
     target = dcs.url.removeprefix("http://")
     assert f"cannot connect to the proxy 127.0.0.1:{proxy_port} (used for {target})" in str(raised.value)
     assert raised.value.proxy == f"127.0.0.1:{proxy_port}"
