@@ -98,16 +98,28 @@ def _remote_env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
         monkeypatch.setenv(name, value)
 
 
-@pytest.mark.parametrize("scheme", ["ak/sk", "token"])
+TEMPORARY = next(credential for credential in SCENARIO.credentials if credential.security_token)
+
+
+@pytest.mark.parametrize("scheme", ["ak/sk", "token", "temporary, staging recipe names", "temporary, vendor SDK names"])
 def test_make_contract_against_a_configured_server(
     scheme: str, emulator_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The suite reads credentials as the SDK does; the emulator refuses temporary keys without X-Security-Token."""
     demo = SCENARIO.demo
+    assert TEMPORARY.security_token is not None
     if scheme == "ak/sk":
         _remote_env(monkeypatch, CLOUD_SDK_AK=demo.access_key, CLOUD_SDK_SK=demo.secret_key)
-    else:
+    elif scheme == "token":
         assert demo.token is not None
         _remote_env(monkeypatch, DCS_AUTH_TOKEN=demo.token)
+    else:
+        prefix = "CLOUD_SDK" if "staging recipe" in scheme else "HUAWEICLOUD_SDK"
+        keys = {"AK": TEMPORARY.access_key, "SK": TEMPORARY.secret_key, "SECURITY_TOKEN": TEMPORARY.security_token}
+        _remote_env(monkeypatch, **{f"{prefix}_{name}": value for name, value in keys.items()})
+        if prefix == "HUAWEICLOUD_SDK":  # the vendor SDK's project variable instead of DCS_PROJECT_ID
+            monkeypatch.setenv("HUAWEICLOUD_SDK_PROJECT_ID", READABLE[0].project_id)
+            monkeypatch.delenv("DCS_PROJECT_ID")
     junit, summary = tmp_path / "junit.xml", tmp_path / "summary.json"
     argv = ["--base-url", emulator_url, "--max-examples", "25", "--seed", "11"]
     code = cli.main([*argv, "--junit-xml", str(junit), "--summary-json", str(summary)])
@@ -115,7 +127,7 @@ def test_make_contract_against_a_configured_server(
     assert code == 0, printed
     assert "make contract SEED=11 MAX_EXAMPLES=25 BASE_URL=" in printed
     written = junit.read_text() + summary.read_text() + printed
-    for secret in (demo.secret_key, demo.token or "-"):
+    for secret in (demo.secret_key, demo.token or "-", TEMPORARY.secret_key, TEMPORARY.security_token):
         assert secret not in written
     report = json.loads(summary.read_text())
     assert report["ok"]
