@@ -43,6 +43,7 @@ from .raw import RawResponse
 from .responses import FromDict, parse_model, raise_for_status
 from .retry import RetryPolicy, async_call_with_retries, call_with_retries
 from .transport_errors import proxy_of, typed_transport_error
+from .variables import Setting
 
 # Connecting should be quick (and is retried); a read may wait on a busy service. The official SDK
 # uses 60 s / 120 s without retries; with retries a long connect timeout only delays the next try.
@@ -116,15 +117,14 @@ class _Base(Generic[HttpT, TransportT]):
         self._owns_http = http_client is None
         self._closed = False
         setup_from_environment()
+        implicit = [(name, setting.source) for name, setting in self._settings() if not setting.source.endswith("=")]
+        if implicit:  # where each setting the caller did not pass came from
+            logger.info("%s: %s", type(self).__name__, ", ".join(f"{name} from {source}" for name, source in implicit))
+
+    def _settings(self) -> list[tuple[str, Setting[Any]]]:
         found = self.configuration
-        logger.info(
-            "%s: endpoint %s (%s), credentials from %s, project from %s",
-            type(self).__name__,
-            self.base_url,
-            found.endpoint.source,
-            found.credentials.source,
-            found.project.source if found.project else "nowhere",
-        )
+        settings: list[tuple[str, Setting[Any]]] = [("endpoint", found.endpoint), ("credentials", found.credentials)]
+        return settings + ([("project", found.project)] if found.project else [])
 
     @property
     def http(self) -> HttpT:
