@@ -11,7 +11,7 @@ from dcs_tasks.lib.config import resolve
 from dcs_tasks.lib.variables import CLI, SUITE
 
 from .conftest import INSTANCE, TASK
-from .official import official_authorization
+from .official import official_authorization_of
 
 NO_PROFILE = {"HUAWEICLOUD_SDK_CREDENTIALS_FILE": "/dev/null"}
 VENDOR = {"HUAWEICLOUD_SDK_AK": "ak1", "HUAWEICLOUD_SDK_SK": "sk1"}
@@ -172,14 +172,4 @@ def test_temporary_credentials_from_either_family_are_sent_signed_as_x_security_
     request = sent[0]
     assert request.headers["X-Security-Token"] == "STS"
     assert "x-security-token" in request.headers["Authorization"]
-    headers = {k: v for k, v in request.headers.items() if k.lower() not in {"authorization", "connection"}}
-    assert request.headers["Authorization"] == official_authorization(
-        access_key="AK",
-        secret_key="SK",
-        method="GET",
-        host=request.url.host,
-        resource_path=request.url.path,
-        query=[],
-        headers=headers,
-        body=b"",
-    )
+    assert request.headers["Authorization"] == official_authorization_of(request, "AK", "SK")
