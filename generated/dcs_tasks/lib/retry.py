@@ -99,7 +99,7 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
 
 
 def _next_delay(
-    policy: RetryPolicy, method: str, what: str, retry: int, outcome: Outcome, deadline: Deadline | None
+    policy: RetryPolicy, method: str, what: str, retry: int, outcome: Outcome, *, deadline: Deadline | None
 ) -> float | None:
     delay = policy.delay(method, retry, outcome)
     if delay is None:
@@ -133,7 +133,7 @@ def call_with_retries(
             outcome: Outcome = attempt()
         except RETRYABLE_ERRORS as error:
             outcome = error
-        delay = _next_delay(policy, method, what, retry, outcome, deadline)
+        delay = _next_delay(policy, method, what, retry, outcome, deadline=deadline)
         if delay is None:
             return _final(outcome)
         policy.sleep(delay)
@@ -154,7 +154,7 @@ async def async_call_with_retries(
             outcome: Outcome = await attempt()
         except RETRYABLE_ERRORS as error:
             outcome = error
-        delay = _next_delay(policy, method, what, retry, outcome, deadline)
+        delay = _next_delay(policy, method, what, retry, outcome, deadline=deadline)
         if delay is None:
             return _final(outcome)
         await policy.async_sleep(delay)
