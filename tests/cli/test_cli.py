@@ -126,6 +126,12 @@ def test_options_are_accepted_before_or_after_the_command(emulator: Emulator, ta
     both = run_cli("--region", "cn-north-4", "show", *task_args(FAILING), "--endpoint", emulator.url, env=emulator.env)
     assert both.returncode == 2
     assert both.stderr.strip() == "error: pass --region or --endpoint, not both"
+    intervals = run_cli("watch", *task_args(LONG), "--min-interval", "5", "--max-interval", "2", env=emulator.env)
+    assert intervals.returncode == 2
+    assert intervals.stderr.strip() == "error: --min-interval 5 is longer than --max-interval 2"
+    blank = run_cli("show", *task_args(LONG), "--project", " ", "--endpoint", emulator.url, env=emulator.env)
+    assert blank.returncode == 2
+    assert blank.stderr.strip() == "error: --project must be a non-empty project ID, got ' '"
 
 
 def test_help_is_plain_text_with_examples_exit_codes_and_variables() -> None:

@@ -101,7 +101,18 @@ def _remote_env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
 TEMPORARY = next(credential for credential in SCENARIO.credentials if credential.security_token)
 
 
-@pytest.mark.parametrize("scheme", ["ak/sk", "token", "temporary, staging recipe names", "temporary, vendor SDK names"])
+SLOW = pytest.mark.slow  # one more suite run each; the fast runs keep the two schemes
+
+
+@pytest.mark.parametrize(
+    "scheme",
+    [
+        "ak/sk",
+        "token",
+        pytest.param("temporary, staging recipe names", marks=SLOW),
+        pytest.param("temporary, vendor SDK names", marks=SLOW),
+    ],
+)
 def test_make_contract_against_a_configured_server(
     scheme: str, emulator_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

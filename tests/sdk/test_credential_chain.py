@@ -41,7 +41,7 @@ class MetadataStub(ThreadingHTTPServer):
         self.answer_status = 200
         self.requests: list[tuple[str, str, str | None]] = []  # method, path, X-Metadata-Token
         self.handed_out = 0
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     @property
     def url(self) -> str:

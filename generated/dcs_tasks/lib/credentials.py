@@ -39,7 +39,7 @@ class Credentials:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
-        """AK/SK (and security token) from the environment only; see ``chain.environment_credentials``."""
+        """AK/SK (and security token) from the environment only (``chain.environment_keys``), with its project."""
         from .chain import environment_keys  # noqa: PLC0415 - the chain imports this module
 
         return environment_keys(environ)

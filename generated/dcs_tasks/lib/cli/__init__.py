@@ -18,7 +18,15 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from ..errors import APIConnectionError, APIStatusError, CallTimeoutError, DcsError, TaskFailedError, WaitTimeoutError
+from ..errors import (
+    APIConnectionError,
+    APIStatusError,
+    CallTimeoutError,
+    ConfigurationError,
+    DcsError,
+    TaskFailedError,
+    WaitTimeoutError,
+)
 from . import arguments, settings
 from .settings import UsageError
 
@@ -64,7 +72,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 def classify(error: Exception, timeout: float | None) -> tuple[int, str]:
     """The exit code and the one-line message of an error that ends a command (``timeout``: ``--timeout``'s)."""
-    if isinstance(error, UsageError):
+    if isinstance(error, UsageError | ConfigurationError):  # e.g. the metadata service refusing keys
         return USAGE, f"error: {error}"
     if isinstance(error, CallTimeoutError):
         where = f"{error.host}:{error.port}" if error.host else "the service"

@@ -15,7 +15,7 @@ from ..client import DcsClient
 from ..config import resolve
 from ..credentials import TokenCredentials
 from ..deadline import Deadline
-from ..errors import ConfigurationError
+from ..errors import InvalidArgumentError
 from ..logs import logger, setup_from_environment
 from ..variables import CLI, variable
 from ..waiter import PollPolicy
@@ -55,7 +55,7 @@ def client(args: argparse.Namespace, environ: Mapping[str, str]) -> DcsClient:
             environ=environ,
             spelling=CLI,
         )
-    except ConfigurationError as error:
+    except InvalidArgumentError as error:  # configuration and credentials errors included
         raise UsageError(str(error)) from None
     if found.project is None:
         raise UsageError(found.no_project)
@@ -71,8 +71,8 @@ def client(args: argparse.Namespace, environ: Mapping[str, str]) -> DcsClient:
 
 
 def policy(args: argparse.Namespace) -> PollPolicy:
+    """The waiter's intervals from ``--min-interval`` and ``--max-interval`` (both checked positive by argparse)."""
+    if args.min_interval > args.max_interval:
+        raise UsageError(f"--min-interval {args.min_interval:g} is longer than --max-interval {args.max_interval:g}")
     overdue = max(args.min_interval, min(OVERDUE_MAX_INTERVAL, args.max_interval))
-    try:
-        return PollPolicy(min_interval=args.min_interval, max_interval=args.max_interval, overdue_max_interval=overdue)
-    except ValueError as error:
-        raise UsageError(f"--min-interval/--max-interval: {error}") from None
+    return PollPolicy(min_interval=args.min_interval, max_interval=args.max_interval, overdue_max_interval=overdue)
