@@ -232,7 +232,7 @@ class _Exchange:
         # Method and path only: query values and headers stay out of logs.
         self.what = f"{self.method} {urlsplit(args['url']).path}"
         self._started = 0.0
-        self.proxy: str | None = None
+        self._http: httpx.Client | httpx.AsyncClient | None = None  # the one sending: its proxy, for errors
 
     def build(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         logger.debug("request %s", self.what)
@@ -240,9 +240,8 @@ class _Exchange:
         timeout = self.timeout
         if self.deadline is not None:
             timeout, self.deadline.limited = _clamped(timeout, max(self.deadline.left(), 0.001))
-        request = http.build_request(**self.args, timeout=timeout)
-        self.proxy = proxy_of(http, request.url)
-        return request
+        self._http = http
+        return http.build_request(**self.args, timeout=timeout)
 
     def received(self, response: httpx.Response) -> httpx.Response:
         if not logger.isEnabledFor(logging.DEBUG):  # the common case: no clock or header work per response
@@ -260,7 +259,8 @@ class _Exchange:
         try:
             yield
         except httpx.TransportError as error:
-            raise typed_transport_error(error, self.what, self.proxy, self.deadline) from error
+            proxy = proxy_of(self._http, httpx.URL(self.args["url"])) if self._http is not None else None
+            raise typed_transport_error(error, self.what, proxy, self.deadline) from error
 
 
 def _raw(response: httpx.Response, model: type[FromDict] | None) -> RawResponse[Any]:
