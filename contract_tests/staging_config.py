@@ -22,7 +22,15 @@ from collections.abc import Callable, Mapping
 
 from .auth import AkSkSigner
 from .probes import SAFE_METHODS, spec_paths
-from .target import KnownTask, Target, TargetConfigError, absent_tasks, names_one_of, target_from_env
+from .target import (
+    KnownTask,
+    Target,
+    TargetConfigError,
+    absent_tasks,
+    names_one_of,
+    remote_configuration,
+    target_from_env,
+)
 
 METHOD_REJECTIONS = ("405", "404", "any")  # 405 + Allow (RFC 9110), the gateway's 404 APIG.0101, or either
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute|h|hour))?\s*$")
@@ -123,7 +131,7 @@ def staging_target(base_url: str, knobs: RunKnobs, environ: Mapping[str, str] | 
     """`target_from_env` plus DCS_TASKS, another tenant (DCS_FOREIGN_*) and the safety knobs."""
     env = os.environ if environ is None else environ
     target = target_from_env(base_url, env)
-    project_id = env["DCS_PROJECT_ID"]
+    project_id = remote_configuration(base_url, env)[1]
     readable = tuple(
         dict.fromkeys((*target.readable_tasks, *parse_tasks("DCS_TASKS", env.get("DCS_TASKS", ""), project_id)))
     )

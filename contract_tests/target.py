@@ -2,9 +2,11 @@
 task IDs exist), `KnownTask` (one such ID triple, defined in the neutral `task_ids.py`) and the one rule of
 which documented statuses a run must reach (`Target.required_statuses`).
 
-The emulator describes itself through its scenario; any other server through environment variables
-(`target_from_env`). Secrets live only inside the `requests` auth adapter, which never prints them.
-Nothing here imports the emulator: a remote target needs none of it.
+The emulator describes itself through its scenario; any other server through its configuration
+(`target_from_env`), read by the SDK's own resolver (`dcs_tasks.lib.config`), so the suite, the SDK
+and the CLI accept the same variables with the same precedence. Secrets live only inside the
+`requests` auth adapter, which never prints them. Nothing here imports the emulator: a remote
+target needs none of it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from dcs_tasks import ConfigurationError, TokenCredentials
+from dcs_tasks.lib.config import Configuration, resolve
+from dcs_tasks.lib.variables import SUITE
 from starlette.types import ASGIApp
 
 from . import task_ids
@@ -82,9 +87,6 @@ class Target:
         return tuple(status for status in DOCUMENTED_STATUSES if reachable.get(status, True))
 
 
-SECRET_VARIABLES = ("CLOUD_SDK_SK", "CLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN")
-
-
 class TargetConfigError(ValueError):
     """The environment does not describe a usable target; the message names what is missing."""
 
@@ -101,33 +103,42 @@ def absent_tasks(project_id: str, readable: tuple[KnownTask, ...]) -> tuple[Know
     return tuple(absent)
 
 
+def remote_configuration(base_url: str, environ: Mapping[str, str] | None = None) -> tuple[Configuration, str]:
+    """The SDK's configuration of a server at BASE_URL (credentials and project required) and its project."""
+    try:
+        found = resolve(endpoint=base_url, environ=os.environ if environ is None else environ, spelling=SUITE)
+    except ConfigurationError as error:
+        raise TargetConfigError(f"{error} (to test a server at BASE_URL)") from None
+    if found.project is None:
+        raise TargetConfigError(f"{found.no_project} (to test a server at BASE_URL)")
+    return found, found.project.value
+
+
 def target_from_env(base_url: str, environ: Mapping[str, str] | None = None) -> Target:
-    """A remote target from `CLOUD_SDK_AK`/`CLOUD_SDK_SK` (or `DCS_AUTH_TOKEN`) and `DCS_PROJECT_ID`."""
+    """A remote target whose credentials and project come as the SDK finds them (`dcs_tasks.lib.config`:
+    `HUAWEICLOUD_SDK_AK`/`_SK` or `CLOUD_SDK_AK`/`_SK` with their security token, `DCS_AUTH_TOKEN`,
+    the profile file, `DCS_PROJECT_ID` or `HUAWEICLOUD_SDK_PROJECT_ID` …), plus one known task."""
     env = os.environ if environ is None else environ
-    project_id = env.get("DCS_PROJECT_ID", "")
-    if not project_id:
-        raise TargetConfigError("DCS_PROJECT_ID is required to test a server at BASE_URL")
+    found, project_id = remote_configuration(base_url, env)
+    credentials = found.credentials.value
     auth: TargetAuth
-    secrets = tuple(env[name] for name in SECRET_VARIABLES if env.get(name))
-    if env.get("CLOUD_SDK_AK") and env.get("CLOUD_SDK_SK"):
-        auth = AkSkSigner(
-            access_key=env["CLOUD_SDK_AK"],
-            secret_key=env["CLOUD_SDK_SK"],
-            security_token=env.get("CLOUD_SDK_SECURITY_TOKEN") or None,
-            project_id=project_id,
-        )
-        scheme = "AK/SK"
-    elif env.get("DCS_AUTH_TOKEN"):
-        auth = IamTokenAuth(env["DCS_AUTH_TOKEN"])
-        scheme = "IAM token"
+    secrets: tuple[str, ...]
+    if isinstance(credentials, TokenCredentials):
+        auth, scheme, secrets = IamTokenAuth(credentials.token), "IAM token", (credentials.token,)
     else:
-        raise TargetConfigError("set CLOUD_SDK_AK and CLOUD_SDK_SK, or DCS_AUTH_TOKEN, to authenticate at BASE_URL")
+        try:
+            keys = credentials.current()  # temporary keys from the metadata service: fetched now, for the run
+        except ConfigurationError as error:
+            raise TargetConfigError(str(error)) from None
+        auth = AkSkSigner(keys.access_key, keys.secret_key, keys.security_token, project_id)
+        scheme = "AK/SK + security token" if keys.security_token else "AK/SK"
+        secrets = tuple(secret for secret in (keys.secret_key, keys.security_token) if secret)
     instance_id, task_id = env.get("DCS_INSTANCE_ID", ""), env.get("DCS_TASK_ID", "")
     if bool(instance_id) != bool(task_id):
         raise TargetConfigError("set both DCS_INSTANCE_ID and DCS_TASK_ID, or neither")
     readable = (KnownTask(project_id, instance_id, task_id),) if task_id else ()
     return Target(
-        description=f"{base_url} ({scheme}, project {project_id})",
+        description=f"{base_url} ({scheme} from {found.credentials.source}, project {project_id})",
         base_url=base_url.rstrip("/"),
         auth=auth,
         readable_tasks=readable,

@@ -74,7 +74,12 @@ def contract_options() -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="module")
 def graph() -> grimp.ImportGraph:
     session = CONFIG["session_options"]
-    return grimp.build_graph(*session["root_packages"], include_external_packages=True, cache_dir=None)
+    return grimp.build_graph(
+        *session["root_packages"],
+        include_external_packages=True,
+        exclude_type_checking_imports=session["exclude_type_checking_imports"] == "True",  # read as text
+        cache_dir=None,
+    )
 
 
 def kept(contract_id: str, graph: grimp.ImportGraph) -> bool:

@@ -61,6 +61,7 @@ def emulator_environment() -> Iterator[dict[str, str]]:
             "HUAWEICLOUD_SDK_AK": credential.access_key,
             "HUAWEICLOUD_SDK_SK": credential.secret_key,
             "HUAWEICLOUD_SDK_PROJECT_ID": task.project_id,
+            "HUAWEICLOUD_SDK_CREDENTIALS_FILE": os.devnull,  # never the developer's own profile file
         }
 
 

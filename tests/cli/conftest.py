@@ -30,8 +30,13 @@ class Emulator:
     env: dict[str, str]  # the CLI's environment: the demo AK/SK and project, nothing from the host
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        command = [str(DCS_TASKS), "--endpoint", self.url, *args]
-        return subprocess.run(command, env=env or self.env, capture_output=True, text=True, timeout=60, check=False)
+        return run_cli("--endpoint", self.url, *args, env=env or self.env)
+
+
+def run_cli(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The installed ``dcs-tasks`` with ``args`` and only ``env`` in its environment."""
+    command = [str(DCS_TASKS), *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def cli_env() -> dict[str, str]:
@@ -43,6 +48,7 @@ def cli_env() -> dict[str, str]:
         "HUAWEICLOUD_SDK_AK": demo["access_key"],
         "HUAWEICLOUD_SDK_SK": demo["secret_key"],
         "HUAWEICLOUD_SDK_PROJECT_ID": demo["projects"][0],
+        "HUAWEICLOUD_SDK_CREDENTIALS_FILE": os.devnull,  # never the developer's own profile file
     }
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 
 import pytest
 
 from scripts.task_scenarios import INSTANCE_ID, TaskSpec, default_document
+from tests.stub_servers import hanging_server, refused_port
 
-from .conftest import FAILING, FINISHING, LONG, Emulator
+from .conftest import FAILING, FINISHING, LONG, Emulator, cli_env, run_cli
 
 pytestmark = pytest.mark.slow  # runs the installed dcs-tasks against an emulator process
 
 TaskArgs = Callable[[TaskSpec], list[str]]
+KEYS = ("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK")
 
 
 def test_show_draws_steps_sub_steps_statuses_and_error_codes(emulator: Emulator, task_args: TaskArgs) -> None:
@@ -54,18 +57,24 @@ def test_refused_or_missing_credentials_are_configuration_errors(emulator: Emula
     assert wrong.returncode == 2
     assert wrong.stderr.startswith("error: HTTP 401 APIG.0301")
     assert "Traceback" not in wrong.stderr
-    bare = {name: value for name, value in emulator.env.items() if not name.startswith("HUAWEICLOUD_SDK_A")}
+    bare = {name: value for name, value in emulator.env.items() if name not in KEYS}
     missing = emulator.run("show", *task_args(LONG), env=bare)
     assert missing.returncode == 2
-    assert "DCS_AUTH_TOKEN" in missing.stderr
+    for looked_at in ("HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK (not set)", "DCS_AUTH_TOKEN (not set)", "--token-env"):
+        assert looked_at in missing.stderr
     no_project = {name: value for name, value in emulator.env.items() if name != "HUAWEICLOUD_SDK_PROJECT_ID"}
-    assert emulator.run("show", *task_args(LONG), env=no_project).returncode == 2
+    nowhere = emulator.run("show", *task_args(LONG), env=no_project)
+    assert nowhere.returncode == 2
+    assert "pass --project or set DCS_PROJECT_ID or HUAWEICLOUD_SDK_PROJECT_ID" in nowhere.stderr
+    for said in (missing.stderr, nowhere.stderr):  # flags and variables, never Python arguments
+        assert "credentials=" not in said
+        assert "project_id=" not in said
     assert emulator.run("show", INSTANCE_ID).returncode == 2  # usage: the task ID is missing
 
 
 def test_an_iam_token_from_the_environment(emulator: Emulator, task_args: TaskArgs) -> None:
     token = default_document()["credentials"][0]["token"]
-    base = {name: value for name, value in emulator.env.items() if not name.startswith("HUAWEICLOUD_SDK_A")}
+    base = {name: value for name, value in emulator.env.items() if name not in KEYS}
     assert emulator.run("show", *task_args(LONG), env={**base, "DCS_AUTH_TOKEN": token}).returncode == 0
     custom = emulator.run("--token-env", "MY_TOKEN", "show", *task_args(LONG), env={**base, "MY_TOKEN": token})
     assert custom.returncode == 0, custom.stderr
@@ -105,3 +114,84 @@ def test_list_shows_every_task_of_the_instance_as_a_table_or_json(emulator: Emul
     future = emulator.run("list", "--output", "json", "--since", "2999-01-01T00:00", INSTANCE_ID)
     assert json.loads(future.stdout) == []
     assert emulator.run("list", "--since", "yesterday", INSTANCE_ID).returncode == 2
+
+
+def test_options_are_accepted_before_or_after_the_command(emulator: Emulator, task_args: TaskArgs) -> None:
+    after = run_cli("show", *task_args(FAILING), "--endpoint", emulator.url, "--output", "json", env=emulator.env)
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout)["step_details"][1]["step_status"] == "FAILED"
+    between = run_cli("--output", "json", "list", "--endpoint", emulator.url, INSTANCE_ID, env=emulator.env)
+    assert between.returncode == 0, between.stderr
+    assert len(json.loads(between.stdout)) == 3
+    both = run_cli("--region", "cn-north-4", "show", *task_args(FAILING), "--endpoint", emulator.url, env=emulator.env)
+    assert both.returncode == 2
+    assert both.stderr.strip() == "error: pass --region or --endpoint, not both"
+    intervals = run_cli("watch", *task_args(LONG), "--min-interval", "5", "--max-interval", "2", env=emulator.env)
+    assert intervals.returncode == 2
+    assert intervals.stderr.strip() == "error: --min-interval 5 is longer than --max-interval 2"
+    blank = run_cli("show", *task_args(LONG), "--project", " ", "--endpoint", emulator.url, env=emulator.env)
+    assert blank.returncode == 2
+    assert blank.stderr.strip() == "error: --project must be a non-empty project ID, got ' '"
+
+
+def test_help_is_plain_text_with_examples_exit_codes_and_variables() -> None:
+    done = run_cli("--help", env=cli_env())
+    assert done.returncode == 0
+    for part in ("examples:", "dcs-tasks watch INSTANCE TASK --output json", "exit codes:", "4    --timeout expired"):
+        assert part in done.stdout
+    for variable in ("CLOUD_SDK_SECURITY_TOKEN", "DCS_PROJECT_ID", "HUAWEICLOUD_SDK_CREDENTIALS_FILE", "DCS_LOG"):
+        assert variable in done.stdout
+    for markup in ("``", ":class:", ".. "):
+        assert markup not in done.stdout
+    watch = run_cli("watch", "--help", env=cli_env())
+    assert "example:\n  dcs-tasks watch INSTANCE TASK --timeout 600" in watch.stdout
+    assert "--endpoint URL" in watch.stdout, "the common options are listed after the command too"
+
+
+@pytest.mark.parametrize("command", [["show", INSTANCE_ID, "t" * 32], ["list", INSTANCE_ID]])
+def test_a_command_against_a_server_that_never_answers_ends_at_its_timeout(command: list[str]) -> None:
+    with hanging_server() as url:
+        started = time.monotonic()
+        done = run_cli(*command, "--endpoint", url, "--timeout", "3", env=cli_env())
+        elapsed = time.monotonic() - started
+    assert done.returncode == 4, done.stderr
+    assert elapsed < 5, elapsed
+    port = url.rsplit(":", 1)[1]
+    assert done.stderr.strip() == f"timed out: no answer from 127.0.0.1:{port} within --timeout 3 s"
+
+
+def test_watch_against_a_server_that_never_answers_ends_at_its_timeout() -> None:
+    with hanging_server() as url:
+        started = time.monotonic()
+        done = run_cli("watch", INSTANCE_ID, "t" * 32, "--endpoint", url, "--timeout", "2", env=cli_env())
+        elapsed = time.monotonic() - started
+    assert done.returncode == 4, done.stderr
+    assert elapsed < 4.5, elapsed
+    assert "still unfinished after 2 s (no poll was answered)" in done.stderr
+
+
+def test_connection_refused_names_the_host_and_port() -> None:
+    port = refused_port()
+    done = run_cli("show", INSTANCE_ID, "t" * 32, "--endpoint", f"http://127.0.0.1:{port}", env=cli_env())
+    assert done.returncode == 3
+    assert f"cannot connect to 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_watch_json_writes_one_object_per_poll_and_the_result(emulator: Emulator, task_args: TaskArgs) -> None:
+    done = emulator.run("watch", "--max-interval", "1", "--output", "json", *task_args(FINISHING))
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    polls, result = records[:-1], records[-1]
+    assert len(polls) >= 3
+    assert {record["event"] for record in polls} == {"poll"}
+    progress = [record["progress"] for record in polls]
+    assert progress == sorted(progress)
+    assert progress[-1] == 100
+    assert polls[-1]["response"]["step_details"][0]["step_status"] == "FINISH"
+    assert result == {"event": "result", "task_id": FINISHING.task_id, "outcome": "finished", "exit_code": 0}
+    failed = emulator.run("watch", "--output", "json", *task_args(FAILING))
+    assert failed.returncode == 1
+    assert json.loads(failed.stdout.splitlines()[-1])["failed_steps"] == [
+        {"step": "Data migration", "error_code": "DCS.5000"}
+    ]

@@ -45,6 +45,21 @@ def test_env_with_ak_sk_and_a_known_task() -> None:
     assert "SECRET" not in target.description + repr(target)
 
 
+def test_the_vendor_sdk_names_are_read_as_the_sdk_reads_them() -> None:
+    env = {
+        "HUAWEICLOUD_SDK_AK": "AK",
+        "HUAWEICLOUD_SDK_SK": "SECRET-SK",
+        "HUAWEICLOUD_SDK_SECURITY_TOKEN": "SECRET-STS",
+        "HUAWEICLOUD_SDK_PROJECT_ID": "p1",
+    }
+    target = target_from_env("http://x", env)
+    assert isinstance(target.auth, AkSkSigner)
+    assert (target.auth.access_key, target.auth.security_token, target.auth.project_id) == ("AK", "SECRET-STS", "p1")
+    assert set(target.secrets) == {"SECRET-SK", "SECRET-STS"}
+    assert "HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK + HUAWEICLOUD_SDK_SECURITY_TOKEN" in target.description
+    assert "SECRET" not in target.description + repr(target)
+
+
 def test_env_with_a_token_and_no_task() -> None:
     target = target_from_env("http://x", {"DCS_AUTH_TOKEN": "SECRET-TOKEN", "DCS_PROJECT_ID": "p1"})
     assert isinstance(target.auth, IamTokenAuth)
@@ -83,16 +98,39 @@ def _remote_env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
         monkeypatch.setenv(name, value)
 
 
-@pytest.mark.parametrize("scheme", ["ak/sk", "token"])
+TEMPORARY = next(credential for credential in SCENARIO.credentials if credential.security_token)
+
+
+SLOW = pytest.mark.slow  # one more suite run each; the fast runs keep the two schemes
+
+
+@pytest.mark.parametrize(
+    "scheme",
+    [
+        "ak/sk",
+        "token",
+        pytest.param("temporary, staging recipe names", marks=SLOW),
+        pytest.param("temporary, vendor SDK names", marks=SLOW),
+    ],
+)
 def test_make_contract_against_a_configured_server(
     scheme: str, emulator_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The suite reads credentials as the SDK does; the emulator refuses temporary keys without X-Security-Token."""
     demo = SCENARIO.demo
+    assert TEMPORARY.security_token is not None
     if scheme == "ak/sk":
         _remote_env(monkeypatch, CLOUD_SDK_AK=demo.access_key, CLOUD_SDK_SK=demo.secret_key)
-    else:
+    elif scheme == "token":
         assert demo.token is not None
         _remote_env(monkeypatch, DCS_AUTH_TOKEN=demo.token)
+    else:
+        prefix = "CLOUD_SDK" if "staging recipe" in scheme else "HUAWEICLOUD_SDK"
+        keys = {"AK": TEMPORARY.access_key, "SK": TEMPORARY.secret_key, "SECURITY_TOKEN": TEMPORARY.security_token}
+        _remote_env(monkeypatch, **{f"{prefix}_{name}": value for name, value in keys.items()})
+        if prefix == "HUAWEICLOUD_SDK":  # the vendor SDK's project variable instead of DCS_PROJECT_ID
+            monkeypatch.setenv("HUAWEICLOUD_SDK_PROJECT_ID", READABLE[0].project_id)
+            monkeypatch.delenv("DCS_PROJECT_ID")
     junit, summary = tmp_path / "junit.xml", tmp_path / "summary.json"
     argv = ["--base-url", emulator_url, "--max-examples", "25", "--seed", "11"]
     code = cli.main([*argv, "--junit-xml", str(junit), "--summary-json", str(summary)])
@@ -100,7 +138,7 @@ def test_make_contract_against_a_configured_server(
     assert code == 0, printed
     assert "make contract SEED=11 MAX_EXAMPLES=25 BASE_URL=" in printed
     written = junit.read_text() + summary.read_text() + printed
-    for secret in (demo.secret_key, demo.token or "-"):
+    for secret in (demo.secret_key, demo.token or "-", TEMPORARY.secret_key, TEMPORARY.security_token):
         assert secret not in written
     report = json.loads(summary.read_text())
     assert report["ok"]
@@ -111,11 +149,11 @@ def test_make_contract_against_a_configured_server(
 def test_a_base_url_without_credentials_is_a_configuration_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("CLOUD_SDK_AK", "CLOUD_SDK_SK", "DCS_AUTH_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DCS_PROJECT_ID", "p1")
     assert cli.main(["--base-url", "http://127.0.0.1:9"]) == 2
-    assert "CLOUD_SDK_AK and CLOUD_SDK_SK, or DCS_AUTH_TOKEN" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    for looked_at in ("HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK (not set)", "CLOUD_SDK_AK/CLOUD_SDK_SK", "DCS_AUTH_TOKEN"):
+        assert looked_at in said
 
 
 @pytest.mark.slow  # runs `make contract` end to end

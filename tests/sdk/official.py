@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 
+import httpx
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
@@ -33,3 +34,18 @@ def official_authorization(
     signed = Signer(SimpleNamespace(ak=access_key, sk=secret_key)).sign(request)
     value: str = signed.header_params["Authorization"]
     return value
+
+
+def official_authorization_of(request: httpx.Request, access_key: str, secret_key: str) -> str:
+    """The official signer's Authorization for ``request`` exactly as it went out."""
+    headers = {k: v for k, v in request.headers.items() if k.lower() not in {"authorization", "connection"}}
+    return official_authorization(
+        access_key=access_key,
+        secret_key=secret_key,
+        method=request.method,
+        host=request.url.host,
+        resource_path=request.url.path,
+        query=request.url.params.multi_items(),
+        headers=headers,
+        body=request.content,
+    )

@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from dcs_tasks import AsyncDcsClient, DcsClient, RetryPolicy
+from dcs_tasks import APIConnectionError, AsyncDcsClient, DcsClient, RetryPolicy
+
+from tests.stub_servers import refused_port
 
 from .conftest import CREDENTIALS, INSTANCE, TASK, example_200
 
@@ -148,3 +150,42 @@ def test_a_callers_http_client_is_signed_retried_and_left_open(dcs: Recorder) ->
 def test_http_client_and_transport_are_exclusive() -> None:
     with pytest.raises(ValueError, match="http_client or transport"):
         DcsClient(credentials=CREDENTIALS, http_client=httpx.Client(), transport=httpx.HTTPTransport())
+
+
+NO_RETRY = RetryPolicy(max_retries=0)
+
+
+@pytest.mark.usefixtures("no_proxy_environment")
+def test_connection_refused_names_the_host_and_port() -> None:
+    port = refused_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    with (
+        DcsClient(endpoint=endpoint, credentials=CREDENTIALS, retry_policy=NO_RETRY) as client,
+        pytest.raises(APIConnectionError) as raised,
+    ):
+        client.show_background_task_progress(INSTANCE, TASK)
+    error = raised.value
+    assert f"cannot connect to 127.0.0.1:{port} (ConnectError: " in str(error)
+    assert (error.host, error.port, error.proxy) == ("127.0.0.1", port, None)
+    assert "proxy" not in str(error)
+
+
+@pytest.mark.usefixtures("no_proxy_environment")
+@pytest.mark.parametrize("configured", ["environment", "proxy="])
+def test_a_refusing_proxy_is_named_as_the_proxy(
+    configured: str, dcs: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy_port = refused_port()
+    proxy_url = f"http://127.0.0.1:{proxy_port}"
+    if configured == "environment":
+        monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    explicit = proxy_url if configured == "proxy=" else None
+    with (
+        DcsClient(endpoint=dcs.url, credentials=CREDENTIALS, retry_policy=NO_RETRY, proxy=explicit) as client,
+        pytest.raises(APIConnectionError) as raised,
+    ):
+        client.show_background_task_progress(INSTANCE, TASK)
+    target = dcs.url.removeprefix("http://")
+    assert f"cannot connect to the proxy 127.0.0.1:{proxy_port} (used for {target})" in str(raised.value)
+    assert raised.value.proxy == f"127.0.0.1:{proxy_port}"
+    assert dcs.seen == []

@@ -234,6 +234,7 @@ def test_sync_wait_raises_task_failed_and_timeout_with_the_last_response() -> No
     ):
         client.wait_for_background_task(INSTANCE, TASK, timeout=200, clock=fake.clock, sleep=fake.sleep)
     assert fake.sleeps == [120, 80]
+    assert timed_out.value.response is not None
     assert timed_out.value.response.remain_time == 600
 
 

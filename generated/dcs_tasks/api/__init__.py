@@ -44,6 +44,7 @@ class Operations(SyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> SyncPage[ListBackgroundTaskResponse, BackgroundTask]:
         """List background tasks (``ListBackgroundTask``).
 
@@ -71,7 +72,13 @@ class Operations(SyncClientBase):
                 start_time=start_time,
                 end_time=end_time,
             )
-            return self._send(request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+            return self._send(
+                request,
+                ListBackgroundTaskResponse,
+                extra_headers=extra_headers,
+                timeout=timeout,
+                call_timeout=call_timeout,
+            )
 
         return SyncPage(
             fetch,
@@ -89,6 +96,7 @@ class Operations(SyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> ShowBackgroundTaskProgressResponse:
         """Show background task progress (``ShowBackgroundTaskProgress``).
 
@@ -106,7 +114,13 @@ class Operations(SyncClientBase):
             instance_id=instance_id,
             task_id=task_id,
         )
-        return self._send(request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout)
+        return self._send(
+            request,
+            ShowBackgroundTaskProgressResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
+        )
 
     def delete_background_task(
         self,
@@ -116,6 +130,7 @@ class Operations(SyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> DeleteBackgroundTaskResponse:
         """Delete a background task (``DeleteBackgroundTask``).
 
@@ -138,7 +153,13 @@ class Operations(SyncClientBase):
             instance_id=instance_id,
             task_id=task_id,
         )
-        return self._send(request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+        return self._send(
+            request,
+            DeleteBackgroundTaskResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
+        )
 
 
 class RawOperations:
@@ -173,6 +194,7 @@ class AsyncOperations(AsyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> AsyncPage[ListBackgroundTaskResponse, BackgroundTask]:
         """List background tasks (``ListBackgroundTask``).
 
@@ -200,7 +222,13 @@ class AsyncOperations(AsyncClientBase):
                 start_time=start_time,
                 end_time=end_time,
             )
-            return await self._send(request, ListBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+            return await self._send(
+                request,
+                ListBackgroundTaskResponse,
+                extra_headers=extra_headers,
+                timeout=timeout,
+                call_timeout=call_timeout,
+            )
 
         return await AsyncPage.first(
             fetch,
@@ -218,6 +246,7 @@ class AsyncOperations(AsyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> ShowBackgroundTaskProgressResponse:
         """Show background task progress (``ShowBackgroundTaskProgress``).
 
@@ -236,7 +265,11 @@ class AsyncOperations(AsyncClientBase):
             task_id=task_id,
         )
         return await self._send(
-            request, ShowBackgroundTaskProgressResponse, extra_headers=extra_headers, timeout=timeout
+            request,
+            ShowBackgroundTaskProgressResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
         )
 
     async def delete_background_task(
@@ -247,6 +280,7 @@ class AsyncOperations(AsyncClientBase):
         project_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
+        call_timeout: float | None = None,
     ) -> DeleteBackgroundTaskResponse:
         """Delete a background task (``DeleteBackgroundTask``).
 
@@ -269,7 +303,13 @@ class AsyncOperations(AsyncClientBase):
             instance_id=instance_id,
             task_id=task_id,
         )
-        return await self._send(request, DeleteBackgroundTaskResponse, extra_headers=extra_headers, timeout=timeout)
+        return await self._send(
+            request,
+            DeleteBackgroundTaskResponse,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            call_timeout=call_timeout,
+        )
 
 
 class AsyncRawOperations:

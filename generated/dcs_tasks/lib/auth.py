@@ -8,13 +8,14 @@ it, and it delegates the canonicalisation itself to ``_signing``.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from urllib.parse import urlsplit
 
 import httpx
 
 from . import signing
 from .credentials import Credentials, TokenCredentials
+from .metadata import MetadataCredentials
 
 # Hop-by-hop headers may be rewritten by proxies, so signing them would break the signature.
 UNSIGNED_HEADERS = frozenset(
@@ -97,15 +98,19 @@ def sign_request_parts(
 
 
 class AkSkAuth(httpx.Auth):
-    """Signs every request (sync or async client) with SDK-HMAC-SHA256 over the URL and body as sent."""
+    """Signs every request (sync or async client) with SDK-HMAC-SHA256 over the URL and body as sent.
+
+    ``credentials`` are static ``Credentials`` or a ``MetadataCredentials`` provider, whose current
+    keys are asked for at each request (a refresh, rare, runs in a worker thread for async clients).
+    """
 
     requires_request_body = True
 
-    def __init__(self, credentials: Credentials, *, clock: Clock = utc_now) -> None:
+    def __init__(self, credentials: Credentials | MetadataCredentials, *, clock: Clock = utc_now) -> None:
         self.credentials = credentials
         self._clock = clock
 
-    def apply(self, request: httpx.Request) -> None:
+    def apply(self, request: httpx.Request, keys: Credentials | None = None) -> None:
         """Sign ``request`` in place (again, with a fresh ``X-Sdk-Date``, when it is retried).
 
         The query is first rewritten to the canonical form the signature covers (pairs sorted,
@@ -116,7 +121,7 @@ class AkSkAuth(httpx.Auth):
             canonical = signing.canonical_query(signing.query_pairs(request.url.query.decode("ascii")))
             request.url = request.url.copy_with(query=canonical.encode("ascii"))
         headers = sign_request_parts(
-            self.credentials,
+            keys or self.credentials.current(),
             request.method,
             str(request.url),
             dict(request.headers.items()),
@@ -128,6 +133,17 @@ class AkSkAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         self.apply(request)
+        yield request
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        await request.aread()
+        keys = self.credentials
+        if isinstance(keys, MetadataCredentials) and keys.needs_refresh():
+            import asyncio  # noqa: PLC0415 - only async clients get here; the sync client never loads asyncio
+
+            self.apply(request, await asyncio.to_thread(keys.current))
+        else:
+            self.apply(request)
         yield request
 
 
@@ -147,6 +163,6 @@ class TokenAuth(httpx.Auth):
         yield request
 
 
-def auth_for(credentials: Credentials | TokenCredentials) -> AkSkAuth | TokenAuth:
+def auth_for(credentials: Credentials | TokenCredentials | MetadataCredentials) -> AkSkAuth | TokenAuth:
     """The ``httpx.Auth`` for a kind of credentials."""
-    return AkSkAuth(credentials) if isinstance(credentials, Credentials) else TokenAuth(credentials)
+    return TokenAuth(credentials) if isinstance(credentials, TokenCredentials) else AkSkAuth(credentials)

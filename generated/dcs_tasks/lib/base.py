@@ -10,6 +10,11 @@ The ``httpx`` client is plain: environment proxies (``HTTP_PROXY``/``HTTPS_PROXY
 are honoured as httpx does, ``proxy=`` sets one, and ``http_client=`` takes the caller's own
 client. Signing is an ``httpx.Auth`` passed with each request and retries wrap each whole
 exchange (see ``retry.py``), so both apply to a caller's client too.
+
+Two time limits: ``timeout=`` bounds each network wait of one attempt separately (connecting,
+each read and write, a free pooled connection), and ``call_timeout=`` bounds the whole call,
+retries and backoff included: every wait of an attempt is clamped to what is left of it, and no
+backoff sleeps past it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import os
 import time
 from collections.abc import Iterator, Mapping
 from types import TracebackType
@@ -29,17 +33,18 @@ import httpx
 from .. import __version__
 from ..client import Client
 from .auth import auth_for
-from .credentials import AnyCredentials, Credentials
-from .errors import APIConnectionError, APITimeoutError, CredentialsError
+from .chain import AnyCredentials
+from .config import resolve
+from .credentials import Credentials, TokenCredentials
+from .deadline import Deadline, check_seconds
+from .errors import ClientClosedError, ConfigurationError, CredentialsError, InvalidArgumentError, InvalidTypeError
 from .logs import logger, setup_from_environment
 from .raw import deliver, deliver_empty
-from .regions import endpoint_for_region
 from .responses import FromDict
 from .retry import RetryPolicy, async_call_with_retries, call_with_retries
+from .transport_errors import proxy_of, typed_transport_error
+from .variables import Setting
 
-DEFAULT_REGION = "cn-north-4"
-# Like openai's OPENAI_BASE_URL: where a client built without region= or endpoint= goes.
-ENDPOINT_VARIABLE, REGION_VARIABLE = "DCS_ENDPOINT", "DCS_REGION"
 # Connecting should be quick (and is retried); a read may wait on a busy service. The official SDK
 # uses 60 s / 120 s without retries; with retries a long connect timeout only delays the next try.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
@@ -51,40 +56,30 @@ HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 
-class ClientOptions(TypedDict, total=False):
-    """The options both clients take (see ``_Base``)."""
-
-    region: str | None
-    endpoint: str | None
-    credentials: AnyCredentials | None
-    project_id: str | None
-    timeout: Timeout
-    max_retries: int
-    retry_policy: RetryPolicy | None
-    headers: Mapping[str, str] | None
-    verify_ssl: bool | str
-    proxy: str | httpx.Proxy | None
-
-
 class CallOptions(TypedDict, total=False):
     """What every operation method takes besides its parameters."""
 
     extra_headers: Mapping[str, str] | None
     timeout: Timeout | None
+    call_timeout: float | None
 
 
 class _Base(Generic[HttpT, TransportT]):
     """What both clients share: endpoint, credentials, timeouts, headers, proxy, retries, the httpx client.
 
-    ``region`` (checked against the known regions) or ``endpoint`` (any URL), else ``DCS_ENDPOINT``
-    or ``DCS_REGION`` from the environment, else ``cn-north-4``; ``credentials`` (default: from the
-    environment); ``project_id`` (default: the credentials'); ``timeout`` (seconds or an
-    ``httpx.Timeout``; default ``DEFAULT_TIMEOUT``; every method also takes ``timeout=``);
-    ``max_retries`` (default 2, 0 turns retries off) or a full ``retry_policy``; extra ``headers``
-    (methods also take ``extra_headers=``); ``verify_ssl``; ``proxy`` (default: the environment's,
-    as httpx). ``http_client`` is the caller's own httpx client (signing, retries and timeouts
-    still apply; the caller closes it);
-    ``transport`` replaces the network of the client built otherwise (tests).
+    ``region`` (checked against the known regions) or ``endpoint`` (any http(s) URL), else
+    ``DCS_ENDPOINT`` or ``DCS_REGION``, else ``cn-north-4``; ``credentials`` (default: the chain of
+    ``chain.py``: environment, profile file, metadata service); ``project_id`` (default: the
+    credentials', else ``DCS_PROJECT_ID`` or ``HUAWEICLOUD_SDK_PROJECT_ID``; ``config.py`` has the
+    whole precedence, and ``configuration`` says where each setting came from).
+
+    ``timeout`` (seconds or an ``httpx.Timeout``; default ``DEFAULT_TIMEOUT``) bounds each network
+    wait of one attempt separately; ``call_timeout`` (seconds; default ``None``: no bound) bounds a
+    whole call, retries and backoff included. Every method takes both too. ``max_retries`` (default
+    2, 0 turns retries off) or a full ``retry_policy``; extra ``headers`` (methods also take
+    ``extra_headers=``); ``verify_ssl``; ``proxy`` (default: the environment's, as httpx).
+    ``http_client`` is the caller's own httpx client (signing, retries and timeouts still apply; the
+    caller closes it); ``transport`` replaces the network of the client built otherwise (tests).
     """
 
     def __init__(
@@ -97,20 +92,21 @@ class _Base(Generic[HttpT, TransportT]):
         credentials: AnyCredentials | None = None,
         project_id: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
+        call_timeout: float | None = None,
         max_retries: int = 2,
         retry_policy: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
         verify_ssl: bool | str = True,
         proxy: str | httpx.Proxy | None = None,
     ) -> None:
-        if region and endpoint:
-            raise ValueError("pass region or endpoint, not both")
         if http_client is not None and transport is not None:
-            raise ValueError("pass http_client or transport, not both")
-        self.base_url = _base_url(region, endpoint)
-        self.credentials = credentials if credentials is not None else Credentials.from_env()
-        self.project_id = project_id or self.credentials.project_id
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            raise ConfigurationError("pass http_client or transport, not both")
+        self.configuration = resolve(region=region, endpoint=endpoint, credentials=credentials, project_id=project_id)
+        self.base_url = self.configuration.endpoint.value
+        self.credentials = self.configuration.credentials.value
+        self.project_id = self.configuration.project.value if self.configuration.project else None
+        self.timeout = checked_timeout("timeout", timeout) or DEFAULT_TIMEOUT
+        self.call_timeout = check_seconds("call_timeout", call_timeout)
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         self.auth = auth_for(self.credentials)
         self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
@@ -119,13 +115,26 @@ class _Base(Generic[HttpT, TransportT]):
         self._http: HttpT | None = http_client
         self._transport: TransportT | None = transport
         self._owns_http = http_client is None
+        self._closed = False
         setup_from_environment()
+        implicit = [(name, setting.source) for name, setting in self._settings() if not setting.source.endswith("=")]
+        if implicit:  # where each setting the caller did not pass came from
+            logger.info("%s: %s", type(self).__name__, ", ".join(f"{name} from {source}" for name, source in implicit))
+
+    def _settings(self) -> list[tuple[str, Setting[Any]]]:
+        found = self.configuration
+        settings: list[tuple[str, Setting[Any]]] = [("endpoint", found.endpoint), ("credentials", found.credentials)]
+        return settings + ([("project", found.project)] if found.project else [])
 
     @property
     def http(self) -> HttpT:
         """The httpx client, built on first use: its TLS context is the slowest part of a client."""
+        if self._closed:
+            raise ClientClosedError(f"this {type(self).__name__} is closed: build a new client to send more calls")
         if self._http is None:
             self._http = self._new_http_client()
+        elif self._http.is_closed:
+            raise ClientClosedError(f"the http_client given to this {type(self).__name__} is closed")
         return self._http
 
     def _new_http_client(self) -> HttpT:
@@ -158,35 +167,31 @@ class _Base(Generic[HttpT, TransportT]):
 
     def _project(self, project_id: str | None) -> str:
         """The project of a call: the one passed, else the client's."""
-        project = project_id if project_id is not None else self.project_id
-        if project is None:
-            raise CredentialsError(
-                "no project ID: pass project_id=, set it on the credentials or in HUAWEICLOUD_SDK_PROJECT_ID"
-            )
-        return check_path_parameters(project_id=project)["project_id"]
+        if project_id is None:
+            if self.project_id is None:
+                raise CredentialsError(self.configuration.no_project)
+            return self.project_id
+        return check_path_parameters(project_id=project_id)["project_id"]
 
     def _prepare(self, request: dict[str, Any], options: CallOptions) -> _Exchange:
         """One call's request, as the generated ``_get_kwargs`` described it plus the client's settings."""
         headers = {**self.headers, **request.get("headers", {}), **(options.get("extra_headers") or {})}
-        timeout = options.get("timeout")
-        args = {
-            **request,
-            "url": self.base_url + request["url"],
-            "headers": headers,
-            "timeout": self.timeout if timeout is None else timeout,
-        }
-        return _Exchange(args, self.retry_policy)
+        timeout = checked_timeout("timeout", options.get("timeout")) or self.timeout
+        call_timeout = check_seconds("call_timeout", options.get("call_timeout")) or self.call_timeout
+        args = {**request, "url": self.base_url + request["url"], "headers": headers}
+        deadline = Deadline(call_timeout) if call_timeout is not None else None
+        return _Exchange(args, timeout, deadline)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(endpoint={self.base_url!r}, credentials={_describe(self.credentials)})"
 
 
-def _base_url(region: str | None, endpoint: str | None) -> str:
-    """``endpoint``, else ``region``'s endpoint, else ``DCS_ENDPOINT`` / ``DCS_REGION`` from the environment."""
-    if not (region or endpoint):
-        endpoint = os.environ.get(ENDPOINT_VARIABLE) or None
-        region = None if endpoint else os.environ.get(REGION_VARIABLE) or None
-    return (endpoint or endpoint_for_region(region or DEFAULT_REGION)).rstrip("/")
+def checked_timeout(name: str, value: object) -> httpx.Timeout | None:
+    """``timeout=`` as an ``httpx.Timeout`` (``None`` stays ``None``); a wrong type or a negative value is refused."""
+    if value is None or isinstance(value, httpx.Timeout):
+        return value
+    seconds = check_seconds(name, value)
+    return httpx.Timeout(seconds)
 
 
 def _describe(credentials: AnyCredentials) -> str:
@@ -194,32 +199,49 @@ def _describe(credentials: AnyCredentials) -> str:
     project = f", project_id={credentials.project_id!r}" if credentials.project_id else ""
     if isinstance(credentials, Credentials):
         return f"AK {credentials.access_key[:4]}…{project}"
-    return f"IAM token{project}"
+    if isinstance(credentials, TokenCredentials):
+        return f"IAM token{project}"
+    return f"metadata service {credentials.url}{project}"
 
 
-def check_path_parameters(**values: str) -> dict[str, str]:
+def check_path_parameters(**values: object) -> dict[str, str]:
     """IDs are checked before anything is sent: an empty or blank one would address another URL."""
     for name, value in values.items():
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{name} must be a non-empty ID, got {value!r}")
-    return values
+        if not isinstance(value, str):
+            raise InvalidTypeError(f"{name} must be an ID string, got {type(value).__name__} {value!r}")
+        if not value.strip():
+            raise InvalidArgumentError(f"{name} must be a non-empty ID, got {value!r}")
+    return values  # type: ignore[return-value]  # each value was just checked to be a str
+
+
+def _clamped(timeout: httpx.Timeout, left: float) -> tuple[httpx.Timeout, bool]:
+    """``timeout`` with every wait cut to ``left`` seconds, and whether any was cut."""
+    waits = {"connect": timeout.connect, "read": timeout.read, "write": timeout.write, "pool": timeout.pool}
+    cut = {name: left if wait is None or wait > left else wait for name, wait in waits.items()}
+    return httpx.Timeout(**cut), cut != waits
 
 
 class _Exchange:
     """One call: its request arguments, a log label, and what happens around each attempt."""
 
-    def __init__(self, args: dict[str, Any], policy: RetryPolicy) -> None:
+    def __init__(self, args: dict[str, Any], timeout: httpx.Timeout, deadline: Deadline | None) -> None:
         self.args = args
-        self.policy = policy
+        self.timeout = timeout
+        self.deadline = deadline
         self.method = str(args["method"]).upper()
         # Method and path only: query values and headers stay out of logs.
         self.what = f"{self.method} {urlsplit(args['url']).path}"
         self._started = 0.0
+        self._http: httpx.Client | httpx.AsyncClient | None = None  # the one sending: its proxy, for errors
 
     def build(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         logger.debug("request %s", self.what)
         self._started = time.monotonic()
-        return http.build_request(**self.args)
+        timeout = self.timeout
+        if self.deadline is not None:
+            timeout, self.deadline.limited = _clamped(timeout, max(self.deadline.left(), 0.001))
+        self._http = http
+        return http.build_request(**self.args, timeout=timeout)
 
     def received(self, response: httpx.Response) -> httpx.Response:
         if not logger.isEnabledFor(logging.DEBUG):  # the common case: no clock or header work per response
@@ -233,16 +255,12 @@ class _Exchange:
 
     @contextlib.contextmanager
     def typed_errors(self) -> Iterator[None]:
-        """Transport failures left after the retries become ``APIConnectionError`` / ``APITimeoutError``."""
+        """Transport failures left after the retries become ``APIConnectionError`` and its subclasses."""
         try:
             yield
         except httpx.TransportError as error:
-            kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
-            try:
-                request: httpx.Request | None = error.request
-            except RuntimeError:  # httpx raises when the error was created without a request
-                request = None
-            raise kind(f"{type(error).__name__}: {error}", request=request) from error
+            proxy = proxy_of(self._http, httpx.URL(self.args["url"])) if self._http is not None else None
+            raise typed_transport_error(error, self.what, proxy, self.deadline) from error
 
 
 class SyncClientBase(_Base[httpx.Client, httpx.BaseTransport]):
@@ -261,7 +279,7 @@ class SyncClientBase(_Base[httpx.Client, httpx.BaseTransport]):
             return exchange.received(self.http.send(exchange.build(self.http), auth=self.auth))
 
         with exchange.typed_errors():
-            return call_with_retries(self.retry_policy, exchange.method, exchange.what, attempt)
+            return call_with_retries(self.retry_policy, exchange.method, exchange.what, attempt, exchange.deadline)
 
     def _send(self, request: dict[str, Any], model: type[M], **options: Unpack[CallOptions]) -> M:
         return deliver(self._exchange(request, options), model)
@@ -270,8 +288,10 @@ class SyncClientBase(_Base[httpx.Client, httpx.BaseTransport]):
         deliver_empty(self._exchange(request, options))
 
     def close(self) -> None:
+        """Close the httpx client this client built (a caller's ``http_client`` stays open); later calls raise."""
         if self._owns_http and self._http is not None:
             self._http.close()
+        self._closed = True
 
     def __enter__(self) -> Self:
         return self
@@ -296,7 +316,9 @@ class AsyncClientBase(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
             return exchange.received(await self.http.send(exchange.build(self.http), auth=self.auth))
 
         with exchange.typed_errors():
-            return await async_call_with_retries(self.retry_policy, exchange.method, exchange.what, attempt)
+            return await async_call_with_retries(
+                self.retry_policy, exchange.method, exchange.what, attempt, exchange.deadline
+            )
 
     async def _send(self, request: dict[str, Any], model: type[M], **options: Unpack[CallOptions]) -> M:
         return deliver(await self._exchange(request, options), model)
@@ -305,8 +327,10 @@ class AsyncClientBase(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         deliver_empty(await self._exchange(request, options))
 
     async def aclose(self) -> None:
+        """Close the httpx client this client built (a caller's ``http_client`` stays open); later calls raise."""
         if self._owns_http and self._http is not None:
             await self._http.aclose()
+        self._closed = True
 
     async def __aenter__(self) -> Self:
         return self

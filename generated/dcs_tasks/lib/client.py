@@ -9,7 +9,6 @@ them too. ``wait_for_background_task`` is hand-written here, over ``lib/waiter.p
 from __future__ import annotations
 
 import time
-from functools import partial
 from typing import Unpack
 
 from ..api import AsyncOperations, Operations
@@ -23,8 +22,9 @@ __all__ = ["DEFAULT_TIMEOUT", "AsyncDcsClient", "DcsClient"]
 class DcsClient(Operations):
     """A synchronous DCS client.
 
-    ``DcsClient(region="cn-north-4")`` reads AK/SK from the environment; pass
-    ``credentials=Credentials(ak, sk, project_id=...)`` or ``TokenCredentials(token)`` instead,
+    ``DcsClient(region="cn-north-4")`` finds its credentials as the vendor SDK does (environment,
+    profile file, and the metadata service when ``DCS_METADATA_URL`` is set; see ``config.py``);
+    pass ``credentials=Credentials(ak, sk, project_id=...)`` or ``TokenCredentials(token)`` instead,
     or ``endpoint="https://…"`` for another endpoint (e.g. an emulator). ``transport`` replaces
     the network (tests); retries wrap it either way. One method per operation of the spec.
     """
@@ -37,7 +37,10 @@ class DcsClient(Operations):
         Finished means ``progress`` 100 and every step ``FINISH`` (or no steps). Raises
         ``TaskFailedError`` (``failed_steps``, ``error_codes``, ``response``) as soon as a step is
         ``FAILED``, and ``WaitTimeoutError`` (``response``: the last one) when ``timeout`` seconds
-        pass first (default ``None``: no limit). Unknown step statuses never end the wait.
+        pass first (default ``None``: no limit). With a timeout, the wait returns or raises within
+        about ``timeout`` + 1 s whatever the service does: each poll's ``call_timeout`` is what is
+        left of the wait (at least ``LAST_POLL_GRACE``, 1 s), so a hanging service ends it with
+        ``WaitTimeoutError`` too. Unknown step statuses never end the wait.
         ``project_id`` overrides the client's project, as for ``show_background_task_progress``.
 
         Polls adapt to the task's ``remain_time``: half of it, between 1 s and 120 s by default
@@ -48,7 +51,11 @@ class DcsClient(Operations):
         fake clock in tests.
         """
         waiting = Waiting.start(task_id, options)
-        fetch = partial(self.show_background_task_progress, instance_id, task_id, project_id=options.get("project_id"))
+        project_id = options.get("project_id")
+
+        def fetch(budget: float | None) -> ShowBackgroundTaskProgressResponse:
+            return self.show_background_task_progress(instance_id, task_id, project_id=project_id, call_timeout=budget)
+
         return wait(fetch, waiting, sleep)
 
 
@@ -68,5 +75,11 @@ class AsyncDcsClient(AsyncOperations):
 
             sleep = asyncio.sleep
         waiting = Waiting.start(task_id, options)
-        fetch = partial(self.show_background_task_progress, instance_id, task_id, project_id=options.get("project_id"))
+        project_id = options.get("project_id")
+
+        async def fetch(budget: float | None) -> ShowBackgroundTaskProgressResponse:
+            return await self.show_background_task_progress(
+                instance_id, task_id, project_id=project_id, call_timeout=budget
+            )
+
         return await async_wait(fetch, waiting, sleep)

@@ -28,8 +28,28 @@ class DcsError(Exception):
     """Base class of every error this SDK raises."""
 
 
-class CredentialsError(DcsError):
-    """No usable credentials were passed or found in the environment."""
+class InvalidArgumentError(DcsError, ValueError):
+    """A caller's mistake, found before anything is sent: a blank ID, a naive datetime, a negative timeout …
+
+    Also a ``ValueError``, so ``except ValueError`` written for other libraries still catches it.
+    """
+
+
+class InvalidTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type (a ``str`` where a ``datetime`` is expected …); also a ``TypeError``."""
+
+
+class ConfigurationError(InvalidArgumentError):
+    """The client's settings cannot work: an unknown region, region and endpoint both, an endpoint that is
+    not an http(s) URL, … The message names the argument, flag or environment variable it came from."""
+
+
+class CredentialsError(ConfigurationError):
+    """No usable credentials or project: the message says where the SDK looked, and what it found there."""
+
+
+class ClientClosedError(DcsError, RuntimeError):
+    """A call on a client after ``close()`` / ``aclose()`` (or on a caller's ``http_client`` that is closed)."""
 
 
 class SchemaMismatchError(DcsError, ValueError):
@@ -57,11 +77,33 @@ class APIError(DcsError):
 
 
 class APIConnectionError(APIError):
-    """The service could not be reached or the connection broke (after any retries)."""
+    """The service could not be reached or the connection broke (after any retries).
+
+    ``host`` and ``port`` are the service's; ``proxy`` is the ``host:port`` of the proxy the request
+    went through (``None`` without one). The message names both, and says when the proxy failed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        proxy: str | None = None,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.host = host
+        self.port = port
+        self.proxy = proxy
 
 
 class APITimeoutError(APIConnectionError):
     """A connect, read, write or pool timeout expired (after any retries)."""
+
+
+class CallTimeoutError(APITimeoutError):
+    """``call_timeout`` expired: the whole call, retries and backoff included, took all the time it was given."""
 
 
 class APIResponseValidationError(APIError):
@@ -179,16 +221,21 @@ class TaskFailedError(DcsError):
 
 
 class WaitTimeoutError(DcsError, TimeoutError):
-    """A waited-for task was still unfinished when the timeout expired; ``response`` is the last one seen."""
+    """A waited-for task was still unfinished when the timeout expired.
 
-    def __init__(self, task_id: str, response: ShowBackgroundTaskProgressResponse, timeout: float) -> None:
+    ``response`` is the last progress response seen: ``None`` when no poll was answered in time (the
+    service hung; the ``CallTimeoutError`` that ended the last poll is the ``__cause__``).
+    """
+
+    def __init__(self, task_id: str, response: ShowBackgroundTaskProgressResponse | None, timeout: float) -> None:
         self.task_id = task_id
         self.response = response
         self.timeout = timeout
-        super().__init__(
-            f"task {task_id} still unfinished after {timeout:g} s (progress {response.progress}%, "
-            f"remain_time {response.remain_time} s)"
-        )
+        if response is None:
+            state = "no poll was answered"
+        else:
+            state = f"progress {response.progress}%, remain_time {response.remain_time} s"
+        super().__init__(f"task {task_id} still unfinished after {timeout:g} s ({state})")
 
 
 def failed_step_code(step: StepDetail) -> str | None:

@@ -25,10 +25,15 @@ if TYPE_CHECKING:
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
+        CallTimeoutError,
+        ClientClosedError,
+        ConfigurationError,
         ConflictError,
         CredentialsError,
         DcsError,
         InternalServerError,
+        InvalidArgumentError,
+        InvalidTypeError,
         MethodNotAllowedError,
         NotFoundError,
         PermissionDeniedError,
@@ -37,12 +42,13 @@ if TYPE_CHECKING:
         TaskFailedError,
         WaitTimeoutError,
     )
+    from .metadata import MetadataCredentials
     from .pagination import AsyncPage, SyncPage
     from .raw import RawResponse
     from .regions import REGIONS
     from .retry import RetryPolicy
     from .timestamps import parse_timestamp, query_time
-    from .waiter import MAX_INTERVAL, MIN_INTERVAL, PollPlanner, PollPolicy, TaskState, task_state
+    from .waiter import LAST_POLL_GRACE, MAX_INTERVAL, MIN_INTERVAL, PollPlanner, PollPolicy, TaskState, task_state
 
 _MODULES = {
     ".lib.auth": ("AkSkAuth", "TokenAuth", "sign_request_parts"),
@@ -56,10 +62,15 @@ _MODULES = {
         "APITimeoutError",
         "AuthenticationError",
         "BadRequestError",
+        "CallTimeoutError",
+        "ClientClosedError",
+        "ConfigurationError",
         "ConflictError",
         "CredentialsError",
         "DcsError",
         "InternalServerError",
+        "InvalidArgumentError",
+        "InvalidTypeError",
         "MethodNotAllowedError",
         "NotFoundError",
         "PermissionDeniedError",
@@ -68,12 +79,21 @@ _MODULES = {
         "TaskFailedError",
         "WaitTimeoutError",
     ),
+    ".lib.metadata": ("MetadataCredentials",),
     ".lib.pagination": ("AsyncPage", "SyncPage"),
     ".lib.raw": ("RawResponse",),
     ".lib.regions": ("REGIONS",),
     ".lib.retry": ("RetryPolicy",),
     ".lib.timestamps": ("parse_timestamp", "query_time"),
-    ".lib.waiter": ("MAX_INTERVAL", "MIN_INTERVAL", "PollPlanner", "PollPolicy", "TaskState", "task_state"),
+    ".lib.waiter": (
+        "LAST_POLL_GRACE",
+        "MAX_INTERVAL",
+        "MIN_INTERVAL",
+        "PollPlanner",
+        "PollPolicy",
+        "TaskState",
+        "task_state",
+    ),
     ".client": ("Client",),
 }
 # Where each name of __all__ is defined (tests check the two agree).
@@ -81,6 +101,7 @@ _MODULE_OF = {name: module for module, names in _MODULES.items() for name in nam
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "LAST_POLL_GRACE",
     "MAX_INTERVAL",
     "MIN_INTERVAL",
     "REGIONS",
@@ -94,13 +115,19 @@ __all__ = [
     "AsyncPage",
     "AuthenticationError",
     "BadRequestError",
+    "CallTimeoutError",
     "Client",
+    "ClientClosedError",
+    "ConfigurationError",
     "ConflictError",
     "Credentials",
     "CredentialsError",
     "DcsClient",
     "DcsError",
     "InternalServerError",
+    "InvalidArgumentError",
+    "InvalidTypeError",
+    "MetadataCredentials",
     "MethodNotAllowedError",
     "NotFoundError",
     "PermissionDeniedError",

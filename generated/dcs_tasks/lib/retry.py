@@ -5,7 +5,8 @@ a dropped connection, and the request is rebuilt (and re-signed, with a fresh ``
 every attempt. Retried: connection errors, timeouts and broken bodies, 429 and 5xx, only for
 idempotent methods, since a POST that timed out may have been applied. ``Retry-After`` (seconds
 or an HTTP date) is honoured when it is within ``max_delay``; a longer one ends the retries (the
-caller gets the 429/503).
+caller gets the 429/503). With a ``Deadline`` (``call_timeout``), no backoff sleeps past it: when
+the next wait would leave no time for another attempt, the last outcome is the call's.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
+from .deadline import Deadline
+from .errors import InvalidArgumentError
 from .logs import logger
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -55,7 +58,7 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.max_retries < 0 or self.initial_delay < 0 or self.max_delay < 0:
-            raise ValueError("RetryPolicy values must not be negative")
+            raise InvalidArgumentError("RetryPolicy values must not be negative")
 
     def retries_status(self, status_code: int) -> bool:
         return status_code in self.retry_statuses or (self.retry_all_5xx and 500 <= status_code <= 599)
@@ -95,13 +98,18 @@ def retry_after_seconds(value: str | None, now: float) -> float | None:
     return max(0.0, moment.timestamp() - now)
 
 
-def _next_delay(policy: RetryPolicy, method: str, what: str, retry: int, outcome: Outcome) -> float | None:
+def _next_delay(
+    policy: RetryPolicy, method: str, what: str, retry: int, outcome: Outcome, *, deadline: Deadline | None
+) -> float | None:
     delay = policy.delay(method, retry, outcome)
-    if delay is not None:
-        reason = f"HTTP {outcome.status_code}" if isinstance(outcome, httpx.Response) else type(outcome).__name__
-        logger.info(
-            "retrying %s after %s (retry %d of %d) in %.2f s", what, reason, retry + 1, policy.max_retries, delay
-        )
+    if delay is None:
+        return None
+    reason = f"HTTP {outcome.status_code}" if isinstance(outcome, httpx.Response) else type(outcome).__name__
+    if deadline is not None and not deadline.allows(delay):
+        deadline.limited = True
+        logger.info("not retrying %s after %s: call_timeout leaves %.2f s", what, reason, max(deadline.left(), 0))
+        return None
+    logger.info("retrying %s after %s (retry %d of %d) in %.2f s", what, reason, retry + 1, policy.max_retries, delay)
     return delay
 
 
@@ -112,16 +120,20 @@ def _final(outcome: Outcome) -> httpx.Response:
 
 
 def call_with_retries(
-    policy: RetryPolicy, method: str, what: str, attempt: Callable[[], httpx.Response]
+    policy: RetryPolicy,
+    method: str,
+    what: str,
+    attempt: Callable[[], httpx.Response],
+    deadline: Deadline | None = None,
 ) -> httpx.Response:
-    """Run ``attempt`` (send + read the body) until it succeeds or the policy says stop."""
+    """Run ``attempt`` (send + read the body) until it succeeds, the policy says stop or ``deadline`` would pass."""
     retry = 0
     while True:
         try:
             outcome: Outcome = attempt()
         except RETRYABLE_ERRORS as error:
             outcome = error
-        delay = _next_delay(policy, method, what, retry, outcome)
+        delay = _next_delay(policy, method, what, retry, outcome, deadline=deadline)
         if delay is None:
             return _final(outcome)
         policy.sleep(delay)
@@ -129,7 +141,11 @@ def call_with_retries(
 
 
 async def async_call_with_retries(
-    policy: RetryPolicy, method: str, what: str, attempt: Callable[[], Awaitable[httpx.Response]]
+    policy: RetryPolicy,
+    method: str,
+    what: str,
+    attempt: Callable[[], Awaitable[httpx.Response]],
+    deadline: Deadline | None = None,
 ) -> httpx.Response:
     """The asynchronous twin of ``call_with_retries``."""
     retry = 0
@@ -138,7 +154,7 @@ async def async_call_with_retries(
             outcome: Outcome = await attempt()
         except RETRYABLE_ERRORS as error:
             outcome = error
-        delay = _next_delay(policy, method, what, retry, outcome)
+        delay = _next_delay(policy, method, what, retry, outcome, deadline=deadline)
         if delay is None:
             return _final(outcome)
         await policy.async_sleep(delay)

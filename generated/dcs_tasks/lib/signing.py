@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, unquote
 
+from .errors import InvalidArgumentError
+
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_HEADER = "X-Sdk-Date"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -107,10 +109,12 @@ class ParsedAuthorization:
 
 
 def parse_authorization(value: str) -> ParsedAuthorization:
-    """Split an Authorization header; raises ``ValueError`` saying what is malformed."""
+    """Split an Authorization header; raises ``InvalidArgumentError`` (a ``ValueError``) saying what is malformed."""
     match = _AUTHORIZATION.match(value)
     if match is None:
-        raise ValueError("Authorization is not 'SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=<64 hex>'")
+        raise InvalidArgumentError(
+            "Authorization is not 'SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=<64 hex>'"
+        )
     return ParsedAuthorization(
         access_key=match["access"], signed_names=match["signed"].split(";"), signature=match["signature"]
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from .errors import SchemaMismatchError
+from .errors import InvalidArgumentError, InvalidTypeError, SchemaMismatchError
 
 ZONELESS_TIMEZONE = datetime.UTC
 EXPECTED = "a timestamp like 2020-06-17T07:38:42.503Z or 2022-09-01 11:52:24"
@@ -60,13 +60,19 @@ def parse_timestamp(value: str, field: str = "") -> datetime.datetime:
 QUERY_TIME_FORMAT = "%Y%m%d%H%M%S"
 
 
-def query_time(value: datetime.datetime) -> str:
-    """``value`` as the service's query form, UTC ``yyyyMMddHHmmss``; a naive datetime raises ValueError.
+def query_time(value: datetime.datetime, name: str = "the time") -> str:
+    """``value`` as the service's query form, UTC ``yyyyMMddHHmmss``.
 
-    A naive datetime has no instant: guessing local time or UTC would silently shift the window.
+    Anything but a timezone-aware ``datetime`` raises before sending: ``InvalidTypeError`` (also a
+    ``TypeError``) for another type, ``InvalidArgumentError`` (a ``ValueError``) for a naive
+    datetime, which has no instant: guessing local time or UTC would silently shift the window.
     """
     if not isinstance(value, datetime.datetime):
-        raise TypeError(f"expected a timezone-aware datetime.datetime, got {type(value).__name__}")
+        raise InvalidTypeError(
+            f"{name} must be a timezone-aware datetime.datetime, got {type(value).__name__} {value!r}"
+        )
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{value!r} is naive: pass a timezone-aware datetime (e.g. tzinfo=datetime.UTC)")
+        raise InvalidArgumentError(
+            f"{name} {value!r} is naive: pass a timezone-aware datetime (e.g. tzinfo=datetime.UTC)"
+        )
     return value.astimezone(datetime.UTC).strftime(QUERY_TIME_FORMAT)

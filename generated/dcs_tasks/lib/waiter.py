@@ -5,6 +5,11 @@ with the time it arrived and answers with the delay before the next poll (or ``N
 task has finished, or raises ``TaskFailedError`` / ``WaitTimeoutError``). ``wait`` and
 ``async_wait`` only fetch, report, ask and sleep, so the policy is written (and tested) once.
 
+With a timeout, each poll is one call bounded by what is left of the wait (its ``call_timeout``,
+at least ``LAST_POLL_GRACE`` so the poll at the deadline can be answered): a service that hangs
+ends the wait with ``WaitTimeoutError`` at the deadline, and no wait ends later than about
+``timeout + LAST_POLL_GRACE`` seconds.
+
 Deliberately imports neither asyncio nor anything outside the SDK's runtime dependencies: the
 package root stays cheap, and the sync client never loads asyncio.
 """
@@ -19,9 +24,11 @@ from enum import Enum
 from typing import TypedDict
 
 from ..models import ShowBackgroundTaskProgressResponse, StepDetail, StepStatus
-from .errors import TaskFailedError, WaitTimeoutError
+from .deadline import check_seconds
+from .errors import CallTimeoutError, InvalidArgumentError, TaskFailedError, WaitTimeoutError
 
 __all__ = [
+    "LAST_POLL_GRACE",
     "MAX_INTERVAL",
     "MIN_INTERVAL",
     "AsyncSleep",
@@ -43,6 +50,8 @@ __all__ = [
 # at once; 120 s bounds what a wrong remain_time estimate can cost in detection delay.
 MIN_INTERVAL = 1.0
 MAX_INTERVAL = 120.0
+# The least time the poll at the deadline is given to be answered (a wait may end this much late).
+LAST_POLL_GRACE = 1.0
 
 Clock = Callable[[], float]  # seconds, monotonic (time.monotonic by default)
 Sleep = Callable[[float], None]
@@ -73,9 +82,9 @@ class PollPolicy:
 
     def __post_init__(self) -> None:
         if not 0 < self.min_interval <= self.overdue_max_interval <= self.max_interval:
-            raise ValueError("need 0 < min_interval <= overdue_max_interval <= max_interval")
+            raise InvalidArgumentError("PollPolicy needs 0 < min_interval <= overdue_max_interval <= max_interval")
         if not 0 < self.remain_fraction <= 1 or self.backoff < 1:
-            raise ValueError("need 0 < remain_fraction <= 1 and backoff >= 1")
+            raise InvalidArgumentError("PollPolicy needs 0 < remain_fraction <= 1 and backoff >= 1")
 
     def clamp(self, seconds: float) -> float:
         return min(max(seconds, self.min_interval), self.max_interval)
@@ -109,8 +118,7 @@ class PollPlanner:
     def __init__(
         self, task_id: str, *, started_at: float, timeout: float | None = None, policy: PollPolicy | None = None
     ) -> None:
-        if timeout is not None and not timeout >= 0:
-            raise ValueError(f"timeout must be None or >= 0, got {timeout}")
+        timeout = check_seconds("timeout", timeout, allow_zero=True)
         self.task_id = task_id
         self.timeout = timeout
         self.policy = policy or PollPolicy()
@@ -161,6 +169,7 @@ class Waiting:
     planner: PollPlanner
     clock: Clock
     on_progress: OnProgress | None = None
+    last: ShowBackgroundTaskProgressResponse | None = None
 
     @classmethod
     def start(cls, task_id: str, options: WaitOptions) -> Waiting:
@@ -168,26 +177,50 @@ class Waiting:
         planner = PollPlanner(task_id, started_at=clock(), timeout=options.get("timeout"), policy=options.get("policy"))
         return cls(planner, clock, options.get("on_progress"))
 
+    def call_budget(self) -> float | None:
+        """The ``call_timeout`` of the next poll: what is left of the wait, at least ``LAST_POLL_GRACE``."""
+        if self.planner.timeout is None:
+            return None
+        return max(self.planner.deadline - self.clock(), LAST_POLL_GRACE)
+
     def decide(self, response: ShowBackgroundTaskProgressResponse) -> float | None:
         """Report ``response`` (before deciding, so a final or failed state is reported too), then plan."""
+        self.last = response
         if self.on_progress is not None:
             self.on_progress(response)
         return self.planner.next_delay(response, self.clock())
 
+    def timed_out(self) -> WaitTimeoutError:
+        """The error of a wait whose last poll was not answered in time."""
+        assert self.planner.timeout is not None  # only a bounded poll has a call_timeout to expire
+        return WaitTimeoutError(self.planner.task_id, self.last, self.planner.timeout)
 
-def wait(
-    fetch: Callable[[], ShowBackgroundTaskProgressResponse], waiting: Waiting, sleep: Sleep
-) -> ShowBackgroundTaskProgressResponse:
+
+Fetch = Callable[[float | None], ShowBackgroundTaskProgressResponse]  # the poll, given its call_timeout
+AsyncFetch = Callable[[float | None], Awaitable[ShowBackgroundTaskProgressResponse]]
+
+
+def wait(fetch: Fetch, waiting: Waiting, sleep: Sleep) -> ShowBackgroundTaskProgressResponse:
     """Poll with ``fetch`` until the task has finished (sync; Ctrl-C interrupts the sleep)."""
-    while (delay := waiting.decide(response := fetch())) is not None:
+    while True:
+        try:
+            response = fetch(waiting.call_budget())
+        except CallTimeoutError as error:
+            raise waiting.timed_out() from error
+        delay = waiting.decide(response)
+        if delay is None:
+            return response
         sleep(delay)
-    return response
 
 
-async def async_wait(
-    fetch: Callable[[], Awaitable[ShowBackgroundTaskProgressResponse]], waiting: Waiting, sleep: AsyncSleep
-) -> ShowBackgroundTaskProgressResponse:
+async def async_wait(fetch: AsyncFetch, waiting: Waiting, sleep: AsyncSleep) -> ShowBackgroundTaskProgressResponse:
     """The awaitable ``wait``: cancelling the awaiting task stops it at its current request or sleep."""
-    while (delay := waiting.decide(response := await fetch())) is not None:
+    while True:
+        try:
+            response = await fetch(waiting.call_budget())
+        except CallTimeoutError as error:
+            raise waiting.timed_out() from error
+        delay = waiting.decide(response)
+        if delay is None:
+            return response
         await sleep(delay)
-    return response

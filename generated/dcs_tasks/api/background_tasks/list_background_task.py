@@ -30,8 +30,10 @@ def _get_kwargs(
 
     params["limit"] = limit
 
-    params["start_time"] = UNSET if start_time is None or isinstance(start_time, Unset) else query_time(start_time)
-    params["end_time"] = UNSET if end_time is None or isinstance(end_time, Unset) else query_time(end_time)
+    params["start_time"] = (
+        UNSET if start_time is None or isinstance(start_time, Unset) else query_time(start_time, "start_time")
+    )
+    params["end_time"] = UNSET if end_time is None or isinstance(end_time, Unset) else query_time(end_time, "end_time")
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 

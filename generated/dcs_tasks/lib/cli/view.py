@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -66,19 +69,49 @@ def _times(step: StepDetail) -> tuple[str, str, str]:
     return when(step.begin_time), when(step.end_time), step.error_code or ""
 
 
-def summary(response: ShowBackgroundTaskProgressResponse) -> Table:
+def summary(response: ShowBackgroundTaskProgressResponse, remaining: int | None = None) -> Table:
+    """The progress bar, the percentage and the remaining time (``remaining``, else the response's)."""
     progress = response.progress or 0
     line = Table.grid(padding=(0, 2))
     line.add_row(
         ProgressBar(total=100, completed=progress, width=40),
         Text(f"{progress:>3}%", style="bold"),
-        Text(f"remaining {duration(response.remain_time)}"),
+        Text(f"remaining {duration(response.remain_time if remaining is None else remaining)}"),
     )
     return line
 
 
-def task_view(task_id: str, response: ShowBackgroundTaskProgressResponse) -> RenderableType:
-    return Group(Text(f"task {task_id}", style="bold"), summary(response), steps_table(response))
+def task_view(
+    task_id: str, response: ShowBackgroundTaskProgressResponse, remaining: int | None = None
+) -> RenderableType:
+    return Group(Text(f"task {task_id}", style="bold"), summary(response, remaining), steps_table(response))
+
+
+class LiveTask:
+    """The view ``watch`` keeps on screen: the last response, its countdown ticking between polls.
+
+    Rich's ``Live`` redraws it several times a second, and each drawing counts the remaining time
+    down from the last ``remain_time`` by the seconds passed since that response arrived.
+    """
+
+    def __init__(self, task_id: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.task_id = task_id
+        self.response: ShowBackgroundTaskProgressResponse | None = None
+        self._clock = clock
+        self._received = 0.0
+
+    def update(self, response: ShowBackgroundTaskProgressResponse) -> None:
+        self.response, self._received = response, self._clock()
+
+    def remaining(self) -> int | None:
+        if self.response is None or self.response.remain_time is None:
+            return None
+        return max(0, math.ceil(self.response.remain_time - (self._clock() - self._received)))
+
+    def __rich__(self) -> RenderableType:
+        if self.response is None:
+            return Text(f"task {self.task_id}: waiting for the first answer…")
+        return task_view(self.task_id, self.response, self.remaining())
 
 
 def step_changes(
