@@ -51,8 +51,8 @@ def _note(scenario: Scenario, task: TaskRef) -> str:
 def environment(base_url: str, scenario: Scenario) -> dict[str, str]:
     """The variables that point the SDK, ``dcs-tasks`` and ``make contract BASE_URL=…`` at this emulator.
 
-    The demo credentials, under the names the SDK reads (``HUAWEICLOUD_SDK_*``, the vendor SDK's) and
-    those the contract suite reads (``CLOUD_SDK_AK``/``_SK``, the vendor examples'), and their project.
+    The demo credentials and their project under the vendor SDK's names (``HUAWEICLOUD_SDK_*``), which
+    the SDK, the CLI and the suite all read (one configuration, ``dcs_tasks.lib.config``).
     """
     demo = scenario.demo
     project = next(project.id for project in scenario.projects.values() if demo.may_access(project.id))
@@ -60,10 +60,7 @@ def environment(base_url: str, scenario: Scenario) -> dict[str, str]:
         "DCS_ENDPOINT": base_url,
         "HUAWEICLOUD_SDK_AK": demo.access_key,
         "HUAWEICLOUD_SDK_SK": demo.secret_key,
-        "CLOUD_SDK_AK": demo.access_key,
-        "CLOUD_SDK_SK": demo.secret_key,
         "HUAWEICLOUD_SDK_PROJECT_ID": project,
-        "DCS_PROJECT_ID": project,
     }
 
 
@@ -71,7 +68,7 @@ def export_lines(base_url: str, scenario: Scenario) -> list[str]:
     """``export`` lines for a POSIX shell (``eval "$(make -s emulator-env)"``), values quoted."""
     lines = [f"export {name}={shlex.quote(value)}" for name, value in environment(base_url, scenario).items()]
     token = scenario.demo.token
-    if token:  # an alternative, not an addition: the CLI would prefer the token to the AK/SK
+    if token:  # an alternative, not an addition: keys are read before DCS_AUTH_TOKEN
         lines.append(f"# or an IAM token instead of AK/SK: export DCS_AUTH_TOKEN={shlex.quote(token)}")
     return lines
 
