@@ -8,16 +8,18 @@ from pathlib import Path
 import pytest
 
 from contract_tests.emulator_target import emulator_target
-from contract_tests.pytest_runner import run_suite, run_suite_with
 from contract_tests.report import format_summary
-from contract_tests.run_state import SLICE_OPTIONS, SuiteRun
+from contract_tests.run_state import SuiteRun
+from contract_tests.runner import run_suite
 from contract_tests.target import DOCUMENTED_STATUSES
+
+from .slice import SLICE_OPTIONS
 
 
 def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
     target = emulator_target()
     junit = tmp_path / "contract-junit.xml"
-    report = run_suite(target, SLICE_OPTIONS, junit_xml=junit)
+    report = run_suite(SuiteRun(target, SLICE_OPTIONS), junit_xml=junit)
     summary = format_summary(report, target=target.description, replay="(slice)")
     assert report.failures == {}, summary
     assert report.tests_failed == 0, summary
@@ -53,8 +55,8 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
 
 @pytest.mark.slow  # two suite runs
 def test_slice_is_deterministic_for_a_seed() -> None:
-    first = run_suite(emulator_target(), SLICE_OPTIONS)
-    second = run_suite(emulator_target(), SLICE_OPTIONS)
+    first = run_suite(SuiteRun(emulator_target(), SLICE_OPTIONS))
+    second = run_suite(SuiteRun(emulator_target(), SLICE_OPTIONS))
     assert first.cases == second.cases
     assert first.total_cases > 0
 
@@ -65,9 +67,9 @@ def test_the_slice_deletes_only_what_the_target_offers() -> None:
     target = emulator_target()
     assert len(target.deletable_tasks) == 1
     run = SuiteRun(target, SLICE_OPTIONS)
-    report = run_suite_with(run)
+    report = run_suite(run)
     summary = format_summary(report, target=target.description, replay="(slice)")
     assert report.failures == {}, summary
-    assert run.checks.deleted == {tuple(part.lower() for part in target.deletable_tasks[0])}, summary
-    assert run.family.fetched["ShowBackgroundTaskProgress"] > 0, summary
-    assert run.family.fetched["ListBackgroundTask"] > 0, summary
+    assert run.validator.checks.deleted == {tuple(part.lower() for part in target.deletable_tasks[0])}, summary
+    assert run.validator.family.fetched["ShowBackgroundTaskProgress"] > 0, summary
+    assert run.validator.family.fetched["ListBackgroundTask"] > 0, summary

@@ -14,17 +14,19 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract_tests import cli
 from contract_tests.auth import AkSkSigner
-from contract_tests.broken_variants import VARIANTS
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, FaultConfig, create_app, emulator_of, load_scenario
 from contract_tests.emulator.server import serve_in_thread
 from contract_tests.emulator_target import emulator_target
 from contract_tests.probes import auth_modes, mixed_tenancy, progress_path
-from contract_tests.pytest_runner import run_suite
 from contract_tests.report import format_summary
-from contract_tests.run_state import SLICE_OPTIONS
+from contract_tests.run_state import SuiteRun
+from contract_tests.runner import run_suite
 from contract_tests.schema import SuiteOptions
 from contract_tests.staging_config import RunKnobs, may_send, parse_rate, staging_target
 from contract_tests.target import KnownTask, TargetConfigError
+
+from .broken.variants import VARIANTS
+from .slice import SLICE_OPTIONS
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
 PROGRESS = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"
@@ -117,7 +119,7 @@ def test_read_only_targets_get_no_state_changing_request_but_the_method_probes()
 @pytest.mark.slow  # the default budget of `make contract`, in-process
 def test_a_full_run_never_locks_the_demo_ak() -> None:
     app = create_app(SCENARIO)
-    report = run_suite(emulator_target(SCENARIO, app=app), SuiteOptions(seed=7, max_examples=1000))
+    report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), SuiteOptions(seed=7, max_examples=1000)))
     lockout = emulator_of(app).lockout
     assert lockout is not None
     assert report.ok, format_summary(report, target="emulator", replay="-")
@@ -146,7 +148,7 @@ def test_a_throttling_server_passes_and_the_waits_are_counted() -> None:
     waits: list[float] = []
     app = create_app(SCENARIO, faults=FaultConfig(throttle_429=0.15, retry_after=3, seed=5))
     options = dataclasses.replace(SLICE_OPTIONS, sleep=waits.append)
-    report = run_suite(emulator_target(SCENARIO, app=app), options)
+    report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), options))
     summary = format_summary(report, target="throttling emulator", replay="-")
     assert report.ok, summary
     assert report.transport.throttled > 0, summary
@@ -174,7 +176,7 @@ def test_a_slow_but_correct_server_passes() -> None:
     app = _Delayed(create_app(SCENARIO), seconds=0.4, every=25)
     with serve_in_thread(app) as url:
         options = dataclasses.replace(SLICE_OPTIONS, request_timeout=3.0)
-        report = run_suite(emulator_target(SCENARIO, base_url=url), options)
+        report = run_suite(SuiteRun(emulator_target(SCENARIO, base_url=url), options))
     assert report.ok, format_summary(report, target="slow emulator", replay="-")
     assert report.transport.slowest >= 0.4
 
@@ -184,7 +186,7 @@ def test_a_hanging_server_is_a_named_timeout_with_the_request_and_the_time() -> 
     app = _Delayed(create_app(SCENARIO), seconds=3.0, every=40)
     with serve_in_thread(app) as url:
         options = dataclasses.replace(SLICE_OPTIONS, request_timeout=1.0)
-        report = run_suite(emulator_target(SCENARIO, base_url=url), options)
+        report = run_suite(SuiteRun(emulator_target(SCENARIO, base_url=url), options))
     summary = format_summary(report, target="hanging emulator", replay="-")
     timeouts = [f for f in report.failures.values() if f.check == "request_timeout"]
     assert not report.ok
@@ -199,7 +201,7 @@ def test_a_hanging_server_is_a_named_timeout_with_the_request_and_the_time() -> 
 def test_failures_print_the_field_path_a_replay_command_and_no_false_missing_statuses() -> None:
     variant = next(v for v in VARIANTS if v.name == "wrong field type")
     app = variant.wrap(create_app(SCENARIO), SCENARIO)
-    report = run_suite(emulator_target(SCENARIO, app=app), SLICE_OPTIONS)
+    report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), SLICE_OPTIONS))
     summary = format_summary(report, target="broken", replay="make contract SEED=1")
     assert "       field: progress" in summary
     assert "       replay:  .venv/bin/python -m contract_tests.replay --auth signed GET /v2/" in summary

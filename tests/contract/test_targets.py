@@ -15,10 +15,11 @@ from contract_tests.destructive import aim_deletes
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from contract_tests.emulator_target import emulator_target, scenario_tasks
 from contract_tests.loopback import running_emulator
-from contract_tests.run_state import SLICE_OPTIONS
 from contract_tests.schema import build_schema
 from contract_tests.staging_config import RunKnobs, staging_target
 from contract_tests.target import TargetConfigError, target_from_env
+
+from .slice import SLICE_OPTIONS
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
 READABLE = scenario_tasks(SCENARIO).readable
