@@ -36,9 +36,6 @@ class FailureRecord:
     replay: str = ""  # a command that re-sends this one request
     field: str = ""  # where in the body a schema failure is, e.g. step_details[0].step_status
 
-    def key(self) -> tuple[str, str]:
-        return (self.check, self.title)
-
 
 @dataclass
 class SuiteReport:
@@ -76,7 +73,7 @@ class SuiteReport:
 
     def record_failure(self, failure: FailureRecord) -> None:
         # Keep the latest of each kind: after shrinking, Hypothesis replays the minimal example last.
-        self.failures[failure.key()] = failure
+        self.failures[failure.check, failure.title] = failure
 
     @property
     def ok(self) -> bool:
@@ -110,6 +107,7 @@ class SuiteReport:
                 "still_throttled": self.transport.throttled_final,
                 "waited_seconds": round(self.transport.waited, 3),
             },
+            "slowest_response_seconds": round(self.transport.slowest, 3),
             "slow_responses": [{"seconds": round(s, 3), "request": r} for s, r in self.transport.slow],
             "withheld_state_changing": self.withheld,
             "stopped": self.stopped,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from contract_tests.runner import run_suite
 from contract_tests.schema import SuiteOptions
 from contract_tests.staging_config import RunKnobs, may_send, parse_rate, staging_target
 from contract_tests.target import KnownTask, TargetConfigError
+from contract_tests.transport import TransportStats, limiter_rate, paced_requests
 
 from .broken.variants import VARIANTS
 from .slice import SLICE_OPTIONS
@@ -262,3 +264,28 @@ def test_make_contract_against_staging_settings(
     assert report["checks"]["status_values_upper_case"] > 0
     for secret in (demo.secret_key, tenant.secret_key):
         assert secret not in printed + summary.read_text()
+
+
+def test_rates_become_schemathesis_limiter_rates() -> None:
+    assert [limiter_rate(rate) for rate in (10.0, 5.0, 0.5, 1 / 3, 2.5, 1 / 3600)] == [
+        "10/s",
+        "5/s",
+        "30/m",
+        "20/m",
+        "150/m",
+        "1/h",
+    ]
+
+
+@pytest.mark.slow  # waits for the limiter
+def test_rate_limit_paces_every_request_of_a_run() -> None:
+    """RATE_LIMIT=10/s: at most ten requests in any second, whatever sends them (here: requests of its own)."""
+    app = create_app(SCENARIO)
+    target = emulator_target(SCENARIO, app=app)
+    url = target.base_url + progress_path(target.readable_tasks[0])
+    stats = TransportStats()
+    started = time.monotonic()
+    with asgi.get_client(app) as session, paced_requests(stats, rate_limit=10.0, slow_after=5.0):  # type: ignore[arg-type]
+        statuses = [session.get(url, auth=target.auth).status_code for _ in range(25)]
+    assert statuses == [200] * 25
+    assert time.monotonic() - started >= 2.0  # 10 in the first second, 10 in the next, 5 in the third
