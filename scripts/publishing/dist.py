@@ -29,11 +29,15 @@ def build_sdk(out_dir: Path) -> tuple[Path, Path]:
     version = sdk_version(SDK_CONFIG)
     sdists, wheels = sorted(out_dir.glob("*.tar.gz")), sorted(out_dir.glob("*.whl"))
     if len(sdists) != 1 or len(wheels) != 1 or f"-{version}" not in wheels[0].name:
-        raise PublishError(f"expected one sdist and one wheel of dcs-tasks {version} in {out_dir}, got {sdists + wheels}")
+        raise PublishError(
+            f"expected one sdist and one wheel of dcs-tasks {version} in {out_dir}, got {sdists + wheels}"
+        )
     run([VENV_BIN / "twine", "check", "--strict", sdists[0], wheels[0]], what="twine check")
     with zipfile.ZipFile(wheels[0]) as wheel:
         if "dcs_tasks/py.typed" not in wheel.namelist():
-            raise PublishError(f"{wheels[0].name} has no dcs_tasks/py.typed: type checkers would ignore the SDK's types")
+            raise PublishError(
+                f"{wheels[0].name} has no dcs_tasks/py.typed: type checkers would ignore the SDK's types"
+            )
     return sdists[0], wheels[0]
 
 

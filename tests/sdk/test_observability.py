@@ -82,7 +82,8 @@ def test_dcs_log_debug_switches_logging_on() -> None:
     code = (
         "import httpx, dcs_tasks\n"
         "transport = httpx.MockTransport(lambda request: httpx.Response(200, json={'progress': 1}))\n"
-        "client = dcs_tasks.DcsClient(credentials=dcs_tasks.Credentials('ak', 'sk', project_id='p'), transport=transport)\n"
+        "credentials = dcs_tasks.Credentials('ak', 'sk', project_id='p')\n"
+        "client = dcs_tasks.DcsClient(credentials=credentials, transport=transport)\n"
         "client.show_background_task_progress('i', 't')\n"
     )
     for value, expected in (("debug", True), ("", False)):
