@@ -21,6 +21,8 @@ from .checks import AnyCase
 from .report import FailureRecord, SuiteReport, redact
 from .target import Target
 
+Answer = Response | requests.Response  # Schemathesis' for a case, requests' for a probe
+
 
 class RunListener(Protocol):
     """Told of every case as the run is done sending it, and of every failure as it is recorded: where a
@@ -29,7 +31,7 @@ class RunListener(Protocol):
     def case_done(self, case: AnyCase, response: Response | None) -> None:
         """`response` is None when the case was not sent (out of time, withheld, generation only) or stayed 429."""
 
-    def failure_recorded(self, failure: FailureRecord, response: Response | requests.Response | None) -> None:
+    def failure_recorded(self, failure: FailureRecord, response: Answer | None) -> None:
         """`response` (its `request` included) is None when the request got no answer."""
 
 
@@ -78,51 +80,42 @@ class Recorder:
         # Where a replayed request goes: the configured server; None for the emulator (replay starts one).
         self.replay_base_url = target.base_url if target.remote else None
 
-    def record(self, failure: FailureRecord, response: Response | requests.Response | None = None) -> None:
+    def record(
+        self,
+        check: str,
+        title: str,
+        text: str,
+        sent: object,
+        answer: Answer | None = None,
+        *,
+        auth: str = "",
+        field: str = "",
+    ) -> None:
+        """One failure, scrubbed of secrets, with the request `sent` as curl and replay commands (`auth`: how it was
+        sent; by default signed or not as it went), the failing `answer` if there was one, and the body's `field`."""
+        secrets, request, replay = self.target.secrets, "", ""
+        if isinstance(sent, requests.PreparedRequest):
+            auth = auth or ("signed" if self.target.auth.authenticated(sent) else "unsigned")
+            request, replay = curl_command(sent, secrets), replay_command(self.replay_base_url, auth, sent)
+        status = answer.status_code if answer is not None else None
+        failure = FailureRecord(check, redact(title, secrets), redact(text, secrets), request, status, replay, field)
         self.report.record_failure(failure)
         for listener in self.listeners:
-            listener.failure_recorded(failure, response)
-
-    def replay(self, request: object, auth: str = "") -> str:
-        """The replay command of a sent request (`auth`: how it was sent; by default, signed or not as it went)."""
-        if not isinstance(request, requests.PreparedRequest):
-            return ""
-        auth = auth or ("signed" if self.target.auth.authenticated(request) else "unsigned")
-        return replay_command(self.replay_base_url, auth, request)
+            listener.failure_recorded(failure, answer)
 
     def check_results(self, case: AnyCase, response: Response, results: list[CheckResult]) -> None:
         """Schemathesis' verdicts on one response (its `after_validate` hook): each counted, each failure recorded."""
-        secrets = self.target.secrets
         for result in results:
             self.report.checks[result.name] += 1
-            failure = result.failure
-            if failure is None:
-                continue
-            path = getattr(failure, "instance_path", None)
-            record = FailureRecord(
-                check=result.name,
-                title=redact(failure.title, secrets),
-                message=redact(failure.message, secrets),
-                request=redact(case.as_curl_command(), secrets),
-                status=response.status_code,
-                replay=self.replay(response.request),
-                field=field_path(path) if isinstance(path, list) else "",
-            )
-            self.record(record, response)
+            if (failure := result.failure) is not None:
+                path = getattr(failure, "instance_path", None)
+                field = field_path(path) if isinstance(path, list) else ""
+                self.record(result.name, failure.title, failure.message, response.request, response, field=field)
 
     def wrong_answer(self, check: str, title: str, response: requests.Response, auth: str) -> None:
         """A probe's answer its check refused: status, headers and the start of the body."""
-        secrets = self.target.secrets
         body = f"status {response.status_code}, headers {dict(response.headers)}\nbody: {response.text[:2000]}"
-        record = FailureRecord(
-            check=check,
-            title=redact(title, secrets),
-            message=redact(body, secrets),
-            request=curl_command(response.request, secrets),
-            status=response.status_code,
-            replay=self.replay(response.request, auth),
-        )
-        self.record(record, response)
+        self.record(check, title, body, response.request, response, auth=auth)
 
     def no_answer(self, where: str, error: requests.RequestException, elapsed: float, auth: str = "") -> str:
         """A request (`where`: what was sent) that got no answer within REQUEST_TIMEOUT (`request_timeout`) or no
@@ -131,21 +124,16 @@ class Recorder:
         check = "request_timeout" if timed_out else "connection_error"
         what = f"no answer within REQUEST_TIMEOUT={self.timeout:g} s"
         what = what if timed_out else f"connection failed: {describe_connection_error(error)}"
-        sent = error.request if isinstance(error.request, requests.PreparedRequest) else None
-        message = redact(str(error), self.target.secrets)
-        title = f"{where}: {what} (after {elapsed:.1f} s)"
-        request = curl_command(sent, self.target.secrets) if sent is not None else where
-        self.record(FailureRecord(check, title, message, request, status=None, replay=self.replay(sent, auth)))
-        return f"{check}: {what} (after {elapsed:.1f} s)"
+        line = f"{what} (after {elapsed:.1f} s)"
+        self.record(check, f"{where}: {line}", str(error), error.request, auth=auth)
+        return f"{check}: {line}"
 
     def error(self, test: str, text: str) -> None:
         """A test failed without a check saying why: its own error text becomes the failure shown."""
-        lines = [line for line in redact(text, self.target.secrets).splitlines() if line.strip()]
+        lines = [line for line in text.splitlines() if line.strip()]
         errors = [line for line in lines if line.startswith("E ")] or lines[-1:]
         title = f"{test}: {errors[0].removeprefix('E ').strip() if errors else 'failed'}"
-        self.record(
-            FailureRecord(check="suite_error", title=title, message="\n".join(lines[-20:]), request="", status=None)
-        )
+        self.record("suite_error", title, "\n".join(lines[-20:]), None)
 
 
 _DNS = ("name or service not known", "nodename nor servname", "getaddrinfo", "name resolution", "no address associated")

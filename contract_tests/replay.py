@@ -8,6 +8,8 @@ without, a fresh emulator is started on a loopback port (the default scenario) a
 `wrong-secret-key`, `x-sdk-date-20-minutes-old`, `other-tenant`, `temporary`,
 `security-token-dropped`, `security-token-altered`, `token-altered`. The request is signed afresh.
 Prints the status, headers and body (credentials redacted); exit 0 once an answer came, 2 otherwise.
+Ours because a curl command (Schemathesis' `Case.as_curl_command`, the summary's `request:`) cannot re-send a
+signed request later: the gateway refuses an `X-Sdk-Date` more than 15 minutes old.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """What one suite run saw (`SuiteReport`): cases per status code, checks run, failures with a way to
-reproduce them; `format_summary` prints it, `redact` keeps credentials out of it."""
+reproduce them; `format_summary` prints it, `redact` keeps credentials out of it. Ours because Schemathesis'
+run statistics and summary belong to its CLI engine: under pytest a run leaves only pytest's outcomes."""
 
 from __future__ import annotations
 

@@ -27,13 +27,7 @@ from .transport import THROTTLED
 class Sender:
     """Sends one run's cases through its session, within its budget and its target's rules."""
 
-    def __init__(
-        self,
-        target: Target,
-        options: SuiteOptions,
-        session: requests.Session,
-        recorder: Recorder,
-    ) -> None:
+    def __init__(self, target: Target, options: SuiteOptions, session: requests.Session, recorder: Recorder) -> None:
         self.target, self.options, self.session, self.recorder = target, options, session, recorder
         self.report: SuiteReport = recorder.report
         self.started = time.monotonic()
