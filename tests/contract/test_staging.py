@@ -10,16 +10,19 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
+from schemathesis import Response
 from schemathesis.python import asgi
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract_tests import cli
 from contract_tests.auth import AkSkSigner
+from contract_tests.checks import AnyCase
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, FaultConfig, create_app, emulator_of, load_scenario
 from contract_tests.emulator.server import serve_in_thread
 from contract_tests.emulator_target import emulator_target
 from contract_tests.probes import auth_modes, mixed_tenancy, progress_path
-from contract_tests.report import format_summary
+from contract_tests.report import FailureRecord, format_summary
 from contract_tests.run_state import SuiteRun
 from contract_tests.runner import run_suite
 from contract_tests.schema import SuiteOptions
@@ -289,3 +292,29 @@ def test_rate_limit_paces_every_request_of_a_run() -> None:
         statuses = [session.get(url, auth=target.auth).status_code for _ in range(25)]
     assert statuses == [200] * 25
     assert time.monotonic() - started >= 2.0  # 10 in the first second, 10 in the next, 5 in the third
+
+
+def test_max_time_stops_the_run_and_says_so() -> None:
+    """MAX_TIME runs out while the stateful phase is under way: the cases left are not sent, the phase stops
+    where it is, and the run is a partial pass that says why (not a crashed state machine)."""
+    run = SuiteRun(emulator_target(SCENARIO), dataclasses.replace(SLICE_OPTIONS, max_time=600.0))
+
+    class TimeFlies:
+        """Once the stateful phase has sent its first step, the run's budget is spent."""
+
+        def case_done(self, case: AnyCase, response: Response | None) -> None:
+            if case.meta is not None and case.meta.phase.name.value == "stateful":
+                run.sender.started -= 601
+
+        def failure_recorded(self, failure: FailureRecord, response: Response | requests.Response | None) -> None:
+            pass
+
+    run.recorder.listeners = [TimeFlies()]
+    report = run_suite(run)
+    summary = format_summary(report, target="emulator", replay="-")
+    assert report.stopped == "MAX_TIME 600 s reached", summary
+    assert report.phases["stateful"] >= 2, summary  # the step that spent the budget, and one not sent
+    assert report.unsent >= 1, summary
+    assert report.ok, summary
+    assert "STOPPED EARLY: MAX_TIME 600 s reached" in summary
+    assert summary.splitlines()[-1].startswith("result:      PASSED (partial: the run stopped early)")
