@@ -11,37 +11,32 @@ and `staging_config`). The knobs default to the environment variables of the sam
 (REQUEST_TIMEOUT, RATE_LIMIT, MAX_TIME, AUTH_PROBES, METHOD_REJECTION, ALLOW_DESTRUCTIVE).
 Exit status: 0 when every check passed and every required status was reached, 1 otherwise, 2 on a
 configuration error or a target that cannot be reached (connection refused, DNS); the last line
-printed says which.
+printed says which. Ours rather than Schemathesis' CLI: the probes, the summary and these exit codes
+are the suite's (`schemathesis_hooks.py` gives Schemathesis' CLI the suite's signer and known IDs).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import dataclasses
 import os
 import random
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import requests
 
-from .emulator import DEFAULT_SCENARIO_PATH, load_scenario
-from .emulator_target import emulator_target
-from .loopback import running_emulator
+from .emulator_target import DEFAULT_SCENARIO_PATH, open_target
 from .probes import progress_path
-from .pytest_runner import ROOT, run_suite
+from .recording import describe_connection_error
 from .report import format_summary
-from .run_state import describe_connection_error
+from .run_state import SuiteRun
+from .runner import ROOT, run_suite
 from .schema import SuiteOptions
-from .staging_config import KNOB_VARIABLES, RunKnobs, staging_target
+from .staging_config import KNOB_VARIABLES, RunKnobs
 from .target import Target, TargetConfigError
 
 DEFAULT_MAX_EXAMPLES = 350  # per operation: three operations plus the stateful phase stay within 30 s
 REPORTS = ROOT / "reports"
-JUNIT_XML = REPORTS / "contract-junit.xml"
-SUMMARY_JSON = REPORTS / "contract-summary.json"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -51,8 +46,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, help="replay a run (default: a fresh seed, printed)")
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO_PATH, help="emulator scenario file")
     parser.add_argument("--in-process", action="store_true", help="call the emulator in-process instead of over HTTP")
-    parser.add_argument("--junit-xml", type=Path, default=JUNIT_XML)
-    parser.add_argument("--summary-json", type=Path, default=SUMMARY_JSON)
+    parser.add_argument("--junit-xml", type=Path, default=REPORTS / "contract-junit.xml")
+    parser.add_argument("--summary-json", type=Path, default=REPORTS / "contract-summary.json")
     parser.add_argument("--verbose", action="store_true", help="show pytest's own output too")
     parser.add_argument("--request-timeout", help="seconds per request (REQUEST_TIMEOUT; default 30)")
     parser.add_argument("--rate-limit", help="at most this many requests, e.g. 10/s or 600/m (RATE_LIMIT)")
@@ -73,13 +68,18 @@ class UnreachableError(Exception):
     """The target does not answer at all: the message says why in words (connection refused, DNS …)."""
 
 
+def _signed_get(target: Target, timeout: float) -> requests.Response:
+    task = (target.readable_tasks or target.missing_tasks)[0]
+    with requests.get(target.base_url + progress_path(task), auth=target.auth, timeout=timeout) as response:
+        return response
+
+
 def check_reachable(target: Target, timeout: float) -> None:
     """One signed request before the run, so an unreachable BASE_URL is named as such, not as 0 cases."""
     if target.app is not None:
         return
-    task = (target.readable_tasks or target.missing_tasks)[0]
     try:
-        requests.get(target.base_url + progress_path(task), auth=target.auth, timeout=timeout).close()
+        _signed_get(target, timeout)
     except requests.ConnectionError as error:
         raise UnreachableError(f"{target.base_url}: {describe_connection_error(error)}") from None
     except requests.Timeout:
@@ -88,9 +88,8 @@ def check_reachable(target: Target, timeout: float) -> None:
 
 def credentials_still_work(target: Target, timeout: float) -> str:
     """After the run: a correctly signed request is not refused (the probes locked no AK/SK)."""
-    task = (target.readable_tasks or target.missing_tasks)[0]
     try:
-        status = requests.get(target.base_url + progress_path(task), auth=target.auth, timeout=timeout).status_code
+        status = _signed_get(target, timeout).status_code
     except requests.RequestException as error:
         return f"not checked ({type(error).__name__})"
     if status == 401:
@@ -98,27 +97,9 @@ def credentials_still_work(target: Target, timeout: float) -> str:
     return f"not locked (a correctly signed request after the run got {status})"
 
 
-@contextlib.contextmanager
-def open_target(args: argparse.Namespace, knobs: RunKnobs) -> Iterator[Target]:
-    if args.base_url:
-        yield staging_target(args.base_url, knobs)
-        return
-    scenario = load_scenario(args.scenario)
-    if args.in_process:
-        yield emulator_target(scenario)
-        return
-    with running_emulator(args.scenario) as base_url:
-        target = emulator_target(scenario, base_url=base_url)
-        if knobs.method_rejection:
-            target = dataclasses.replace(target, method_rejection=knobs.method_rejection)
-        yield target
-
-
 def replay_command(args: argparse.Namespace, seed: int) -> str:
-    parts = ["make contract", f"SEED={seed}", f"MAX_EXAMPLES={args.max_examples}"]
-    if args.base_url:
-        parts.append(f"BASE_URL={args.base_url}")
-    return " ".join(parts)
+    base_url = f" BASE_URL={args.base_url}" if args.base_url else ""
+    return f"make contract SEED={seed} MAX_EXAMPLES={args.max_examples}{base_url}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,11 +116,11 @@ def main(argv: list[str] | None = None) -> int:
             max_time=knobs.max_time,
             auth_probes=knobs.auth_probes,
         )
-        with open_target(args, knobs) as target:
+        with open_target(args.base_url, knobs, args.scenario, in_process=args.in_process) as target:
             print(f"target: {target.description}", flush=True)
             print(f"settings: {describe(knobs, target)}", flush=True)
             check_reachable(target, knobs.request_timeout)
-            report = run_suite(target, options, junit_xml=args.junit_xml, show_output=args.verbose)
+            report = run_suite(SuiteRun(target, options), junit_xml=args.junit_xml, show_output=args.verbose)
             after = "" if target.app is not None else credentials_still_work(target, knobs.request_timeout)
     except TargetConfigError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -32,12 +32,20 @@ def _resource_id() -> re.Pattern[str]:
 
 def aim_deletes(case: Case[Any], target: Target) -> None:
     """Re-aim a DELETE the target did not offer at an absent task (in place; other cases untouched)."""
-    if case.operation.method.upper() != DELETE:
-        return
     params = case.path_parameters or {}
     values = tuple(params.get(name) for name in _FIELDS)
-    if not all(isinstance(value, str) and _resource_id().fullmatch(value) for value in values):
+    if case.operation.method.upper() != DELETE or names_one_of(params, target.deletable_tasks):
         return
-    if names_one_of(params, target.deletable_tasks):
-        return
-    case.path_parameters = {**params, "task_id": absent_tasks(str(values[0]), ())[0].task_id}
+    if all(isinstance(value, str) and _resource_id().fullmatch(value) for value in values):
+        _aim_at_absent(case)
+
+
+def aim_away(case: Case[Any], tasks: tuple[KnownTask, ...]) -> None:
+    """Re-aim a request for one of `tasks` at an absent task (in place), whatever its method."""
+    if names_one_of(case.path_parameters, tasks):
+        _aim_at_absent(case)
+
+
+def _aim_at_absent(case: Case[Any]) -> None:
+    params = case.path_parameters or {}
+    case.path_parameters = {**params, "task_id": absent_tasks(str(params.get("project_id", "")), ())[0].task_id}

@@ -1,15 +1,25 @@
 """The emulator as a target (`emulator_target`): its scenario says which credentials exist and which
-tasks the demo credentials may read, may not read, or find failing (`scenario_tasks`)."""
+tasks the demo credentials may read, may not read, or find failing (`scenario_tasks`); and the target a
+command tests (`open_target`): the server at BASE_URL, or by default the emulator, started and stopped.
+The one module of the suite that imports the emulator."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 from starlette.types import ASGIApp
 
 from .auth import AkSkSigner
 from .emulator import DEFAULT_SCENARIO_PATH, Credential, Scenario, create_app, load_scenario
+from .loopback import running_emulator
+from .staging_config import RunKnobs, staging_target
 from .target import IN_PROCESS_BASE_URL, KnownTask, Target, absent_tasks
+
+__all__ = ["DEFAULT_SCENARIO_PATH", "emulator_target", "load_scenario", "open_target", "scenario_tasks"]
 
 
 class ScenarioTasks(NamedTuple):
@@ -90,3 +100,22 @@ def emulator_target(
         method_rejection="405",
         deletable_tasks=tuple(task for task in scenario.disposable_tasks() if task in readable),
     )
+
+
+@contextlib.contextmanager
+def open_target(
+    base_url: str | None, knobs: RunKnobs, scenario: Path = DEFAULT_SCENARIO_PATH, *, in_process: bool = False
+) -> Iterator[Target]:
+    """The server at `base_url` as the environment configures it; without one, the emulator on `scenario`,
+    started on a free loopback port (or called in-process) and stopped afterwards."""
+    if base_url:
+        yield staging_target(base_url, knobs)
+        return
+    if in_process:
+        yield emulator_target(load_scenario(scenario))
+        return
+    with running_emulator(scenario) as url:
+        target = emulator_target(load_scenario(scenario), base_url=url)
+        if knobs.method_rejection:
+            target = dataclasses.replace(target, method_rejection=knobs.method_rejection)
+        yield target

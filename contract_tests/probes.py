@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import shlex
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -35,7 +34,7 @@ import requests.auth
 
 from .auth import AkSkSigner, IamTokenAuth
 from .checks import STALE, is_error_body, tampered_signers
-from .report import FailureRecord, SuiteReport, redact
+from .recording import Recorder
 from .spec_file import spec_document
 from .target import KnownTask, Target
 
@@ -245,49 +244,15 @@ def build_probes(target: Target, *, failing_ak: bool) -> list[Probe]:
     ]
 
 
-def _text(body: str | bytes) -> str:
-    return body if isinstance(body, str) else body.decode("utf-8", "replace")
-
-
-def curl_command(request: requests.PreparedRequest, secrets: tuple[str, ...]) -> str:
-    parts = ["curl", "-X", str(request.method)]
-    for name, value in request.headers.items():
-        parts += ["-H", f"{name}: {value if isinstance(value, str) else value.decode('latin-1')}"]
-    if isinstance(request.body, (str, bytes)) and request.body:
-        parts += ["-d", _text(request.body)]
-    parts.append(str(request.url))
-    return redact(shlex.join(parts), secrets)
-
-
-def replay_command(base_url: str | None, auth: str, request: requests.PreparedRequest) -> str:
-    """The command that re-sends one request (signed afresh from the environment or the emulator's scenario)."""
-    parts = [".venv/bin/python", "-m", "contract_tests.replay"]
-    if base_url:
-        parts += ["--base-url", base_url]
-    parts += ["--auth", auth]
-    if isinstance(request.body, (str, bytes)) and request.body:
-        parts += ["--data", _text(request.body)]
-    parts += [str(request.method), request.path_url]
-    return shlex.join(parts)
-
-
 class ProbeRunner:
     """Sends one run's probes through its session and records each verdict in its report."""
 
-    def __init__(
-        self,
-        target: Target,
-        session: requests.Session,
-        report: SuiteReport,
-        *,
-        timeout: float,
-        replay_base_url: str | None,
-    ) -> None:
+    def __init__(self, target: Target, session: requests.Session, recorder: Recorder, *, timeout: float) -> None:
         self.target = target
         self.session = session
-        self.report = report
+        self.recorder = recorder
+        self.report = recorder.report
         self.timeout = timeout
-        self.replay_base_url = replay_base_url
         self.modes = auth_modes(target)
         self.bad_in_a_row: Counter[str] = Counter()  # per access key
 
@@ -306,7 +271,9 @@ class ProbeRunner:
             counter[response.status_code] += 1
             problem = probe.judge(response)
             if problem is not None:
-                self._fail(probe.check, f"{probe.label}: {probe.method} {problem}", response, probe.auth)
+                self.recorder.wrong_answer(
+                    probe.check, f"{probe.label}: {probe.method} {problem}", response, probe.auth
+                )
 
     def _keep_unlocked(self, mode: str) -> None:
         """Before a failing signature: after two in a row with this AK, one correctly signed request."""
@@ -318,9 +285,8 @@ class ProbeRunner:
             self.report.guard_requests += 1
             self.report.checks["credentials_not_locked"] += 1
             if response.status_code == 401:
-                self._fail(
-                    "credentials_not_locked", "a correctly signed request between auth probes got 401", response, good
-                )
+                title = "a correctly signed request between auth probes got 401"
+                self.recorder.wrong_answer("credentials_not_locked", title, response, good)
             self.bad_in_a_row[key] = 0
         self.bad_in_a_row[key] += 1
 
@@ -332,35 +298,8 @@ class ProbeRunner:
         return self.session.request(method, url, data=body, headers=headers, auth=auth, timeout=self.timeout)
 
     def _no_answer(self, probe: Probe, error: requests.RequestException, elapsed: float) -> None:
-        timed_out = isinstance(error, requests.Timeout)
-        what = f"no answer within REQUEST_TIMEOUT={self.timeout:g} s" if timed_out else "no connection"
-        request = error.request if isinstance(error.request, requests.PreparedRequest) else None
-        self.report.record_failure(
-            FailureRecord(
-                check="request_timeout" if timed_out else "connection_error",
-                title=f"{probe.check} probe ({probe.label}): {probe.method} {probe.path}: {what} ({elapsed:.1f} s)",
-                message=redact(str(error), self.target.secrets),
-                request=curl_command(request, self.target.secrets) if request is not None else probe.path,
-                status=None,
-                replay=replay_command(self.replay_base_url, probe.auth, request) if request is not None else "",
-            )
-        )
-
-    def _fail(self, check: str, title: str, response: requests.Response, auth: str) -> None:
-        secrets = self.target.secrets
-        text = response.text[:2000]
-        self.report.record_failure(
-            FailureRecord(
-                check=check,
-                title=redact(title, secrets),
-                message=redact(
-                    f"status {response.status_code}, headers {dict(response.headers)}\nbody: {text}", secrets
-                ),
-                request=curl_command(response.request, secrets),
-                status=response.status_code,
-                replay=replay_command(self.replay_base_url, auth, response.request),
-            )
-        )
+        where = f"{probe.check} probe ({probe.label}): {probe.method} {probe.path}"
+        self.recorder.no_answer(where, error, elapsed, probe.auth)
 
 
 _AUTH_CHECKS = frozenset({"auth_before_lookup", "tampered_signature_rejected", "security_token_enforced"})

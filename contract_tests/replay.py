@@ -8,34 +8,23 @@ without, a fresh emulator is started on a loopback port (the default scenario) a
 `wrong-secret-key`, `x-sdk-date-20-minutes-old`, `other-tenant`, `temporary`,
 `security-token-dropped`, `security-token-altered`, `token-altered`. The request is signed afresh.
 Prints the status, headers and body (credentials redacted); exit 0 once an answer came, 2 otherwise.
+Ours because a curl command (Schemathesis' `Case.as_curl_command`, the summary's `request:`) cannot re-send a
+signed request later: the gateway refuses an `X-Sdk-Date` more than 15 minutes old.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator
 
 import requests
 
-from .emulator import DEFAULT_SCENARIO_PATH, load_scenario
-from .emulator_target import emulator_target
-from .loopback import running_emulator
+from .emulator_target import open_target
 from .probes import auth_modes
+from .recording import describe_connection_error
 from .report import redact
-from .run_state import describe_connection_error
-from .staging_config import RunKnobs, staging_target
-from .target import Target, TargetConfigError
-
-
-@contextlib.contextmanager
-def _target(base_url: str | None) -> Iterator[Target]:
-    if base_url:
-        yield staging_target(base_url, RunKnobs.from_env())
-        return
-    with running_emulator(DEFAULT_SCENARIO_PATH) as url:
-        yield emulator_target(load_scenario(DEFAULT_SCENARIO_PATH), base_url=url)
+from .staging_config import RunKnobs
+from .target import TargetConfigError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path")
     args = parser.parse_args(argv)
     try:
-        with _target(args.base_url) as target:
+        with open_target(args.base_url, RunKnobs.from_env()) as target:
             modes = auth_modes(target)
             if args.auth not in modes:
                 raise TargetConfigError(f"--auth {args.auth}: this target offers {', '.join(modes)}")

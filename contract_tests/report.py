@@ -1,5 +1,6 @@
 """What one suite run saw (`SuiteReport`): cases per status code, checks run, failures with a way to
-reproduce them; `format_summary` prints it, `redact` keeps credentials out of it."""
+reproduce them; `format_summary` prints it, `redact` keeps credentials out of it. Ours because Schemathesis'
+run statistics and summary belong to its CLI engine: under pytest a run leaves only pytest's outcomes."""
 
 from __future__ import annotations
 
@@ -35,9 +36,6 @@ class FailureRecord:
     status: int | None
     replay: str = ""  # a command that re-sends this one request
     field: str = ""  # where in the body a schema failure is, e.g. step_details[0].step_status
-
-    def key(self) -> tuple[str, str]:
-        return (self.check, self.title)
 
 
 @dataclass
@@ -76,7 +74,7 @@ class SuiteReport:
 
     def record_failure(self, failure: FailureRecord) -> None:
         # Keep the latest of each kind: after shrinking, Hypothesis replays the minimal example last.
-        self.failures[failure.key()] = failure
+        self.failures[failure.check, failure.title] = failure
 
     @property
     def ok(self) -> bool:
@@ -110,6 +108,7 @@ class SuiteReport:
                 "still_throttled": self.transport.throttled_final,
                 "waited_seconds": round(self.transport.waited, 3),
             },
+            "slowest_response_seconds": round(self.transport.slowest, 3),
             "slow_responses": [{"seconds": round(s, 3), "request": r} for s, r in self.transport.slow],
             "withheld_state_changing": self.withheld,
             "stopped": self.stopped,

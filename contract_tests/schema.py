@@ -1,22 +1,28 @@
 """The Schemathesis schema of one run (`build_schema`): the spec, the target, the signer and the hooks that
-feed the target's known task IDs into generated cases; plus the run's knobs (`SuiteOptions`)."""
+feed the target's known task IDs into generated cases (`known_id_hooks`, which Schemathesis' CLI gets too,
+see `schemathesis_hooks.py`); plus the run's knobs (`SuiteOptions`). Schemathesis' settings common to every
+run are in `schemathesis.toml` beside this file, read by both."""
 
 from __future__ import annotations
 
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
-from schemathesis.auths import AuthContext
+from schemathesis.auths import AuthContext, set_on_case
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
 from .checks import AnyCase
 from .spec_file import SPEC_PATH, spec_document
 from .target import KnownTask, Target
+
+CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
 
 # A fuzzed positive case gets known IDs: all three (a real task), or a known project (and instance)
 # with generated IDs below it (404s deeper in the lookup), or keeps its own (mostly 403: other projects).
@@ -27,7 +33,6 @@ IdChoice = tuple[KnownTask, int] | None  # (task, how many leading path paramete
 class SuiteOptions:
     seed: int
     max_examples: int
-    phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
     # Benchmark knobs: generate without sending (the ceiling), or keep going past failures so runs
     # against servers that fail some checks (Prism's mock) still send every case.
     send: bool = True
@@ -47,24 +52,11 @@ class SuiteOptions:
 
 
 def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
-    enabled = set(options.phases)
-    return SchemathesisConfig.from_dict(
-        {
-            "seed": options.seed,
-            # Always explicit: the spec's `servers` are the real cloud, which the suite never contacts.
-            "base-url": target.base_url,
-            "request-timeout": options.request_timeout,
-            # Undeclared query parameters and headers are ignored by the service (as by most HTTP
-            # services); OpenAPI cannot forbid them, so sending them is no negative case.
-            "generation": {
-                "mode": "all",
-                "max-examples": options.max_examples,
-                "database": "none",
-                "allow-extra-parameters": False,
-            },
-            "phases": {name: {"enabled": name in enabled} for name in ("examples", "coverage", "fuzzing", "stateful")},
-        }
-    )
+    settings = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
+    # The base URL is always explicit: the spec's `servers` are the real cloud, which the suite never contacts.
+    settings |= {"seed": options.seed, "base-url": target.base_url, "request-timeout": options.request_timeout}
+    settings["generation"]["max-examples"] = options.max_examples
+    return SchemathesisConfig.from_dict(settings)
 
 
 def spec_has_links() -> bool:
@@ -135,12 +127,31 @@ def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], targ
     if "task_id" not in names:
         chosen = [dict(pair) for pair in dict.fromkeys(tuple(ids.items()) for ids in chosen)]
     cases = [operation.Case(path_parameters=ids) for ids in chosen]
-    # Hand-built cases skip generation, where the configured auth is applied: apply it here.
+    # Hand-built cases skip generation, where the configured auth is applied: apply it here (the schema's,
+    # or under Schemathesis' CLI the global one).
     context = AuthContext(operation=operation, app=operation.app)
     for case in cases:
-        operation.schema.auth.set(case, context)
+        set_on_case(case, context, None)
     unsigned = [operation.Case(path_parameters=ids) for ids in chosen[:1] if target.readable_tasks]
     return cases + unsigned
+
+
+def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
+    """Schemathesis hooks, by name, that give cases `target`'s known IDs: explicit cases for each known task
+    (`before_add_examples`) and known IDs swapped into valid generated paths (`flatmap_case`)."""
+    choices, delete_choices = id_choices(target), id_choices(target, deleting=True)
+
+    def before_add_examples(context: schemathesis.HookContext, examples: list[AnyCase]) -> None:
+        if context.operation is not None:
+            examples.extend(example_cases(context.operation, target))
+
+    def flatmap_case(context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
+        options = delete_choices if case.operation.method.upper() == "DELETE" else choices
+        if len(options) == 1 or not _keeps_valid_path(case) or _links_chose_ids(case):
+            return st.just(case)
+        return st.sampled_from(options).map(lambda choice: _with_ids(case, choice))
+
+    return {"before_add_examples": before_add_examples, "flatmap_case": flatmap_case}
 
 
 def build_schema(target: Target, options: SuiteOptions) -> schemathesis.BaseSchema:
@@ -152,18 +163,6 @@ def build_schema(target: Target, options: SuiteOptions) -> schemathesis.BaseSche
     if target.app is not None:
         schema.app = target.app
     schema.auth.set_from_requests(target.auth)
-    choices, delete_choices = id_choices(target), id_choices(target, deleting=True)
-
-    @schema.hook("before_add_examples")
-    def add_known_tasks(context: schemathesis.HookContext, examples: list[AnyCase]) -> None:
-        if context.operation is not None:
-            examples.extend(example_cases(context.operation, target))
-
-    @schema.hook("flatmap_case")
-    def feed_known_ids(context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
-        options = delete_choices if case.operation.method.upper() == "DELETE" else choices
-        if len(options) == 1 or not _keeps_valid_path(case) or _links_chose_ids(case):
-            return st.just(case)
-        return st.sampled_from(options).map(lambda choice: _with_ids(case, choice))
-
+    for name, hook in known_id_hooks(target).items():
+        schema.hook(name)(hook)
     return schema

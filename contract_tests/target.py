@@ -70,10 +70,6 @@ class Target:
     remote: bool = False  # a server at BASE_URL: shared credentials, and 403 vs 404 for other tenants is its choice
 
     @property
-    def in_process(self) -> bool:
-        return self.app is not None
-
-    @property
     def required_statuses(self) -> tuple[int, ...]:
         """The documented statuses a run must reach to count as complete: the one place this is decided.
 

@@ -1,27 +1,31 @@
-"""How the suite's requests go out (`paced_requests`): at most `RATE_LIMIT` requests per second, a 429
-waited out and re-sent (honouring `Retry-After`), and every exchange timed; `TransportStats` counts it.
+"""How every request of a run goes out (`paced_requests`): at most `RATE_LIMIT` a second, a 429 waited out
+and re-sent, every exchange timed; `TransportStats` counts it.
 
-Generated cases, Schemathesis' own follow-up requests and the suite's probes are paced and retried
-alike (over the network or to the in-process ASGI client). Re-sending the same prepared request keeps
+The pacing is Schemathesis' own limiter (what its `rate-limit` setting builds) and `Retry-After` is read by
+its `parse_retry_after` (seconds or an HTTP date, capped at 60 s). The rest is ours, because Schemathesis
+paces only the requests it sends itself and waits out a 429 only in its CLI engine (`rate-limit = "auto"`),
+never under pytest: the suite's probes and its checks' fetches must be paced and waited out too, or a
+throttling gateway would fail the run. So `requests.Session.send` itself is wrapped while a run is open
+(Schemathesis sends some checks' follow-up requests on sessions of its own); runs in one process are
+sequential, and the original method is back when the block ends. Re-sending the same prepared request keeps
 its signature: its `X-Sdk-Date` stays well inside the gateway's 15-minute window.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.utils
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from schemathesis.core.rate_limit import RATE_LIMIT_AUTO_MAX_WAIT, build_limiter, parse_retry_after
 
 THROTTLED = 429
 MAX_THROTTLE_RETRIES = 6
-MAX_RETRY_AFTER = 60.0  # seconds; a longer Retry-After is capped, the run goes on
 DEFAULT_BACKOFF = 1.0  # seconds, doubling, when a 429 carries no usable Retry-After
+_UNITS = (("s", 1), ("m", 60), ("h", 3600), ("d", 86400))
 
 
 @dataclass
@@ -33,74 +37,42 @@ class TransportStats:
     slow: list[tuple[float, str]] = field(default_factory=list)  # (seconds, "METHOD path") above the warning mark
 
 
-def retry_after_seconds(headers: Mapping[str, str], attempt: int, now: float | None = None) -> float:
-    """The wait `Retry-After` asks for (seconds or an HTTP date), else an exponential backoff; capped."""
-    value = (headers.get("Retry-After") or "").strip()
-    wait: float | None = None
-    if value.isdigit():
-        wait = float(value)
-    elif value:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            when = None
-        if when is not None:
-            wait = max(0.0, when.timestamp() - (time.time() if now is None else now))
-    if wait is None:
-        wait = DEFAULT_BACKOFF * 2**attempt
-    return min(wait, MAX_RETRY_AFTER)
+def retry_after_seconds(headers: Mapping[str, str], attempt: int) -> float:
+    """The wait `Retry-After` asks for, else an exponential backoff; capped at 60 s either way."""
+    wait = parse_retry_after((headers.get("Retry-After") or "").strip())
+    return min(DEFAULT_BACKOFF * 2**attempt, RATE_LIMIT_AUTO_MAX_WAIT) if wait is None else wait
 
 
-class _RateLimiter:
-    def __init__(self, per_second: float | None, sleep: Callable[[float], None]) -> None:
-        self.interval = 1.0 / per_second if per_second else 0.0
-        self.sleep = sleep
-        self.next_at = 0.0
-        self.guard = threading.Lock()
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        with self.guard:
-            now = time.monotonic()
-            delay = self.next_at - now
-            self.next_at = max(now, self.next_at) + self.interval
-        if delay > 0:
-            self.sleep(delay)
+def limiter_rate(per_second: float) -> str:
+    """`per_second` as Schemathesis' limiter takes a rate: whole requests per unit, in the shortest unit that can."""
+    for unit, seconds in _UNITS:
+        count = per_second * seconds
+        if count >= 1 and abs(count - round(count)) < 1e-6:
+            return f"{round(count)}/{unit}"
+    return f"{max(1, round(per_second * 86400))}/d"
 
 
 @contextlib.contextmanager
 def paced_requests(
-    stats: TransportStats,
-    *,
-    rate_limit: float | None,
-    slow_after: float,
-    sleep: Callable[[float], None] = time.sleep,
+    stats: TransportStats, *, rate_limit: float | None, slow_after: float, sleep: Callable[[float], None] = time.sleep
 ) -> Iterator[None]:
-    """While open, every `requests` exchange in this process is paced, retried on 429 and timed.
-
-    `requests.Session.send` itself is wrapped, not one session's adapter: Schemathesis sends some checks'
-    follow-up requests (`ignored_auth`'s, for one) on sessions of its own, and those must be waited out on
-    429 too, or a throttling gateway would fail the run. Runs in one process are sequential; the original
-    method is back when the block ends.
-    """
+    """While open, every `requests` exchange in this process is paced, retried on 429 and timed."""
     original = requests.Session.send
-    limiter = _RateLimiter(rate_limit, sleep)
+    limiter = build_limiter(limiter_rate(rate_limit)) if rate_limit else None
 
     def send(session: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # noqa: ANN401
         attempt = 0
         while True:
-            limiter.wait()
+            if limiter is not None:
+                limiter.try_acquire("contract")
             started = time.monotonic()
             response = original(session, request, **kwargs)
             elapsed = time.monotonic() - started
             stats.slowest = max(stats.slowest, elapsed)
             if elapsed >= slow_after:
                 stats.slow.append((elapsed, f"{request.method} {request.path_url}"))
-            if response.status_code != THROTTLED:
-                return response
-            if attempt >= MAX_THROTTLE_RETRIES:
-                stats.throttled_final += 1
+            if response.status_code != THROTTLED or attempt == MAX_THROTTLE_RETRIES:
+                stats.throttled_final += response.status_code == THROTTLED
                 return response
             wait = retry_after_seconds(response.headers, attempt)
             stats.throttled += 1

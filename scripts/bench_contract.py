@@ -28,7 +28,8 @@ from pathlib import Path
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from contract_tests.emulator_target import emulator_target
 from contract_tests.loopback import PRISM, running_emulator, running_prism
-from contract_tests.pytest_runner import run_suite
+from contract_tests.run_state import SuiteRun
+from contract_tests.runner import run_suite
 from contract_tests.schema import SuiteOptions
 from contract_tests.target import Target
 
@@ -45,7 +46,7 @@ def measure(label: str, targets: Targets, options: SuiteOptions, repeats: int) -
     for _ in range(repeats):
         with targets() as target:
             started = time.perf_counter()
-            report = run_suite(target, options)
+            report = run_suite(SuiteRun(target, options))
             elapsed = min(elapsed, time.perf_counter() - started)
     cases = report.total_cases if options.send else report.generated
     failed = sorted({check for check, _ in report.failures})
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     scenario = load_scenario(DEFAULT_SCENARIO_PATH)
     print(f"contract suite throughput: seed {args.seed}, max examples {args.max_examples}, every phase and check")
     # Warm-up: first-use costs (imports, schema compilation, regex caches) are nobody's rate.
-    run_suite(emulator_target(scenario), dataclasses.replace(options, max_examples=20))
+    run_suite(SuiteRun(emulator_target(scenario), dataclasses.replace(options, max_examples=20)))
 
     @contextmanager
     def in_process() -> Iterator[Target]:

@@ -41,8 +41,8 @@ BREAKING_IMPORTS: dict[str, list[tuple[str, str]]] = {
     "emulator-modules-skip-their-package": [("contract_tests.emulator.app", "contract_tests.emulator")],
     "emulator-without-suite": [
         ("contract_tests.emulator.scenario", "contract_tests.target"),
-        ("contract_tests.emulator.schemathesis_hooks", "contract_tests.checks"),
-        ("contract_tests.emulator.auth", "contract_tests.auth"),  # the shared signer, but not for this module
+        ("contract_tests.emulator.app", "contract_tests.checks"),
+        ("contract_tests.emulator.auth", "contract_tests.auth"),
     ],
     "shared-modules-stand-alone": [("contract_tests.task_ids", "contract_tests.target")],
     "suite-starts-emulator-in-one-place": [

@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 
 from contract_tests.auth import IamTokenAuth
-from contract_tests.broken_family import FAMILY_VARIANTS
-from contract_tests.broken_variants import VARIANTS, Variant
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.emulator_target import emulator_target
-from contract_tests.pytest_runner import run_suite
 from contract_tests.report import format_summary
-from contract_tests.run_state import SLICE_OPTIONS
+from contract_tests.run_state import SuiteRun
+from contract_tests.runner import run_suite
+
+from .broken.family import FAMILY_VARIANTS
+from .broken.variants import VARIANTS, Variant
+from .slice import SLICE_OPTIONS
 
 pytestmark = pytest.mark.slow  # a suite run against each broken emulator
 
@@ -26,7 +28,7 @@ def test_broken_variant_is_reported(variant: Variant) -> None:
     scenario = load_scenario(DEFAULT_SCENARIO_PATH)
     broken = variant.wrap(create_app(scenario), scenario)
     target = emulator_target(scenario, app=broken, label=f"broken emulator ({variant.name})")
-    report = run_suite(target, SLICE_OPTIONS)
+    report = run_suite(SuiteRun(target, SLICE_OPTIONS))
     reported = {failure.check for failure in report.failures.values()}
     summary = format_summary(report, target=target.description, replay="(proof)")
     assert not report.ok, summary
@@ -46,7 +48,7 @@ def test_failure_reports_hold_no_secret(tmp_path: Path) -> None:
         secrets=(token,),
     )
     junit = tmp_path / "junit.xml"
-    report = run_suite(target, SLICE_OPTIONS, junit_xml=junit)
+    report = run_suite(SuiteRun(target, SLICE_OPTIONS), junit_xml=junit)
     written = junit.read_text(encoding="utf-8")
     assert report.failures
     assert "<failure" in written

@@ -6,18 +6,25 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import requests
+from schemathesis import Response
 
+from contract_tests.checks import AnyCase
+from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.emulator_target import emulator_target
-from contract_tests.pytest_runner import run_suite, run_suite_with
-from contract_tests.report import format_summary
-from contract_tests.run_state import SLICE_OPTIONS, SuiteRun
+from contract_tests.report import FailureRecord, format_summary
+from contract_tests.run_state import SuiteRun
+from contract_tests.runner import run_suite
 from contract_tests.target import DOCUMENTED_STATUSES
+
+from .broken.variants import VARIANTS
+from .slice import SLICE_OPTIONS
 
 
 def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
     target = emulator_target()
     junit = tmp_path / "contract-junit.xml"
-    report = run_suite(target, SLICE_OPTIONS, junit_xml=junit)
+    report = run_suite(SuiteRun(target, SLICE_OPTIONS), junit_xml=junit)
     summary = format_summary(report, target=target.description, replay="(slice)")
     assert report.failures == {}, summary
     assert report.tests_failed == 0, summary
@@ -53,8 +60,8 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
 
 @pytest.mark.slow  # two suite runs
 def test_slice_is_deterministic_for_a_seed() -> None:
-    first = run_suite(emulator_target(), SLICE_OPTIONS)
-    second = run_suite(emulator_target(), SLICE_OPTIONS)
+    first = run_suite(SuiteRun(emulator_target(), SLICE_OPTIONS))
+    second = run_suite(SuiteRun(emulator_target(), SLICE_OPTIONS))
     assert first.cases == second.cases
     assert first.total_cases > 0
 
@@ -65,9 +72,36 @@ def test_the_slice_deletes_only_what_the_target_offers() -> None:
     target = emulator_target()
     assert len(target.deletable_tasks) == 1
     run = SuiteRun(target, SLICE_OPTIONS)
-    report = run_suite_with(run)
+    report = run_suite(run)
     summary = format_summary(report, target=target.description, replay="(slice)")
     assert report.failures == {}, summary
-    assert run.checks.deleted == {tuple(part.lower() for part in target.deletable_tasks[0])}, summary
-    assert run.family.fetched["ShowBackgroundTaskProgress"] > 0, summary
-    assert run.family.fetched["ListBackgroundTask"] > 0, summary
+    assert run.validator.checks.deleted == {tuple(part.lower() for part in target.deletable_tasks[0])}, summary
+    assert run.validator.family.fetched["ShowBackgroundTaskProgress"] > 0, summary
+    assert run.validator.family.fetched["ListBackgroundTask"] > 0, summary
+
+
+def test_listeners_hear_of_every_case_and_every_failure() -> None:
+    """The seam live progress, a coverage report or a file of the failing exchanges plugs into."""
+    scenario = load_scenario(DEFAULT_SCENARIO_PATH)
+    variant = next(variant for variant in VARIANTS if variant.name == "wrong field type")
+    answers: list[Response | None] = []
+    failures: list[tuple[FailureRecord, Response | requests.Response | None]] = []
+
+    class Listener:
+        def case_done(self, case: AnyCase, response: Response | None) -> None:
+            answers.append(response)
+
+        def failure_recorded(self, failure: FailureRecord, response: Response | requests.Response | None) -> None:
+            failures.append((failure, response))
+
+    target = emulator_target(scenario, app=variant.wrap(create_app(scenario), scenario))
+    report = run_suite(SuiteRun(target, SLICE_OPTIONS, [Listener()]))
+    assert len(answers) == sum(report.phases.values()) > 0
+    assert sum(answer is not None for answer in answers) == report.total_cases - report.cases[429]
+    assert {(failure.check, failure.title) for failure, _ in failures} == set(report.failures)
+    schema = [(failure, response) for failure, response in failures if failure.check == "response_schema_conformance"]
+    assert schema
+    for failure, response in schema:
+        assert response is not None
+        assert response.request is not None
+        assert response.status_code == failure.status

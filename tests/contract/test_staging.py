@@ -6,25 +6,32 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import time
 from pathlib import Path
 
 import pytest
+import requests
+from schemathesis import Response
 from schemathesis.python import asgi
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract_tests import cli
 from contract_tests.auth import AkSkSigner
-from contract_tests.broken_variants import VARIANTS
+from contract_tests.checks import AnyCase
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, FaultConfig, create_app, emulator_of, load_scenario
 from contract_tests.emulator.server import serve_in_thread
 from contract_tests.emulator_target import emulator_target
 from contract_tests.probes import auth_modes, mixed_tenancy, progress_path
-from contract_tests.pytest_runner import run_suite
-from contract_tests.report import format_summary
-from contract_tests.run_state import SLICE_OPTIONS
+from contract_tests.report import FailureRecord, format_summary
+from contract_tests.run_state import SuiteRun
+from contract_tests.runner import run_suite
 from contract_tests.schema import SuiteOptions
 from contract_tests.staging_config import RunKnobs, may_send, parse_rate, staging_target
 from contract_tests.target import KnownTask, TargetConfigError
+from contract_tests.transport import TransportStats, limiter_rate, paced_requests
+
+from .broken.variants import VARIANTS
+from .slice import SLICE_OPTIONS
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
 PROGRESS = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"
@@ -117,7 +124,7 @@ def test_read_only_targets_get_no_state_changing_request_but_the_method_probes()
 @pytest.mark.slow  # the default budget of `make contract`, in-process
 def test_a_full_run_never_locks_the_demo_ak() -> None:
     app = create_app(SCENARIO)
-    report = run_suite(emulator_target(SCENARIO, app=app), SuiteOptions(seed=7, max_examples=1000))
+    report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), SuiteOptions(seed=7, max_examples=1000)))
     lockout = emulator_of(app).lockout
     assert lockout is not None
     assert report.ok, format_summary(report, target="emulator", replay="-")
@@ -146,7 +153,7 @@ def test_a_throttling_server_passes_and_the_waits_are_counted() -> None:
     waits: list[float] = []
     app = create_app(SCENARIO, faults=FaultConfig(throttle_429=0.15, retry_after=3, seed=5))
     options = dataclasses.replace(SLICE_OPTIONS, sleep=waits.append)
-    report = run_suite(emulator_target(SCENARIO, app=app), options)
+    report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), options))
     summary = format_summary(report, target="throttling emulator", replay="-")
     assert report.ok, summary
     assert report.transport.throttled > 0, summary
@@ -174,7 +181,7 @@ def test_a_slow_but_correct_server_passes() -> None:
     app = _Delayed(create_app(SCENARIO), seconds=0.4, every=25)
     with serve_in_thread(app) as url:
         options = dataclasses.replace(SLICE_OPTIONS, request_timeout=3.0)
-        report = run_suite(emulator_target(SCENARIO, base_url=url), options)
+        report = run_suite(SuiteRun(emulator_target(SCENARIO, base_url=url), options))
     assert report.ok, format_summary(report, target="slow emulator", replay="-")
     assert report.transport.slowest >= 0.4
 
@@ -184,7 +191,7 @@ def test_a_hanging_server_is_a_named_timeout_with_the_request_and_the_time() -> 
     app = _Delayed(create_app(SCENARIO), seconds=3.0, every=40)
     with serve_in_thread(app) as url:
         options = dataclasses.replace(SLICE_OPTIONS, request_timeout=1.0)
-        report = run_suite(emulator_target(SCENARIO, base_url=url), options)
+        report = run_suite(SuiteRun(emulator_target(SCENARIO, base_url=url), options))
     summary = format_summary(report, target="hanging emulator", replay="-")
     timeouts = [f for f in report.failures.values() if f.check == "request_timeout"]
     assert not report.ok
@@ -199,7 +206,7 @@ def test_a_hanging_server_is_a_named_timeout_with_the_request_and_the_time() -> 
 def test_failures_print_the_field_path_a_replay_command_and_no_false_missing_statuses() -> None:
     variant = next(v for v in VARIANTS if v.name == "wrong field type")
     app = variant.wrap(create_app(SCENARIO), SCENARIO)
-    report = run_suite(emulator_target(SCENARIO, app=app), SLICE_OPTIONS)
+    report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), SLICE_OPTIONS))
     summary = format_summary(report, target="broken", replay="make contract SEED=1")
     assert "       field: progress" in summary
     assert "       replay:  .venv/bin/python -m contract_tests.replay --auth signed GET /v2/" in summary
@@ -260,3 +267,54 @@ def test_make_contract_against_staging_settings(
     assert report["checks"]["status_values_upper_case"] > 0
     for secret in (demo.secret_key, tenant.secret_key):
         assert secret not in printed + summary.read_text()
+
+
+def test_rates_become_schemathesis_limiter_rates() -> None:
+    assert [limiter_rate(rate) for rate in (10.0, 5.0, 0.5, 1 / 3, 2.5, 1 / 3600)] == [
+        "10/s",
+        "5/s",
+        "30/m",
+        "20/m",
+        "150/m",
+        "1/h",
+    ]
+
+
+@pytest.mark.slow  # waits for the limiter
+def test_rate_limit_paces_every_request_of_a_run() -> None:
+    """RATE_LIMIT=10/s: at most ten requests in any second, whatever sends them (here: requests of its own)."""
+    app = create_app(SCENARIO)
+    target = emulator_target(SCENARIO, app=app)
+    url = target.base_url + progress_path(target.readable_tasks[0])
+    stats = TransportStats()
+    started = time.monotonic()
+    with asgi.get_client(app) as session, paced_requests(stats, rate_limit=10.0, slow_after=5.0):  # type: ignore[arg-type]
+        statuses = [session.get(url, auth=target.auth).status_code for _ in range(25)]
+    assert statuses == [200] * 25
+    assert time.monotonic() - started >= 2.0  # 10 in the first second, 10 in the next, 5 in the third
+
+
+def test_max_time_stops_the_run_and_says_so() -> None:
+    """MAX_TIME runs out while the stateful phase is under way: the cases left are not sent, the phase stops
+    where it is, and the run is a partial pass that says why (not a crashed state machine)."""
+    run = SuiteRun(emulator_target(SCENARIO), dataclasses.replace(SLICE_OPTIONS, max_time=600.0))
+
+    class TimeFlies:
+        """Once the stateful phase has sent its first step, the run's budget is spent."""
+
+        def case_done(self, case: AnyCase, response: Response | None) -> None:
+            if case.meta is not None and case.meta.phase.name.value == "stateful":
+                run.sender.started -= 601
+
+        def failure_recorded(self, failure: FailureRecord, response: Response | requests.Response | None) -> None:
+            pass
+
+    run.recorder.listeners = [TimeFlies()]
+    report = run_suite(run)
+    summary = format_summary(report, target="emulator", replay="-")
+    assert report.stopped == "MAX_TIME 600 s reached", summary
+    assert report.phases["stateful"] >= 2, summary  # the step that spent the budget, and one not sent
+    assert report.unsent >= 1, summary
+    assert report.ok, summary
+    assert "STOPPED EARLY: MAX_TIME 600 s reached" in summary
+    assert summary.splitlines()[-1].startswith("result:      PASSED (partial: the run stopped early)")

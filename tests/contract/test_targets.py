@@ -9,16 +9,18 @@ from pathlib import Path
 import pytest
 from schemathesis.core.result import Ok
 
-from contract_tests import cli
+from contract_tests import cli, replay
 from contract_tests.auth import AkSkSigner, IamTokenAuth
 from contract_tests.destructive import aim_deletes
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from contract_tests.emulator_target import emulator_target, scenario_tasks
 from contract_tests.loopback import running_emulator
-from contract_tests.run_state import SLICE_OPTIONS
+from contract_tests.probes import progress_path
 from contract_tests.schema import build_schema
 from contract_tests.staging_config import RunKnobs, staging_target
 from contract_tests.target import TargetConfigError, target_from_env
+
+from .slice import SLICE_OPTIONS
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
 READABLE = scenario_tasks(SCENARIO).readable
@@ -209,3 +211,24 @@ def test_only_offered_tasks_are_deleted(task_id: str, offered: bool, sent: str) 
     assert any(task.task_id == task_id for task in target.deletable_tasks) is offered
     aim_deletes(case, target)
     assert case.path_parameters["task_id"] == sent
+
+
+@pytest.mark.parametrize(("auth", "status"), [("signed", 200), ("unsigned", 401)])
+def test_replay_resends_one_request_to_a_fresh_emulator(
+    auth: str, status: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a failure's `replay:` line runs: the request, signed afresh as `--auth` says; no secret printed."""
+    path = progress_path(READABLE[0])
+    assert replay.main(["--auth", auth, "GET", path]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"GET {path} → {status} in ")
+    assert SCENARIO.demo.secret_key not in printed
+    assert ("APIG.0301" in printed) is (status == 401)
+
+
+def test_replay_names_an_auth_mode_the_target_does_not_offer(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _remote_env(monkeypatch, DCS_AUTH_TOKEN="SECRET-TOKEN")
+    assert replay.main(["--base-url", "http://127.0.0.1:9", "--auth", "nonsense", "GET", "/v2/x"]) == 2
+    assert "--auth nonsense: this target offers signed, unsigned, token-altered" in capsys.readouterr().err

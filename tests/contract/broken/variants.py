@@ -16,8 +16,8 @@ from typing import Any
 from dcs_tasks.lib import signing
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .emulator import Credential, Scenario, errors
-from .target import KnownTask
+from contract_tests.emulator import Credential, Scenario, errors
+from contract_tests.target import KnownTask
 
 Headers = list[tuple[bytes, bytes]]
 Rewrite = Callable[[Scope, int, Headers, bytes], tuple[int, Headers, bytes]]

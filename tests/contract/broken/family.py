@@ -1,5 +1,5 @@
-"""Broken emulator variants for the task family's cross-operation checks (`checks_family.py`), one per
-check, in the style of `broken_variants.py` (whose wrappers they reuse). Test support only."""
+"""Broken emulator variants for the task family's cross-operation checks (`contract_tests/checks_family.py`),
+one per check, in the style of `variants.py` (whose wrappers they reuse)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .broken_variants import ResigningGateway, Variant, _claimed, _progress_bodies
-from .emulator import Scenario, errors
+from contract_tests.emulator import Scenario, errors
+
+from .variants import ResigningGateway, Variant, _claimed, _progress_bodies
 
 _REWRITTEN = "contract.rewritten"  # scope key: the query was changed, so the request is re-signed
 
@@ -53,7 +54,7 @@ class _DropsQuery:
         await self.app({**scope, "query_string": urlencode(kept).encode(), _REWRITTEN: True}, receive, send)
 
 
-def _ignores(names: frozenset[str]) -> Any:  # noqa: ANN401 - a Variant.wrap
+def _ignores(names: frozenset[str]) -> Any:
     def wrap(app: ASGIApp, scenario: Scenario) -> ASGIApp:
         resigned = ResigningGateway(app, lambda scope: _claimed(scope, scenario) if scope.get(_REWRITTEN) else None)
         return _DropsQuery(resigned, names)
