@@ -1,7 +1,7 @@
 """Emulator scenarios with tasks of chosen durations, for the waiter's benchmark and the CLI's tests.
 
 They keep the default scenario's credentials (so its demo AK/SK and token work) and its first
-project, with one instance holding the tasks asked for. Format: ``contract_tests/emulator/README.md``.
+project, with one instance holding the tasks asked for. Format: ``docs/emulator.md``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Every Python block of the README and of the SDK's own README type-checks and runs; the shell lines
-of "Try it against the emulator" run as written.
+"""Every Python block of the front page, of the pages in docs/ and of the SDK's own README type-checks
+and runs; the shell lines of "Try it against the emulator" run as written.
 
 Each block is written to a file, checked with ``mypy --strict`` as a user's script would be, and
 run against the emulator (serving its default scenario on loopback) with the demo credentials
@@ -29,7 +29,7 @@ from contract_tests.spec_file import REPO_ROOT
 
 pytestmark = pytest.mark.slow  # mypy and a Python process per block
 
-READMES = (REPO_ROOT / "README.md", REPO_ROOT / "generated" / "README.md")
+READMES = (REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md")), REPO_ROOT / "generated" / "README.md")
 EXAMPLE_TASK = "8abf6e1e72c12e7c0172c15b508500aa"
 QUICK_TASK = ("9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", "e5f7a9b1c3d54e6f8a0b2c4d6e8f0a1b")  # ends at 75 s
 HEAD_START = 70.0  # seconds the emulator's clock is ahead: the quick task has 5 s left
@@ -71,8 +71,9 @@ def _run(
     return subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd, env=env, timeout=timeout)
 
 
-def test_both_readmes_have_python_blocks() -> None:
-    assert {name.split("#")[0] for name, _ in BLOCKS} == {"README.md", "generated/README.md"}
+def test_the_pages_with_examples_are_all_read() -> None:
+    pages = {name.split("#")[0] for name, _ in BLOCKS}
+    assert {"README.md", "docs/sdk.md", "generated/README.md"} <= pages
 
 
 @pytest.mark.parametrize(("name", "code"), BLOCKS, ids=[name for name, _ in BLOCKS])

@@ -6,7 +6,7 @@ here and the plans of ``models.py`` (`Project` → `Instance` → `TaskPlan` →
 it may hold, its ``doc`` metadata what it means; a map of plans by ID is a list in the file.
 From them follow the parser (``reading.py``: cattrs, strict — no unknown key, no coercion, ``12345``
 is not a text nor ``"yes"`` a boolean), the validation (the classes' validators) and the documented
-format (``scenario_format.py`` renders it; the emulator README shows it, a test keeps them equal).
+format (``scenario_format.py`` renders it; docs/emulator.md shows it, a test keeps them equal).
 A bad file raises `ScenarioError` naming each bad field by its path (``$.projects[0].id``).
 ``scenarios/default.yaml`` is a full example. IDs are matched case-insensitively.
 """

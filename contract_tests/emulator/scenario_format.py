@@ -1,7 +1,7 @@
 """The scenario file's documented format, rendered from the classes that define it (``scenario.py``).
 
-``python -m contract_tests.emulator.scenario_format`` prints it; the emulator README shows it, and
-``tests/emulator/test_scenario_format.py`` keeps the README equal to this rendering.
+``python -m contract_tests.emulator.scenario_format`` prints it; docs/emulator.md shows it, and
+``tests/emulator/test_scenario_format.py`` keeps that page equal to this rendering.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Bundle the spec into one self-contained file, as YAML and as JSON, named with ``info.version``.
 
 Redocly bundles the spec; then every open enumeration is rewritten into the form all mainstream
-generators read as a string (``open_enums.publishable``, documented there and in the README).
+generators read as a string (``open_enums.publishable``, documented there and in docs/publishing.md).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Checked every time: ``string_compat`` reads all ten outputs and proves every ope
 string type; then the probes run (against the emulator, whose code is not part of the key): node
 with the TypeScript probe, the Go probe, ``python_probe.py`` with the Python client. A missing
 toolchain prints ``SKIPPED <leg>: <reason>``; ``.ci/run`` installs them all. Java, Kotlin, C#, Swift
-and Rust are generated and checked, not compiled (Rust: see the README).
+and Rust are generated and checked, not compiled (Rust: see docs/publishing.md).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ OUTPUTS = [*GENERATORS, "openapi-typescript"]
 RUST_NOT_COMPILED = (
     "rust: generated and checked, not compiled: its Cargo.toml needs reqwest ^0.13 and serde_with ^3.8, "
     "which Debian 12 does not package (librust-reqwest-dev is 0.11, no serde_with), and crates.io is "
-    "out of reach (README, Publishing the spec)"
+    "out of reach (docs/publishing.md)"
 )
 
 TSCONFIG: dict[str, Any] = {

@@ -13,7 +13,7 @@ import yaml
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH
 from contract_tests.emulator.scenario_format import scenario_format
 
-README = Path(__file__).parents[2] / "contract_tests" / "emulator" / "README.md"
+README = Path(__file__).parents[2] / "docs" / "emulator.md"
 
 
 def outline_keys(outline: str) -> set[str]:
@@ -33,7 +33,7 @@ def document_keys(node: object) -> Iterator[str]:
 
 def test_the_readme_shows_the_format_the_classes_define() -> None:
     blocks = re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
-    assert scenario_format() in blocks, "run `python -m contract_tests.emulator.scenario_format` into the README"
+    assert scenario_format() in blocks, "run `python -m contract_tests.emulator.scenario_format` into docs/emulator.md"
 
 
 def test_the_module_prints_the_format() -> None:
