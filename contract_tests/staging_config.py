@@ -7,7 +7,8 @@ Environment variables (the Makefile passes the knobs as variables of the same na
 - `DCS_FOREIGN_PROJECT_ID`, `DCS_FOREIGN_INSTANCE_ID`, `DCS_FOREIGN_TASK_ID`: another project's task
   the credentials must not read.
 - `DCS_FOREIGN_AK`, `DCS_FOREIGN_SK`: optional, that project's credentials (must not read your tasks).
-- `DCS_DESTRUCTIVE_TASKS`: with `ALLOW_DESTRUCTIVE=1`, the only tasks state-changing requests may touch.
+- `DCS_DESTRUCTIVE_TASKS`: with `ALLOW_DESTRUCTIVE=1`, the only tasks state-changing requests may touch
+  (any state-changing operation of the spec).
 
 `staging_target` builds the `Target`; `RunKnobs` holds REQUEST_TIMEOUT, RATE_LIMIT, MAX_TIME,
 AUTH_PROBES, METHOD_REJECTION and ALLOW_DESTRUCTIVE.
@@ -20,14 +21,15 @@ import os
 import re
 from collections.abc import Callable, Mapping
 
+from .api_spec import ApiSpec, changes_state
 from .auth import AkSkSigner
-from .probes import SAFE_METHODS, spec_paths
+from .destructive import Aim
 from .target import (
     KnownTask,
     Target,
     TargetConfigError,
+    TaskOperations,
     absent_tasks,
-    names_one_of,
     remote_configuration,
     target_from_env,
 )
@@ -158,28 +160,22 @@ def staging_target(base_url: str, knobs: RunKnobs, environ: Mapping[str, str] | 
         temporary_auth=auth if isinstance(auth, AkSkSigner) and auth.security_token else None,
         method_rejection=knobs.method_rejection or "any",
         read_only=not knobs.allow_destructive,
-        deletable_tasks=destructive if knobs.allow_destructive else (),
+        changeable=tuple(TaskOperations(task) for task in destructive) if knobs.allow_destructive else (),
         missing_tasks=absent_tasks(project_id, readable),
         remote=True,
         secrets=secrets,
     )
 
 
-def may_send(
-    target: Target,
-    method: str,
-    path_template: str,
-    path_parameters: Mapping[str, object],
-    declared_methods: Mapping[str, frozenset[str]] | None = None,  # default: the spec's paths
-) -> bool:
-    """Whether a generated request may go out: reads always; against a read-only target, a state-changing
-    method only as an undeclared-method probe on a read-only path; otherwise only on the named tasks."""
-    method = method.upper()
-    if method in SAFE_METHODS:
+def may_send(target: Target, spec: ApiSpec, method: str, path_template: str, aim: Aim) -> bool:
+    """Whether a generated request may go out (`aim`: what `destructive.aim_state_change` made of it): reads
+    always; against a read-only target, a state-changing method only as an undeclared-method probe on a
+    read-only path; against the emulator, anything (its own state, reset with every run); against any other
+    server, a state-changing request only to a task offered for its operation, re-aimed at an absent task, or
+    with a malformed ID (refused before any lookup)."""
+    if not changes_state(method):
         return True
     if target.read_only:
-        declared = (spec_paths() if declared_methods is None else declared_methods).get(path_template, frozenset())
-        return method not in declared and declared <= SAFE_METHODS
-    if not target.remote:
-        return True  # the emulator: its own state, reset with every run (its deletes aimed by destructive.py)
-    return names_one_of(path_parameters, target.deletable_tasks)
+        declared = spec.declared_methods.get(path_template, frozenset())
+        return method.upper() not in declared and not any(map(changes_state, declared))
+    return not target.remote or aim in (Aim.CHANGEABLE, Aim.REAIMED, Aim.MALFORMED)

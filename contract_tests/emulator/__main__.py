@@ -45,7 +45,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def _note(scenario: Scenario, task: TaskRef) -> str:
-    return "  (answers 500: internal_error)" if task in scenario.internal_error_tasks() else ""
+    failing = dict(scenario.internal_errors()).get(task)
+    return f"  (answers 500: internal_error on {', '.join(sorted(failing))})" if failing else ""
 
 
 def environment(base_url: str, scenario: Scenario) -> dict[str, str]:

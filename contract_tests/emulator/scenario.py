@@ -77,12 +77,24 @@ class Scenario:
         return [ref for ref, _ in self._tasks()]
 
     def internal_error_tasks(self) -> list[TaskRef]:
-        """The known tasks whose progress query fails inside the service (500), by the scenario's design."""
-        return [ref for ref, task in self._tasks() if task.internal_error]
+        """The known tasks some operation fails on inside the service (500), by the scenario's design."""
+        return [ref for ref, _ in self.internal_errors()]
+
+    def internal_errors(self) -> list[tuple[TaskRef, frozenset[str]]]:
+        """Each task some operation fails on (500), with the operations (``internal_error``)."""
+        return [(ref, task.internal_error) for ref, task in self._tasks() if task.internal_error]
 
     def disposable_tasks(self) -> list[TaskRef]:
-        """The known tasks the scenario offers for deletion (``disposable: true``)."""
-        return [ref for ref, task in self._tasks() if task.disposable]
+        """The known tasks the scenario offers to state-changing operations (``disposable``)."""
+        return [ref for ref, _ in self.disposals()]
+
+    def disposals(self) -> list[tuple[TaskRef, frozenset[str]]]:
+        """Each task the contract suite may change, with the state-changing operations it may send (``disposable``)."""
+        return [(ref, task.disposable) for ref, task in self._tasks() if task.disposable]
+
+    def operations_named(self) -> frozenset[str]:
+        """Every operation ID the scenario names (each must be one of the spec's)."""
+        return frozenset(name for _, task in self._tasks() for name in (*task.internal_error, *task.disposable))
 
     def _tasks(self) -> Iterator[tuple[TaskRef, TaskPlan]]:
         for project in self.projects.values():

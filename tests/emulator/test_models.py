@@ -204,13 +204,15 @@ def test_a_snapshot_holds_until_its_unchanged_until(plan: TaskPlan, at: float, f
         assert plan.progress_at(start, later) == first
 
 
-def test_a_task_marked_internal_error_is_found_but_its_progress_fails(scenario: Scenario) -> None:
-    (ref,) = scenario.internal_error_tasks()
+def test_a_task_marked_internal_error_fails_on_the_operations_it_names(scenario: Scenario) -> None:
+    ((ref, operations),) = scenario.internal_errors()
+    assert operations == {"ShowBackgroundTaskProgress"}
     backend = backend_at(scenario, 0)
-    plan = backend.task(*ref)
-    assert plan.internal_error  # the lookup succeeds: 404 is not the answer
+    plan = backend.task(*ref)  # looked up for no named operation: found, 404 is not the answer
+    assert plan.internal_error == operations
     with pytest.raises(BackendFailureError, match=ref.task_id):
-        plan.progress_at(backend.task_start(plan), backend.clock.now())
+        backend.task(*ref, operation="ShowBackgroundTaskProgress")
+    assert backend.task(*ref, operation="DeleteBackgroundTask") is plan  # an operation it does not name works
     with pytest.raises(errors.RejectedError) as rejected:
         shown_progress(backend, *ref)
     assert rejected.value.error is errors.INTERNAL_ERROR
