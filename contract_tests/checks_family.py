@@ -19,11 +19,12 @@ there fails the check that fetched it too).
 Tolerances, for a shared server others change during the run (each is counted in the report's `excused`):
 * a task that moves on between the listing and its progress (listed EXECUTING, finished when its progress
   is read) agrees when a listing read after the progress shows it there too;
-* a listed task whose progress answers 404 is excused when a listing read afterwards no longer shows it
-  (deleted by someone else); still listed, it fails;
+* a listed task whose progress answers 404, or that a time window around it misses, is excused when a
+  listing read afterwards no longer shows it (deleted by someone else); still listed, it fails;
 * pages that overlap, skip or miscount while the service says the listing changed (`task_count` differs
-  between pages, or a task created after the run started is listed) are read once more; only an
-  inconsistency in a re-read the service says nothing changed during fails; one that changed again is excused.
+  between pages, or a task created after the run started is listed) are read once more: a consistent
+  re-read passes; an inconsistent one fails unless it too reports a change and differs from the first
+  read (pages that read the same twice changed nothing: that inconsistency is the server's).
 """
 
 from __future__ import annotations
@@ -104,6 +105,12 @@ class Pages:
 
     pages: list[tuple[int, dict[str, Any]]]
     changed: bool  # task_count differed between pages, or a task created after the run started is listed
+
+    def seen(self) -> list[tuple[int, int | None, tuple[str, ...]]]:
+        """What the pages showed (offset, task_count, task IDs): two reads alike mean nothing changed between."""
+        return [
+            (offset, _count(body), tuple(str(task.get("id")) for task in _tasks(body))) for offset, body in self.pages
+        ]
 
 
 class FamilyChecks:
@@ -289,7 +296,7 @@ class FamilyChecks:
         if problem is not None and listing.changed:
             again = self._pages(case, PAGE_SIZE)  # the service said the listing changed: read it once more
             problem = self._partition_problem(case, again)
-            if problem is not None and again.changed:
+            if problem is not None and again.changed and again.seen() != listing.seen():
                 self.excused["listing changed while it was paged, twice"] += 1
                 return None
             if problem is None:
@@ -338,6 +345,9 @@ class FamilyChecks:
         _, window = self._list(case, start_time=bound, end_time=bound)
         _inside(window, created, created)
         if task.get("id") not in [listed.get("id") for listed in _tasks(window)]:
+            if self._listed(case, str(task.get("id"))) is None:
+                self.excused["listed task deleted by someone else before its window was read"] += 1
+                return None
             raise AssertionError(f"task {task.get('id')!r}, created at {bound}, is missing from that window")
         return None
 

@@ -50,11 +50,10 @@ def _signer(credential: Credential) -> AkSkSigner:
 
 def other_tenant(scenario: Scenario, foreign: tuple[KnownTask, ...]) -> tuple[Credential | None, tuple[KnownTask, ...]]:
     """Credentials of another tenant (none of the demo's projects, some foreign one) and the tasks they may read."""
-    demo = scenario.demo
-    for credential in scenario.credentials:
-        if not credential.projects & demo.projects and credential.projects:
-            return credential, tuple(task for task in foreign if credential.may_access(task.project_id))
-    return None, ()
+    credential = scenario.other_tenant()
+    if credential is None:
+        return None, ()
+    return credential, tuple(task for task in foreign if credential.may_access(task.project_id))
 
 
 def temporary_credentials(scenario: Scenario) -> Credential | None:

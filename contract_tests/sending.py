@@ -20,7 +20,7 @@ from .destructive import Aim, aim_state_change
 from .recording import Recorder
 from .report import SuiteReport
 from .schema import SuiteOptions
-from .staging_config import may_send
+from .staging_config import withheld_because
 from .target import Target
 from .transport import THROTTLED
 
@@ -61,9 +61,10 @@ class Sender:
             report.unsent += 1
             return None
         aim = aim_state_change(case, self.target, self.spec)
-        if not may_send(self.target, self.spec, case.method, case.operation.path, aim):
+        reason = withheld_because(self.target, self.spec, case.method, case.operation.path, aim)
+        if reason is not None:
             report.withheld += 1
-            report.withheld_because["read-only: ALLOW_DESTRUCTIVE is off" if self.target.read_only else aim.value] += 1
+            report.withheld_because[reason] += 1
             return None
         if aim is not Aim.READ:
             report.state_changing[aim.value] += 1

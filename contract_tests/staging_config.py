@@ -9,6 +9,8 @@ Environment variables (the Makefile passes the knobs as variables of the same na
 - `DCS_FOREIGN_AK`, `DCS_FOREIGN_SK`: optional, that project's credentials (must not read your tasks).
 - `DCS_DESTRUCTIVE_TASKS`: with `ALLOW_DESTRUCTIVE=1`, the only tasks state-changing requests may touch
   (any state-changing operation of the spec).
+- `DCS_FAULTY_TASKS`: tasks whose backend is known to fail, `instance/task@Operation+Operation,…` (without
+  `@…`: every read operation taking the task): the documented 500 expected there, and any other 500 fails.
 
 `staging_target` builds the `Target`; `RunKnobs` holds REQUEST_TIMEOUT, RATE_LIMIT, MAX_TIME,
 AUTH_PROBES, METHOD_REJECTION and ALLOW_DESTRUCTIVE.
@@ -84,6 +86,16 @@ def parse_tasks(name: str, text: str, project_id: str) -> tuple[KnownTask, ...]:
     return tuple(tasks)
 
 
+def parse_faulty(text: str, project_id: str) -> tuple[TaskOperations, ...]:
+    """`instance/task@Operation+Operation,…` (the `@…` optional: every read operation) → tasks and operations."""
+    faulty = []
+    for item in (part.strip() for part in text.split(",") if part.strip()):
+        where, _, named = item.partition("@")
+        operations = frozenset(name.strip() for name in named.split("+") if name.strip()) or None
+        faulty += [TaskOperations(task, operations) for task in parse_tasks("DCS_FAULTY_TASKS", where, project_id)]
+    return tuple(faulty)
+
+
 @dataclasses.dataclass(frozen=True)
 class RunKnobs:
     """The run's safety and pacing settings (CLI flags, or environment variables of the same names)."""
@@ -145,15 +157,18 @@ def staging_target(base_url: str, knobs: RunKnobs, environ: Mapping[str, str] | 
         foreign_project = foreign[0].project_id if foreign else None
         foreign_auth = AkSkSigner(env["DCS_FOREIGN_AK"], env["DCS_FOREIGN_SK"], project_id=foreign_project)
     destructive = parse_tasks("DCS_DESTRUCTIVE_TASKS", env.get("DCS_DESTRUCTIVE_TASKS", ""), project_id)
+    faulty = parse_faulty(env.get("DCS_FAULTY_TASKS", ""), project_id)
     if knobs.allow_destructive and not destructive:
         raise TargetConfigError("ALLOW_DESTRUCTIVE=1 needs DCS_DESTRUCTIVE_TASKS: the tasks it may change or delete")
     auth = target.auth
     secrets = (*target.secrets, *(value for value in (env.get("DCS_FOREIGN_SK"),) if value))
     extra = f", {len(readable)} known tasks" + (", another tenant" if foreign else "")
+    extra += f", {len(faulty)} known to fail" if faulty else ""
     return dataclasses.replace(
         target,
         description=target.description.removesuffix(")") + extra + ")",
-        readable_tasks=readable,
+        readable_tasks=tuple(task for task in readable if task not in {entry.task for entry in faulty}),
+        faulty=faulty,
         foreign_tasks=foreign,
         foreign_auth=foreign_auth,
         foreign_readable=foreign if foreign_auth is not None else (),
@@ -167,15 +182,22 @@ def staging_target(base_url: str, knobs: RunKnobs, environ: Mapping[str, str] | 
     )
 
 
-def may_send(target: Target, spec: ApiSpec, method: str, path_template: str, aim: Aim) -> bool:
-    """Whether a generated request may go out (`aim`: what `destructive.aim_state_change` made of it): reads
-    always; against a read-only target, a state-changing method only as an undeclared-method probe on a
-    read-only path; against the emulator, anything (its own state, reset with every run); against any other
-    server, a state-changing request only to a task offered for its operation, re-aimed at an absent task, or
-    with a malformed ID (refused before any lookup)."""
-    if not changes_state(method):
-        return True
+def withheld_because(target: Target, spec: ApiSpec, method: str, path_template: str, aim: Aim) -> str | None:
+    """Why a generated request may not go out (`aim`: what `destructive.aim_state_change` made of its IDs); None
+    when it may. Reads always go, and so does a state-changing method on a path that declares none (what the
+    undeclared-method probes send). Otherwise: never to a read-only target; to the emulator, always (its own
+    state, reset with every run); to any other server, only to a task offered for its operation, re-aimed at an
+    absent task, or with a malformed ID (refused before any lookup), whether the method is declared or not."""
+    declared = spec.declared_methods.get(path_template, frozenset())
+    if not changes_state(method) or not any(map(changes_state, declared)):
+        return None
     if target.read_only:
-        declared = spec.declared_methods.get(path_template, frozenset())
-        return method.upper() not in declared and not any(map(changes_state, declared))
-    return not target.remote or aim in (Aim.CHANGEABLE, Aim.REAIMED, Aim.MALFORMED)
+        return "read-only: ALLOW_DESTRUCTIVE is off"
+    if target.remote and aim not in (Aim.CHANGEABLE, Aim.REAIMED, Aim.MALFORMED):
+        return "no task ID to aim at an absent task"
+    return None
+
+
+def may_send(target: Target, spec: ApiSpec, method: str, path_template: str, aim: Aim) -> bool:
+    """Whether a generated request may go out (see `withheld_because`)."""
+    return withheld_because(target, spec, method, path_template, aim) is None

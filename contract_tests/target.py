@@ -126,21 +126,24 @@ class Target:
         a success (any documented 2xx) from a readable task (a read operation) or a task it may change (a
         state-changing one); 400 from a malformed ID in the path (or a bad query value); 401 unsigned; 403
         from another project's task on the emulator (a remote server may hide it with 404); 404 from an
-        absent ID; 500 from a task known to fail on that operation (a real server has none). 429 is never
-        required.
+        absent ID; 500 from a task known to fail on that operation (a real server has none unless
+        DCS_FAULTY_TASKS names one). 429 is never required, nor anything of a state-changing operation no task
+        is offered to (it is not tested).
         """
         return tuple(need for operation in spec.operations for need in self._requirements(operation))
 
     def _requirements(self, operation: OperationSpec) -> list[Requirement]:
         op, ids = operation.operation_id, bool(operation.id_parameters)
         tasks = self.changeable_for(op) if operation.changes_state else self.readable_for(op)
+        if operation.changes_state and not tasks:
+            return []  # offered no task, it is left out of the run (`schema.build_schema`)
         success = ("a task it may change" if operation.changes_state else "a readable task") if tasks else ""
         causes = {
             400: "a malformed ID" if ids else ("an invalid query value" if operation.query_parameters else ""),
             401: "an unsigned request",
             403: "another project's task" if ids and self.foreign_tasks and not self.remote else "",
             404: "an absent ID" if ids else "",
-            500: "a task known to fail there" if self.faulty_for(op) else "",
+            500: "a task known to fail there" if operation.takes_task and self.faulty_for(op) else "",
         }
         needs = [Requirement(op, operation.success_statuses, success)] if success and operation.success_statuses else []
         needs += [Requirement(op, frozenset({status}), causes[status]) for status in sorted(causes) if causes[status]]

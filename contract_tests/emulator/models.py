@@ -396,12 +396,15 @@ class BackendFailureError(RuntimeError):
 
 
 class Backend:
-    """Answers queries about the scenario's projects at the clock's current time, and deletes tasks."""
+    """Answers queries about the scenario's projects at the clock's current time, deletes tasks, and takes
+    tasks created while it runs (by someone else, as on a shared staging service: ``add_task``)."""
 
     def __init__(self, projects: Mapping[str, Project], clock: Clock) -> None:
         self.projects = projects
         self.clock = clock
         self._deleted: set[tuple[str, str, str]] = set()
+        self._added: dict[tuple[str, str], dict[str, TaskPlan]] = {}
+        self._created: dict[tuple[str, str, str], datetime] = {}  # when each added task was created
         self._lock = threading.Lock()
 
     def instance(self, project_id: str, instance_id: str) -> Instance:
@@ -411,10 +414,24 @@ class Backend:
             raise NotFoundError("instance", instance_id)
         return instance
 
+    def tasks(self, project_id: str, instance_id: str) -> Mapping[str, TaskPlan]:
+        """The instance's tasks by lower-cased ID, the scenario's and those added since (deleted ones included)."""
+        planned = self.instance(project_id, instance_id).tasks
+        added = self._added.get((project_id.lower(), instance_id.lower()))
+        return {**planned, **added} if added else planned
+
+    def add_task(self, project_id: str, instance_id: str, plan: TaskPlan) -> None:
+        """A task created now on the instance (its ``start`` still counts from the clock's origin)."""
+        with self._lock:
+            if plan.id.lower() in self.tasks(project_id, instance_id):
+                raise ValueError(f"task {plan.id} already exists")
+            self._added.setdefault((project_id.lower(), instance_id.lower()), {})[plan.id.lower()] = plan
+            self._created[_key(project_id, instance_id, plan.id)] = self.clock.now()
+
     def task(self, project_id: str, instance_id: str, task_id: str, *, operation: str = "") -> TaskPlan:
         """The task, looked up for ``operation``: an unknown or deleted one raises NotFoundError, and one
         whose ``internal_error`` names the operation BackendFailureError (after the lookup, as the service)."""
-        task = self.instance(project_id, instance_id).tasks.get(task_id.lower())
+        task = self.tasks(project_id, instance_id).get(task_id.lower())
         if task is None or _key(project_id, instance_id, task_id) in self._deleted:
             raise NotFoundError("task", task_id)
         if operation in task.internal_error:
@@ -445,12 +462,13 @@ class Backend:
         first, one page of them; every task's status is the one its progress has at the same instant."""
         now, origin = self.clock.now(), self.clock.origin
         summaries = []
-        for task in self.instance(project_id, instance_id).tasks.values():
-            if _key(project_id, instance_id, task.id) in self._deleted:
+        for task in self.tasks(project_id, instance_id).values():
+            key = _key(project_id, instance_id, task.id)
+            if key in self._deleted:
                 continue
             start = self.task_start(task)
-            # A task queued for later was created when the emulator started.
-            summary = task.summary_at(start, min(start, origin), now)
+            # A task queued for later was created when the emulator started (an added one when it was added).
+            summary = task.summary_at(start, self._created.get(key, min(start, origin)), now)
             if (start_time is None or summary.query_time >= start_time) and (
                 end_time is None or summary.query_time <= end_time
             ):

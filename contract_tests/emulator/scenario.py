@@ -73,6 +73,11 @@ class Scenario:
         """The first credentials of the file: what `make emulator` prints."""
         return self.credentials[0]
 
+    def other_tenant(self) -> Credential | None:
+        """Credentials of another tenant: none of the demo's projects, some other one (the suite's tenancy probes)."""
+        demo = self.demo
+        return next((c for c in self.credentials if c.projects and not c.projects & demo.projects), None)
+
     def known_tasks(self) -> list[TaskRef]:
         return [ref for ref, _ in self._tasks()]
 

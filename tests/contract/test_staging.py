@@ -21,6 +21,7 @@ from contract_tests.auth import AkSkSigner
 from contract_tests.checks import AnyCase
 from contract_tests.destructive import Aim
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, FaultConfig, create_app, emulator_of, load_scenario
+from contract_tests.emulator.__main__ import suite_environment
 from contract_tests.emulator.server import serve_in_thread
 from contract_tests.emulator_target import emulator_target
 from contract_tests.probes import auth_modes, mixed_tenancy, progress_path
@@ -53,17 +54,16 @@ def test_staging_settings_from_the_environment() -> None:
         "RATE_LIMIT": "600/m",
         "MAX_TIME": "90",
         "AUTH_PROBES": "0",
+        "DCS_FAULTY_TASKS": "i1/t5@ShowBackgroundTaskProgress+OtherRead, p9/i9/t9",
     }
     knobs = RunKnobs.from_env(env)
     assert (knobs.request_timeout, knobs.rate_limit, knobs.max_time, knobs.auth_probes) == (12.5, 10.0, 90.0, False)
     target = staging_target("https://staging.example", knobs, env)
-    assert [tuple(t) for t in target.readable_tasks] == [
-        ("p1", "i1", "t1"),
-        ("p1", "i1", "t2"),
-        ("p1", "i2", "t3"),
-        ("p9", "i9", "t9"),
-    ]
+    assert [tuple(t) for t in target.readable_tasks] == [("p1", "i1", "t1"), ("p1", "i1", "t2"), ("p1", "i2", "t3")]
     assert target.foreign_tasks == (KnownTask("fp", "fi", "ft"),)
+    assert target.faulty_for("ShowBackgroundTaskProgress") == (KnownTask("p1", "i1", "t5"), KnownTask("p9", "i9", "t9"))
+    assert target.faulty_for("AnotherRead") == (KnownTask("p9", "i9", "t9"),)  # without `@…`: every operation
+    assert KnownTask("p9", "i9", "t9") not in target.readable_tasks  # known to fail: read only where it does not
     assert isinstance(target.foreign_auth, AkSkSigner)
     assert target.temporary_auth is target.auth  # the configured credentials carry the security token
     assert target.read_only
@@ -129,7 +129,7 @@ def test_a_remote_target_gets_state_changing_requests_only_for_offered_re_aimed_
     task_path = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}"
     sent = {aim for aim in Aim if may_send(target, spec, "DELETE", task_path, aim)}
     assert sent == {Aim.CHANGEABLE, Aim.REAIMED, Aim.MALFORMED}  # a request without a task ID is withheld
-    assert may_send(dataclasses.replace(target, remote=False), spec, "POST", task_path, Aim.UNAIMABLE)
+    assert may_send(dataclasses.replace(target, remote=False), spec, "DELETE", task_path, Aim.UNAIMABLE)  # emulator
 
 
 @pytest.mark.slow  # the default budget of `make contract`, in-process
@@ -259,6 +259,8 @@ def test_make_contract_against_staging_settings(
         "DCS_FOREIGN_TASK_ID": foreign.task_id,
         "DCS_FOREIGN_AK": tenant.access_key,
         "DCS_FOREIGN_SK": tenant.secret_key,
+        # the scenario's task whose progress fails by design: listed, so its 500 must be expected (or it fails)
+        "DCS_FAULTY_TASKS": suite_environment(SCENARIO)["DCS_FAULTY_TASKS"],
     }
     for name in ("CLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN", "DCS_INSTANCE_ID", "DCS_TASK_ID"):
         monkeypatch.delenv(name, raising=False)
@@ -276,6 +278,7 @@ def test_make_contract_against_staging_settings(
     report = json.loads(summary.read_text())
     assert report["checks"]["cross_tenant_access_denied"] >= 12
     assert report["checks"]["status_values_upper_case"] > 0
+    assert report["statuses_by_operation"]["ShowBackgroundTaskProgress"]["500"] > 0  # the faulty task's, as declared
     for secret in (demo.secret_key, tenant.secret_key):
         assert secret not in printed + summary.read_text()
 
