@@ -57,6 +57,7 @@ class SuiteReport:
     withheld_because: Counter[str] = field(default_factory=Counter)
     state_changing: Counter[str] = field(default_factory=Counter)  # sent, by `destructive.Aim` (changeable, re-aimed …)
     excused: Counter[str] = field(default_factory=Counter)  # inconsistencies a concurrent change explained, by kind
+    gone: set[tuple[str, ...]] = field(default_factory=set)  # tasks the run deleted (the checks' set, shared)
     unsent: int = 0  # cases not sent because the run stopped (MAX_TIME)
     stopped: str = ""  # why the run stopped before its budget of cases, if it did
     checks: Counter[str] = field(default_factory=Counter)  # check name → responses it judged
@@ -76,9 +77,13 @@ class SuiteReport:
     def statuses_seen(self) -> set[int]:
         return {status for statuses in self.by_operation.values() for status in statuses}
 
-    def missing(self) -> list[Requirement]:
+    def unmet(self) -> list[Requirement]:
         """The requirements no answer of their operation met."""
         return [need for need in self.requirements if not need.statuses & set(self.by_operation[need.operation_id])]
+
+    def missing(self) -> list[Requirement]:
+        """The unmet requirements the run could have met: not those whose every task it deleted first."""
+        return [need for need in self.unmet() if not (need.needs and need.needs <= self.gone)]
 
     def missing_statuses(self) -> list[str]:
         return [need.label() for need in self.missing()]
@@ -251,12 +256,14 @@ def _reasons(counts: Counter[str]) -> str:
 
 
 def _missing_lines(report: SuiteReport) -> list[str]:
-    missing = report.missing_statuses()
+    missing = report.missing()
+    excused = [need for need in report.unmet() if need not in missing]
+    lines = [f"not reached: {need.label()}: the run deleted every task offered to it first" for need in excused]
     if not missing:
-        return []
-    statuses = "; ".join(missing)
+        return lines
+    statuses = "; ".join(need.label() for need in missing)
     if report.failures or report.tests_failed:
-        return [f"not reached: status {statuses} (the run stopped at its first failure, before reaching them)"]
+        return [*lines, f"not reached: status {statuses} (the run stopped at its first failure, before reaching them)"]
     if report.stopped:
-        return [f"not reached: status {statuses} ({report.stopped}, before reaching them)"]
-    return [f"NOT REACHED: status {statuses} (required of this target; see `Target.requirements`)"]
+        return [*lines, f"not reached: status {statuses} ({report.stopped}, before reaching them)"]
+    return [*lines, f"NOT REACHED: status {statuses} (required of this target; see `Target.requirements`)"]

@@ -40,6 +40,7 @@ class SuiteRun:
         self.recorder = Recorder(self.report, target, options.request_timeout, listeners)
         self.sender = Sender(target, self.spec, options, self.session, self.recorder)
         self.validator = Validator(options, self.recorder)
+        self.report.gone = self.validator.checks.deleted  # one set: what the run deleted
 
     def paced(self) -> contextlib.AbstractContextManager[None]:
         """The run's pacing, 429 retries and timing, for every request sent while it is open."""

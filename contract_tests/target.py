@@ -59,11 +59,13 @@ def tasks_for(entries: tuple[TaskOperations, ...], operation_id: str) -> tuple[K
 
 @dataclass(frozen=True)
 class Requirement:
-    """A run must reach one of `statuses` for `operation_id` (the suite can provoke it: `cause`)."""
+    """A run must reach one of `statuses` for `operation_id` (the suite can provoke it: `cause`), unless every
+    task it `needs` (lower-cased ID triples) was deleted by the run before (a deletion offered the same task)."""
 
     operation_id: str
     statuses: frozenset[int]
     cause: str
+    needs: frozenset[tuple[str, ...]] = frozenset()
 
     def label(self) -> str:
         return f"{self.operation_id} {'/'.join(map(str, sorted(self.statuses)))} ({self.cause})"
@@ -145,7 +147,14 @@ class Target:
             404: "an absent ID" if ids else "",
             500: "a task known to fail there" if operation.takes_task and self.faulty_for(op) else "",
         }
-        needs = [Requirement(op, operation.success_statuses, success)] if success and operation.success_statuses else []
+        offered = (
+            frozenset(task_key(task.as_path_parameters()) for task in tasks) if operation.changes_state else frozenset()
+        )
+        needs = (
+            [Requirement(op, operation.success_statuses, success, offered)]
+            if success and operation.success_statuses
+            else []
+        )
         needs += [Requirement(op, frozenset({status}), causes[status]) for status in sorted(causes) if causes[status]]
         return [need for need in needs if need.statuses <= operation.statuses]
 
