@@ -19,7 +19,7 @@ from schemathesis.auths import AuthContext, set_on_case
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
-from .api_spec import ApiSpec, changes_state, load_spec
+from .api_spec import changes_state, load_spec
 from .checks import AnyCase
 from .spec_file import SPEC_PATH
 from .target import KnownTask, Target
@@ -54,17 +54,11 @@ class SuiteOptions:
         return min(5.0, self.request_timeout / 2)
 
 
-def _config(target: Target, options: SuiteOptions, spec: ApiSpec) -> SchemathesisConfig:
+def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
     settings = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
     # The base URL is always explicit: the spec's `servers` are the real cloud, which the suite never contacts.
     settings |= {"seed": options.seed, "base-url": target.base_url, "request-timeout": options.request_timeout}
     settings["generation"]["max-examples"] = options.max_examples
-    # A state-changing request for a task the target did not offer is re-aimed at an absent task (destructive.py):
-    # once the offered task is gone, their 404s are that safety rule at work. Schemathesis would call them
-    # missing test data, and its per-operation `display` list cannot leave that one warning out: no warnings there.
-    settings["operations"] = [
-        {"include-operation-id": op.operation_id, "warnings": False} for op in spec.operations if op.changes_state
-    ]
     return SchemathesisConfig.from_dict(settings)
 
 
@@ -155,7 +149,7 @@ def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
 def build_schema(target: Target, options: SuiteOptions) -> schemathesis.BaseSchema:
     """The schema of the run's spec aimed at `target`, signing with its auth and feeding it its known IDs."""
     spec = load_spec(options.spec_path)
-    config = _config(target, options, spec)
+    config = _config(target, options)
     schema: schemathesis.BaseSchema = schemathesis.openapi.from_path(options.spec_path, config=config)
     # A state-changing operation no task is offered to (a BASE_URL without explicit permission) is not tested.
     untested = [

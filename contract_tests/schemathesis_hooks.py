@@ -11,9 +11,7 @@ to `--url`); without, the emulator's scenario (`DCS_EMULATOR_SCENARIO`, default 
 
 What stays with `make contract`: the probes, the checks that need the run's target or other operations, and
 the known-faulty tasks' documented 500. Schemathesis' CLI cannot excuse `not_a_server_error` for one task,
-so a request for one of those is re-aimed at an absent task too (on the operations they fail on). Schemathesis
-prints its "missing test data" warning for the 404s of re-aimed state-changing requests (`make contract` turns it
-off per state-changing operation of the spec; the shared configuration file cannot name them).
+so a request for one of those is re-aimed at an absent task too (on the operations they fail on).
 """
 
 from __future__ import annotations

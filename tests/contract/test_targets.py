@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,14 +12,14 @@ import pytest
 from schemathesis.core.result import Ok
 
 from contract_tests import cli, replay
-from contract_tests.api_spec import load_spec
+from contract_tests.api_spec import HTTP_METHODS, STATE_CHANGING_METHODS, load_spec
 from contract_tests.auth import AkSkSigner, IamTokenAuth
 from contract_tests.destructive import Aim, aim_state_change
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from contract_tests.emulator_target import emulator_target, scenario_tasks
 from contract_tests.loopback import running_emulator
 from contract_tests.probes import progress_path
-from contract_tests.schema import build_schema
+from contract_tests.schema import CONFIG_PATH, build_schema
 from contract_tests.staging_config import RunKnobs, staging_target
 from contract_tests.target import TargetConfigError, target_from_env
 
@@ -238,3 +240,13 @@ def test_replay_names_an_auth_mode_the_target_does_not_offer(
     _remote_env(monkeypatch, DCS_AUTH_TOKEN="SECRET-TOKEN")
     assert replay.main(["--base-url", "http://127.0.0.1:9", "--auth", "nonsense", "GET", "/v2/x"]) == 2
     assert "--auth nonsense: this target offers signed, unsigned, token-altered" in capsys.readouterr().err
+
+
+def test_schemathesis_configuration_names_the_state_changing_methods_of_api_spec() -> None:
+    """The shared configuration turns Schemathesis' warnings off for re-aimed state-changing requests: for exactly
+    the methods `api_spec.changes_state` names (a TOML file cannot import them)."""
+    settings = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
+    (quiet,) = settings["operations"]
+    pattern = re.compile(quiet["include-method-regex"])
+    assert {method.upper() for method in HTTP_METHODS if pattern.fullmatch(method.upper())} == STATE_CHANGING_METHODS
+    assert quiet["warnings"] is False
