@@ -35,7 +35,7 @@ from .schema import SuiteOptions
 from .staging_config import KNOB_VARIABLES, RunKnobs
 from .target import Target, TargetConfigError
 
-DEFAULT_MAX_EXAMPLES = 350  # per operation: three operations plus the stateful phase stay within 30 s
+DEFAULT_MAX_EXAMPLES = 350  # per operation: the spec's operations plus the stateful phase stay within 30 s
 REPORTS = ROOT / "reports"
 
 

@@ -44,14 +44,15 @@ from urllib.parse import quote
 import requests
 import requests.auth
 
-from .api_spec import ID_PARAMETERS, ApiSpec, OperationSpec, changes_state
+from .api_spec import ID_PARAMETERS, STATE_CHANGING_METHODS, ApiSpec, OperationSpec, changes_state
 from .auth import AkSkSigner, IamTokenAuth
 from .checks import STALE, RequestIds, is_error_body, tampered_signers
 from .recording import Recorder
 from .target import KnownTask, Target
 
 MAX_BAD_IN_A_ROW = 2  # failing signatures per AK before a good request; the gateway locks after 5
-PROBED_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+PROBED_METHODS = tuple(sorted(STATE_CHANGING_METHODS))  # tried where a path does not declare them
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})  # sent with a JSON body ({}), as a client would
 OVERLONG_LENGTHS = (37, 64, 256)
 # Query strings, as sent, that a signer must canonicalise (percent-encode, sort) exactly as the documented
 # algorithm does; every parameter but the listing's own is undeclared, so the service ignores it.
@@ -229,7 +230,7 @@ class _Probes:
     ) -> None:
         op = self.operation
         path = op.path_for(task.as_path_parameters()) + (f"?{query}" if query else "")
-        body = b"{}" if op.method in ("POST", "PUT", "PATCH") else None
+        body = b"{}" if op.method in BODY_METHODS else None
         probe = Probe(
             check, f"{op.operation_id}, {label}", op.method, path, auth, judge, failing_ak, body, op.operation_id
         )
@@ -321,7 +322,7 @@ def method_probes(target: Target, spec: ApiSpec, anchor: KnownTask) -> list[Prob
         path = template.format(**anchor.as_path_parameters())
         judge = method_judge(target.method_rejection, declared)
         for method in (m for m in PROBED_METHODS if m not in declared):
-            body = b"{}" if method in ("POST", "PUT", "PATCH") else None
+            body = b"{}" if method in BODY_METHODS else None
             label = f"{method} not declared"
             probes.append(Probe("undeclared_method_rejected", label, method, path, "signed", judge, body=body))
     return probes
