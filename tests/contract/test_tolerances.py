@@ -94,6 +94,31 @@ def test_a_task_created_by_someone_else_while_the_suite_pages() -> None:
     assert "tolerated:   1 listing changed while it was paged" in summary
 
 
+def test_a_task_deleted_by_someone_else_while_the_suite_pages() -> None:
+    """Right after the first page of the instance holding the six-hour task, someone deletes that task (the
+    newest but two, on the next page): the first page's `task_count` is one more than the last page's and than
+    the distinct tasks the pages hold. A rule holding the pages to the first count would fail; the suite's
+    holds them to the last, and passes. (The task is not one the run was told it may read.)"""
+    app = create_app(SCENARIO)
+    backend = emulator_of(app).backend
+    gone, deleted = _task(LONG), []
+
+    def delete_once(scope: Scope, status: int, body: bytes) -> None:
+        query = dict(parse_qsl(bytes(scope.get("query_string", b"")).decode()))
+        ids = task_path_ids(scope)
+        paging = status == 200 and "task_id" not in ids and query == {"offset": "0", "limit": "2"}
+        if not deleted and paging and ids["instance_id"] == gone.instance_id:
+            backend.delete(*gone)
+            deleted.append(gone)
+
+    target = emulator_target(SCENARIO, app=_AfterAnswer(app, delete_once))
+    report, summary = _run(
+        dataclasses.replace(target, readable_tasks=tuple(t for t in target.readable_tasks if t != gone))
+    )
+    assert deleted, summary
+    assert report.ok, summary
+
+
 def test_a_listed_task_deleted_by_someone_else_before_its_progress_is_read() -> None:
     """Someone deletes a listed task just before the suite reads its progress: 404, and a listing read after
     that no longer shows it, so the suite passes. (The task is not one the run was told it may read.)"""
