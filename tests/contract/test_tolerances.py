@@ -101,7 +101,7 @@ def test_a_task_deleted_by_someone_else_while_the_suite_pages() -> None:
     holds them to the last, and passes. (The task is not one the run was told it may read.)"""
     app = create_app(SCENARIO)
     backend = emulator_of(app).backend
-    gone, deleted = _task(LONG), []
+    gone, deleted = _task(LONG), list[KnownTask]()
 
     def delete_once(scope: Scope, status: int, body: bytes) -> None:
         query = dict(parse_qsl(bytes(scope.get("query_string", b"")).decode()))
