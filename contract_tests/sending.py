@@ -71,7 +71,7 @@ class Sender:
         response = self._call(case)
         report.cases[response.status_code] += 1
         operation = operation_of(case)
-        if operation is not None:
+        if operation is not None and case.method.upper() == operation.method:  # not an undeclared-method case
             report.by_operation[operation.operation_id][response.status_code] += 1
         return None if response.status_code == THROTTLED else response
 
