@@ -35,7 +35,7 @@ from .schema import SuiteOptions
 from .staging_config import KNOB_VARIABLES, RunKnobs
 from .target import Target, TargetConfigError
 
-DEFAULT_MAX_EXAMPLES = 350  # per operation: three operations plus the stateful phase stay within 30 s
+DEFAULT_MAX_EXAMPLES = 350  # per operation: the spec's operations plus the stateful phase stay within 30 s
 REPORTS = ROOT / "reports"
 
 
@@ -145,7 +145,11 @@ def describe(knobs: RunKnobs, target: Target) -> str:
     return (
         f"REQUEST_TIMEOUT={knobs.request_timeout:g} s, RATE_LIMIT={rate}, MAX_TIME={budget}, "
         f"AUTH_PROBES={int(knobs.auth_probes)}, METHOD_REJECTION={target.method_rejection}, "
-        f"{'read-only' if target.read_only else 'state-changing requests allowed'}"
+        + (
+            "read-only"
+            if target.read_only
+            else f"state-changing requests on {len(target.changeable)} named task(s) only"
+        )
     )
 
 

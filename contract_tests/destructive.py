@@ -1,43 +1,55 @@
-"""Deleting is destructive: the suite deletes only the tasks its target names (`Target.deletable_tasks`).
+"""Changing state is destructive: a state-changing request (`api_spec.changes_state`: POST, PUT, PATCH,
+DELETE) goes only to the tasks the target offers for that operation (`Target.changeable`).
 
-`aim_deletes` runs on every case the suite sends, whatever the phase. A DeleteBackgroundTask whose
-IDs are well-formed (a server would act on them) but not one of the target's deletable tasks is
-re-aimed at a task ID no server holds, so it answers 404: neither fuzzing nor a link from a listing
-ever deletes a task nobody offered. Malformed IDs are left alone: the server refuses them with 400
-before looking anything up. Against a BASE_URL the target names no task unless destructive
-operations are explicitly allowed (ALLOW_DESTRUCTIVE=1 with DCS_DESTRUCTIVE_TASKS, see
-`staging_config`); without one, the operation is not tested at all (`schema.build_schema` excludes it).
+`aim_state_change` runs on every case the suite sends, whatever the phase, and says what it did (`Aim`). A
+state-changing request whose IDs are well-formed (a server would act on them) but do not name a task offered
+for its operation is re-aimed at a task ID no server holds, so it answers 404 (or 403 in a project the
+credentials may not use): neither fuzzing nor a link from a listing ever changes a task nobody offered.
+Malformed IDs are left alone: the server refuses them with 400 before looking anything up (the suite never
+puts a known ID into a malformed path, so none can name a real task). A state-changing operation without a
+task ID in its path cannot be re-aimed; against a BASE_URL it is withheld (`staging_config.may_send`).
+Against a BASE_URL the target offers nothing unless state-changing requests are explicitly allowed
+(ALLOW_DESTRUCTIVE=1 with DCS_DESTRUCTIVE_TASKS, see `staging_config`); without, those operations are not
+tested at all (`schema.build_schema` leaves them out).
 """
 
 from __future__ import annotations
 
-import functools
-import re
+from enum import StrEnum
 from typing import Any
 
 from schemathesis import Case
 
-from .spec_file import spec_document
-from .target import KnownTask, Target, absent_tasks, names_one_of
-
-DELETE = "DELETE"
-_FIELDS = KnownTask._fields
+from .api_spec import ApiSpec, changes_state
+from .target import ABSENT_TASK, KnownTask, Target, names_one_of
 
 
-@functools.cache
-def _resource_id() -> re.Pattern[str]:
-    """The spec's ResourceId pattern: what a server would take as an ID."""
-    return re.compile(spec_document()["components"]["schemas"]["ResourceId"]["pattern"])
+class Aim(StrEnum):
+    """What `aim_state_change` found (and did) for one request."""
+
+    READ = "read"  # not state-changing
+    CHANGEABLE = "changeable"  # names a task the target offers for this operation: sent as is
+    REAIMED = "re-aimed"  # well-formed IDs of a task not offered: now aimed at an absent task
+    MALFORMED = "malformed"  # an ID the server must refuse before any lookup: sent as is
+    UNAIMABLE = "unaimable"  # well-formed IDs and no task ID to re-aim: withheld from a remote target
 
 
-def aim_deletes(case: Case[Any], target: Target) -> None:
-    """Re-aim a DELETE the target did not offer at an absent task (in place; other cases untouched)."""
+def aim_state_change(case: Case[Any], target: Target, spec: ApiSpec) -> Aim:
+    """Re-aim a state-changing request the target did not offer at an absent task (in place)."""
+    if not changes_state(case.operation.method):
+        return Aim.READ
     params = case.path_parameters or {}
-    values = tuple(params.get(name) for name in _FIELDS)
-    if case.operation.method.upper() != DELETE or names_one_of(params, target.deletable_tasks):
-        return
-    if all(isinstance(value, str) and _resource_id().fullmatch(value) for value in values):
-        _aim_at_absent(case)
+    operation_id = str(case.operation.definition.raw.get("operationId", ""))
+    operation = spec.operation(operation_id)
+    names = operation.id_parameters if operation is not None else ()
+    if "task_id" in names and names_one_of(params, target.changeable_for(operation_id)):
+        return Aim.CHANGEABLE
+    if not all(isinstance(params.get(name), str) and spec.resource_id.fullmatch(params[name]) for name in names):
+        return Aim.MALFORMED
+    if "task_id" not in names:
+        return Aim.UNAIMABLE
+    _aim_at_absent(case)
+    return Aim.REAIMED
 
 
 def aim_away(case: Case[Any], tasks: tuple[KnownTask, ...]) -> None:
@@ -47,5 +59,4 @@ def aim_away(case: Case[Any], tasks: tuple[KnownTask, ...]) -> None:
 
 
 def _aim_at_absent(case: Case[Any]) -> None:
-    params = case.path_parameters or {}
-    case.path_parameters = {**params, "task_id": absent_tasks(str(params.get("project_id", "")), ())[0].task_id}
+    case.path_parameters = {**(case.path_parameters or {}), "task_id": ABSENT_TASK}

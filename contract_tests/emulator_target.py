@@ -17,7 +17,7 @@ from .auth import AkSkSigner
 from .emulator import DEFAULT_SCENARIO_PATH, Credential, Scenario, create_app, load_scenario
 from .loopback import running_emulator
 from .staging_config import RunKnobs, staging_target
-from .target import IN_PROCESS_BASE_URL, KnownTask, Target, absent_tasks
+from .target import IN_PROCESS_BASE_URL, KnownTask, Target, TaskOperations, absent_tasks
 
 __all__ = ["DEFAULT_SCENARIO_PATH", "emulator_target", "load_scenario", "open_target", "scenario_tasks"]
 
@@ -25,19 +25,22 @@ __all__ = ["DEFAULT_SCENARIO_PATH", "emulator_target", "load_scenario", "open_ta
 class ScenarioTasks(NamedTuple):
     readable: tuple[KnownTask, ...]  # the demo credentials may read these: 200
     foreign: tuple[KnownTask, ...]  # of projects they may not: 403
-    faulty: tuple[KnownTask, ...]  # readable, but marked `internal_error`: 500
+    faulty: tuple[TaskOperations, ...]  # accessible, but `internal_error` on the operations named: 500 there
+    changeable: tuple[TaskOperations, ...]  # readable and `disposable` for the state-changing operations named
 
 
 def scenario_tasks(scenario: Scenario) -> ScenarioTasks:
-    """The scenario's tasks by what the demo credentials should get for them."""
+    """The scenario's tasks by what the demo credentials should get for them, and from which operations."""
     demo = scenario.demo
     tasks = scenario.known_tasks()
-    failing = set(scenario.internal_error_tasks())
+    failing = dict(scenario.internal_errors())
     accessible = [task for task in tasks if demo.may_access(task.project_id)]
+    readable = tuple(task for task in accessible if task not in failing)
     return ScenarioTasks(
-        readable=tuple(task for task in accessible if task not in failing),
+        readable=readable,
         foreign=tuple(task for task in tasks if not demo.may_access(task.project_id)),
-        faulty=tuple(task for task in accessible if task in failing),
+        faulty=tuple(TaskOperations(task, failing[task]) for task in accessible if task in failing),
+        changeable=tuple(TaskOperations(task, ops) for task, ops in scenario.disposals() if task in readable),
     )
 
 
@@ -47,11 +50,10 @@ def _signer(credential: Credential) -> AkSkSigner:
 
 def other_tenant(scenario: Scenario, foreign: tuple[KnownTask, ...]) -> tuple[Credential | None, tuple[KnownTask, ...]]:
     """Credentials of another tenant (none of the demo's projects, some foreign one) and the tasks they may read."""
-    demo = scenario.demo
-    for credential in scenario.credentials:
-        if not credential.projects & demo.projects and credential.projects:
-            return credential, tuple(task for task in foreign if credential.may_access(task.project_id))
-    return None, ()
+    credential = scenario.other_tenant()
+    if credential is None:
+        return None, ()
+    return credential, tuple(task for task in foreign if credential.may_access(task.project_id))
 
 
 def temporary_credentials(scenario: Scenario) -> Credential | None:
@@ -87,7 +89,7 @@ def emulator_target(
         readable_tasks=readable,
         foreign_tasks=tasks.foreign,
         missing_tasks=absent_tasks(readable[0].project_id, readable),
-        faulty_tasks=tasks.faulty,
+        faulty=tasks.faulty,
         secrets=tuple(
             secret
             for credential in (demo, *others)
@@ -98,7 +100,7 @@ def emulator_target(
         foreign_readable=tenant_tasks,
         temporary_auth=_signer(temporary) if temporary is not None else None,
         method_rejection="405",
-        deletable_tasks=tuple(task for task in scenario.disposable_tasks() if task in readable),
+        changeable=tasks.changeable,
     )
 
 

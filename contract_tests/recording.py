@@ -107,6 +107,7 @@ class Recorder:
         """Schemathesis' verdicts on one response (its `after_validate` hook): each counted, each failure recorded."""
         for result in results:
             self.report.checks[result.name] += 1
+            self.report.checks_by_operation[result.name, case.operation.label] += 1
             if (failure := result.failure) is not None:
                 path = getattr(failure, "instance_path", None)
                 field = field_path(path) if isinstance(path, list) else ""

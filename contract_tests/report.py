@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .target import DOCUMENTED_STATUSES
+from .target import Requirement
 from .transport import TransportStats
 
 # Header values never printed: credentials and the signature derived from them.
@@ -42,17 +42,26 @@ class FailureRecord:
 class SuiteReport:
     """Counts are of requests actually sent (Hypothesis replays while shrinking count too)."""
 
-    required_statuses: tuple[int, ...]  # the target's (`Target.required_statuses`), fixed for the run
+    requirements: tuple[Requirement, ...]  # the target's (`Target.requirements`), fixed for the run
+    documented: dict[str, tuple[int, ...]] = field(default_factory=dict)  # operation ID → its documented statuses
     operations: set[str] = field(default_factory=set)
     cases: Counter[int] = field(default_factory=Counter)  # generated cases by response status
+    # Every answer by operation ID and status: cases, probes and the requests the checks sent.
+    by_operation: defaultdict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
+    fetched: Counter[int] = field(default_factory=Counter)  # requests the cross-operation checks sent, by status
     probes: Counter[int] = field(default_factory=Counter)  # the suite's own auth probes by status
     other_probes: Counter[int] = field(default_factory=Counter)  # tenancy, method and length probes by status
     guard_requests: int = 0  # correctly signed requests sent between failing signatures (lockout safety)
     transport: TransportStats = field(default_factory=TransportStats)  # throttling and timing
-    withheld: int = 0  # state-changing cases not sent (read-only run)
+    withheld: int = 0  # state-changing cases not sent (`withheld_because` says why)
+    withheld_because: Counter[str] = field(default_factory=Counter)
+    state_changing: Counter[str] = field(default_factory=Counter)  # sent, by `destructive.Aim` (changeable, re-aimed …)
+    excused: Counter[str] = field(default_factory=Counter)  # inconsistencies a concurrent change explained, by kind
+    gone: set[tuple[str, ...]] = field(default_factory=set)  # tasks the run deleted (the checks' set, shared)
     unsent: int = 0  # cases not sent because the run stopped (MAX_TIME)
     stopped: str = ""  # why the run stopped before its budget of cases, if it did
     checks: Counter[str] = field(default_factory=Counter)  # check name → responses it judged
+    checks_by_operation: Counter[tuple[str, str]] = field(default_factory=Counter)  # (check, operation label)
     phases: Counter[str] = field(default_factory=Counter)  # Schemathesis phase → cases
     failures: dict[tuple[str, str], FailureRecord] = field(default_factory=dict)
     tests_failed: int = 0
@@ -66,11 +75,18 @@ class SuiteReport:
         return sum(self.cases.values())
 
     def statuses_seen(self) -> set[int]:
-        return set(self.cases) | set(self.probes)
+        return {status for statuses in self.by_operation.values() for status in statuses}
 
-    def missing_statuses(self) -> list[int]:
-        seen = self.statuses_seen()
-        return [status for status in self.required_statuses if status not in seen]
+    def unmet(self) -> list[Requirement]:
+        """The requirements no answer of their operation met."""
+        return [need for need in self.requirements if not need.statuses & set(self.by_operation[need.operation_id])]
+
+    def missing(self) -> list[Requirement]:
+        """The unmet requirements the run could have met: not those whose every task it deleted first."""
+        return [need for need in self.unmet() if not (need.needs and need.needs <= self.gone)]
+
+    def missing_statuses(self) -> list[str]:
+        return [need.label() for need in self.missing()]
 
     def record_failure(self, failure: FailureRecord) -> None:
         # Keep the latest of each kind: after shrinking, Hypothesis replays the minimal example last.
@@ -111,6 +127,14 @@ class SuiteReport:
             "slowest_response_seconds": round(self.transport.slowest, 3),
             "slow_responses": [{"seconds": round(s, 3), "request": r} for s, r in self.transport.slow],
             "withheld_state_changing": self.withheld,
+            "withheld_because": dict(self.withheld_because),
+            "state_changing_sent": dict(self.state_changing),
+            "statuses_by_operation": {
+                operation: {str(k): v for k, v in sorted(statuses.items())}
+                for operation, statuses in sorted(self.by_operation.items())
+            },
+            "fetched_by_status": {str(k): v for k, v in sorted(self.fetched.items())},
+            "excused": dict(self.excused),
             "stopped": self.stopped,
             "ok": self.ok,
             "exit_code": self.exit_code,
@@ -125,9 +149,25 @@ def _counts(counter: Counter[int]) -> str:
 
 
 def _500_note(report: SuiteReport) -> str:
-    if 500 in report.required_statuses:
+    if any(500 in need.statuses for need in report.requirements):
         return "500 required: from the target's known-faulty task only, anywhere else it fails the run"
     return "500 not required: the target has no task known to fail; any 500 fails the run"
+
+
+def _status_lines(report: SuiteReport) -> list[str]:
+    """Per operation, each documented status: ✓ reached, ✗ required and not reached (nor any status that would
+    do instead, e.g. another documented success), · neither."""
+    missing = {(need.operation_id, status) for need in report.missing() for status in need.statuses}
+    width = max((len(operation) for operation in report.documented), default=0)
+    lines = [f"statuses:    ✓ reached, ✗ required but not reached, · not required ({_500_note(report)})"]
+    for operation, statuses in sorted(report.documented.items()):
+        seen = report.by_operation[operation]
+        marks = [
+            f"{status} {'✓' if status in seen else '✗' if (operation, status) in missing else '·'}"
+            for status in statuses
+        ]
+        lines.append(f"  {operation:<{width}}  " + "  ".join(marks))
+    return lines
 
 
 def format_summary(report: SuiteReport, *, target: str, replay: str) -> str:
@@ -142,9 +182,7 @@ def format_summary(report: SuiteReport, *, target: str, replay: str) -> str:
         + ("" if report.phases["stateful"] else " (stateful: none; it needs OpenAPI links)"),
         f"  by status: {_counts(report.cases)}",
         f"auth probes: {sum(report.probes.values())} (unsigned/tampered requests; by status: {_counts(report.probes)})",
-        "statuses:    "
-        + "  ".join(f"{s} {'✓' if s in report.statuses_seen() else '✗'}" for s in DOCUMENTED_STATUSES)
-        + f"   ({_500_note(report)})",
+        *_status_lines(report),
         f"checks ({len(report.checks)}):",
     ]
     lines += [f"  {name:<40} {count:>7} responses judged" for name, count in sorted(report.checks.items())]
@@ -184,7 +222,8 @@ def _traffic_lines(report: SuiteReport) -> list[str]:
     stats = report.transport
     lines = [
         (
-            f"other probes: {sum(report.other_probes.values())} (tenancy, undeclared methods, over-long IDs; "
+            f"other probes: {sum(report.other_probes.values())} (tenancy, undeclared methods, malformed and "
+            f"over-long IDs, canonical queries; "
             f"by status: {_counts(report.other_probes)}); {report.guard_requests} signed requests between auth probes"
         ),
         f"throttled:   {stats.throttled} answers 429 waited out and re-sent ({stats.waited:.1f} s waited)"
@@ -195,20 +234,36 @@ def _traffic_lines(report: SuiteReport) -> list[str]:
         lines.append(
             f"WARNING slow: {len(stats.slow)} responses took ≥ the slow mark, slowest {slowest[0]:.1f} s ({slowest[1]})"
         )
-    if report.withheld:
-        lines.append(f"read-only:   {report.withheld} state-changing requests withheld (ALLOW_DESTRUCTIVE is off)")
+    sent = report.state_changing
+    if sent or report.withheld:
+        counts = [
+            f"{sent['changeable']} sent to tasks offered for them",
+            f"{sent['re-aimed']} re-aimed at an absent task",
+            f"{sent['malformed']} with a malformed ID",
+            f"{sent['unaimable']} without a task ID",
+            f"{report.withheld} withheld" + (f" ({_reasons(report.withheld_because)})" if report.withheld else ""),
+        ]
+        lines.append(f"state-changing requests: {', '.join(counts)}")
+    if report.excused:
+        lines.append(f"tolerated:   {_reasons(report.excused)} (concurrent changes the service reported)")
     if report.stopped:
         lines.append(f"STOPPED EARLY: {report.stopped}; {report.unsent} generated cases not sent")
     return lines
 
 
+def _reasons(counts: Counter[str]) -> str:
+    return ", ".join(f"{count} {reason}" for reason, count in sorted(counts.items()))
+
+
 def _missing_lines(report: SuiteReport) -> list[str]:
-    missing = report.missing_statuses()
+    missing = report.missing()
+    excused = [need for need in report.unmet() if need not in missing]
+    lines = [f"not reached: {need.label()}: the run deleted every task offered to it first" for need in excused]
     if not missing:
-        return []
-    statuses = ", ".join(map(str, missing))
+        return lines
+    statuses = "; ".join(need.label() for need in missing)
     if report.failures or report.tests_failed:
-        return [f"not reached: status {statuses} (the run stopped at its first failure, before reaching them)"]
+        return [*lines, f"not reached: status {statuses} (the run stopped at its first failure, before reaching them)"]
     if report.stopped:
-        return [f"not reached: status {statuses} ({report.stopped}, before reaching them)"]
-    return [f"NOT REACHED: status {statuses} (required of this target; see `Target.required_statuses`)"]
+        return [*lines, f"not reached: status {statuses} ({report.stopped}, before reaching them)"]
+    return [*lines, f"NOT REACHED: status {statuses} (required of this target; see `Target.requirements`)"]

@@ -15,6 +15,7 @@ import requests
 from schemathesis import BaseSchema
 from schemathesis.python import asgi
 
+from .api_spec import load_spec
 from .checks import AnyCase
 from .probes import ProbeRunner, build_probes
 from .recording import Recorder, RunListener
@@ -33,10 +34,13 @@ class SuiteRun:
         # One client for the whole run: keep-alive over HTTP, or the in-process client of the ASGI app
         # (Starlette's and Schemathesis' ASGI aliases differ only in Mapping variance).
         self.session = asgi.get_client(target.app) if target.app is not None else requests.Session()  # type: ignore[arg-type]
-        self.report = SuiteReport(target.required_statuses, seed=options.seed, max_examples=options.max_examples)
+        self.spec = load_spec(options.spec_path)  # what the target is tested against, operation by operation
+        self.report = SuiteReport(target.requirements(self.spec), seed=options.seed, max_examples=options.max_examples)
+        self.report.documented = {op.operation_id: tuple(sorted(op.statuses)) for op in self.spec.operations}
         self.recorder = Recorder(self.report, target, options.request_timeout, listeners)
-        self.sender = Sender(target, options, self.session, self.recorder)
+        self.sender = Sender(target, self.spec, options, self.session, self.recorder)
         self.validator = Validator(options, self.recorder)
+        self.report.gone = self.validator.checks.deleted  # one set: what the run deleted
 
     def paced(self) -> contextlib.AbstractContextManager[None]:
         """The run's pacing, 429 retries and timing, for every request sent while it is open."""
@@ -60,5 +64,8 @@ class SuiteRun:
         """The suite's own probes (`probes.py`), each judged by the check named for it; none once MAX_TIME is up."""
         if not self.options.send or self.sender.out_of_time():
             return
-        runner = ProbeRunner(self.target, self.session, self.recorder, timeout=self.options.request_timeout)
-        runner.run(build_probes(self.target, failing_ak=self.options.auth_probes))
+        request_ids = self.validator.checks.request_ids
+        runner = ProbeRunner(
+            self.target, self.spec, self.session, self.recorder, request_ids, timeout=self.options.request_timeout
+        )
+        runner.run(build_probes(self.target, self.spec, failing_ak=self.options.auth_probes))

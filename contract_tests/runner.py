@@ -23,7 +23,6 @@ from schemathesis import BaseSchema
 
 from .report import SuiteReport, redact
 from .run_state import SuiteRun
-from .schema import spec_has_links
 
 SUITE_PATH = Path(__file__).resolve().parent / "suite_tests.py"
 ROOT = SUITE_PATH.parent.parent
@@ -92,7 +91,7 @@ class SuitePlugin:
         return collector.ihook.pytest_pycollect_makeitem(collector=collector, name=name, obj=test)
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        if spec_has_links():
+        if self.run.spec.has_links:
             return
         # Without links there is nothing to chain: the test is left out, not shown as skipped.
         stateful = [item for item in items if item.get_closest_marker(STATEFUL) is not None]

@@ -1,7 +1,8 @@
 """The Schemathesis schema of one run (`build_schema`): the spec, the target, the signer and the hooks that
 feed the target's known task IDs into generated cases (`known_id_hooks`, which Schemathesis' CLI gets too,
-see `schemathesis_hooks.py`); plus the run's knobs (`SuiteOptions`). Schemathesis' settings common to every
-run are in `schemathesis.toml` beside this file, read by both."""
+see `schemathesis_hooks.py`), each operation's by what the target says of it; plus the run's knobs
+(`SuiteOptions`). Schemathesis' settings common to every run are in `schemathesis.toml` beside this file,
+read by both."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from schemathesis.auths import AuthContext, set_on_case
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
+from .api_spec import changes_state, load_spec
 from .checks import AnyCase
-from .spec_file import SPEC_PATH, spec_document
+from .spec_file import SPEC_PATH
 from .target import KnownTask, Target
 
 CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
@@ -44,6 +46,7 @@ class SuiteOptions:
     max_time: float | None = None
     auth_probes: bool = True
     sleep: Callable[[float], None] = time.sleep  # how the suite waits (Retry-After, pacing); tests inject one
+    spec_path: Path = SPEC_PATH  # the spec the target is tested against (a test's copy may add operations)
 
     @property
     def slow_after(self) -> float:
@@ -59,20 +62,10 @@ def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(settings)
 
 
-def spec_has_links() -> bool:
-    """Whether any response of the spec declares OpenAPI links: the stateful phase has nothing to chain without.
-
-    Read from the file, not from a schema: pytest asks while collecting, before any schema is built.
-    """
-    raw = spec_document()
-    operations = [op for item in raw.get("paths", {}).values() for op in item.values() if isinstance(op, dict)]
-    responses = [r for op in operations for r in (op.get("responses") or {}).values() if isinstance(r, dict)]
-    return any(r.get("links") for r in responses)
-
-
-def id_choices(target: Target, *, deleting: bool = False) -> list[IdChoice]:
-    """Known IDs for fuzzed cases; a DELETE's (`deleting`) get the deletable tasks, never the readable ones."""
-    mine = target.deletable_tasks if deleting else target.readable_tasks
+def id_choices(target: Target, operation_id: str = "", *, changing: bool = False) -> list[IdChoice]:
+    """Known IDs for fuzzed cases of an operation; a state-changing one's (`changing`) get the tasks offered
+    to it, never the readable ones."""
+    mine = target.changeable_for(operation_id) if changing else target.readable_tasks
     full: list[IdChoice] = [(task, 3) for task in (*mine, *target.foreign_tasks, *target.missing_tasks)]
     if not full:
         return [None]
@@ -109,19 +102,16 @@ def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], targ
 
     Plus one unsigned request for a readable task, which must be refused with 401. Known-faulty
     tasks (500 by design) appear here only, never in fuzzed cases, whose checks expect no 500.
-    A deletion gets the deletable tasks instead of the readable and faulty ones; a listing, the
-    instances of all of them (once each).
+    A state-changing operation gets the tasks offered to it instead of the readable and faulty ones;
+    an operation without a task ID, the instances of all of them (once each).
     """
-    if operation.method.upper() == "DELETE":
-        tasks: tuple[KnownTask, ...] = (*target.deletable_tasks, *target.foreign_tasks, *target.missing_tasks)
+    operation_id = str(operation.definition.raw.get("operationId", ""))
+    if changes_state(operation.method):
+        changeable = target.changeable_for(operation_id)
+        tasks: tuple[KnownTask, ...] = (*changeable, *target.foreign_tasks, *target.missing_tasks)
     else:
-        tasks = (
-            *target.readable_tasks,
-            *target.foreign_tasks,
-            *target.missing_tasks,
-            *target.faulty_tasks,
-            *target.readable_tasks,
-        )
+        readable = target.readable_for(operation_id)
+        tasks = (*readable, *target.foreign_tasks, *target.missing_tasks, *target.faulty_for(operation_id), *readable)
     names = {parameter.name for parameter in operation.path_parameters}
     chosen = [{n: v for n, v in task.as_path_parameters().items() if n in names} for task in tasks]
     if "task_id" not in names:
@@ -139,14 +129,16 @@ def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], targ
 def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
     """Schemathesis hooks, by name, that give cases `target`'s known IDs: explicit cases for each known task
     (`before_add_examples`) and known IDs swapped into valid generated paths (`flatmap_case`)."""
-    choices, delete_choices = id_choices(target), id_choices(target, deleting=True)
+    choices = id_choices(target)
 
     def before_add_examples(context: schemathesis.HookContext, examples: list[AnyCase]) -> None:
         if context.operation is not None:
             examples.extend(example_cases(context.operation, target))
 
     def flatmap_case(context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
-        options = delete_choices if case.operation.method.upper() == "DELETE" else choices
+        operation_id = str(case.operation.definition.raw.get("operationId", ""))
+        changing = changes_state(case.operation.method)
+        options = id_choices(target, operation_id, changing=True) if changing else choices
         if len(options) == 1 or not _keeps_valid_path(case) or _links_chose_ids(case):
             return st.just(case)
         return st.sampled_from(options).map(lambda choice: _with_ids(case, choice))
@@ -155,11 +147,16 @@ def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
 
 
 def build_schema(target: Target, options: SuiteOptions) -> schemathesis.BaseSchema:
-    """The schema of `openapi/dcs.yaml` aimed at `target`, signing with its auth and feeding it its known IDs."""
-    schema: schemathesis.BaseSchema = schemathesis.openapi.from_path(SPEC_PATH, config=_config(target, options))
-    if not target.deletable_tasks:
-        # Nothing offered for deletion (a BASE_URL without explicit permission): not tested at all.
-        schema = schema.exclude(method="DELETE")
+    """The schema of the run's spec aimed at `target`, signing with its auth and feeding it its known IDs."""
+    spec = load_spec(options.spec_path)
+    config = _config(target, options)
+    schema: schemathesis.BaseSchema = schemathesis.openapi.from_path(options.spec_path, config=config)
+    # A state-changing operation no task is offered to (a BASE_URL without explicit permission) is not tested.
+    untested = [
+        op.operation_id for op in spec.operations if op.changes_state and not target.changeable_for(op.operation_id)
+    ]
+    if untested:
+        schema = schema.exclude(operation_id=untested)
     if target.app is not None:
         schema.app = target.app
     schema.auth.set_from_requests(target.auth)

@@ -4,14 +4,14 @@
       schemathesis --config-file contract_tests/schemathesis.toml run openapi/dcs.yaml --url URL --checks all
 
 As in `make contract`, every request is signed last by the suite's signer, cases get the target's known IDs
-(`schema.known_id_hooks`), a DELETE the target did not offer is re-aimed at an absent task, and the domain
-checks that judge a response alone (`checks.py`) run with `--checks all`. The target is the one `make
+(`schema.known_id_hooks`), a state-changing request the target did not offer is re-aimed at an absent task,
+and the domain checks that judge a response alone (`checks.py`) run with `--checks all`. The target is the one `make
 contract` would test: with `BASE_URL` set, that server as the environment configures it (give the same URL
 to `--url`); without, the emulator's scenario (`DCS_EMULATOR_SCENARIO`, default the default one).
 
 What stays with `make contract`: the probes, the checks that need the run's target or other operations, and
 the known-faulty tasks' documented 500. Schemathesis' CLI cannot excuse `not_a_server_error` for one task,
-so a request for one of those is re-aimed at an absent task too.
+so a request for one of those is re-aimed at an absent task too (on the operations they fail on).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from typing import Any
 
 import schemathesis
 
-from .checks import AnyCase
-from .destructive import aim_away, aim_deletes
+from .api_spec import load_spec
+from .checks import AnyCase, operation_of
+from .destructive import aim_away, aim_state_change
 from .emulator_target import DEFAULT_SCENARIO_PATH, emulator_target, load_scenario
 from .schema import known_id_hooks
 from .staging_config import RunKnobs, staging_target
@@ -40,6 +41,7 @@ def cli_target() -> Target:
 
 
 TARGET = cli_target()
+SPEC = load_spec()
 schemathesis.auth.set_from_requests(TARGET.auth)  # type: ignore[attr-defined]  # set on `auth` at import
 for _name, _hook in known_id_hooks(TARGET).items():
     schemathesis.hook(_name)(_hook)
@@ -47,5 +49,6 @@ for _name, _hook in known_id_hooks(TARGET).items():
 
 @schemathesis.hook
 def before_call(context: schemathesis.HookContext, case: AnyCase, kwargs: dict[str, Any]) -> None:
-    aim_deletes(case, TARGET)
-    aim_away(case, TARGET.faulty_tasks)
+    aim_state_change(case, TARGET, SPEC)
+    operation = operation_of(case)
+    aim_away(case, TARGET.faulty_for(operation.operation_id) if operation is not None else TARGET.faulty_tasks)

@@ -1,7 +1,7 @@
 """Sending one case of a run (`Sender`): counted by phase, operation and status; not sent once MAX_TIME is
-up, nor when state-changing and the target does not allow it (a DELETE it did not offer is re-aimed first,
-`destructive.py`); sent with `case.call` on the run's session, a missing answer named as a
-`request_timeout` or `connection_error` failure with the request and the time taken.
+up, nor when state-changing and the target does not allow it (one it did not offer is re-aimed first,
+`destructive.py`, and counted by what was done to it); sent with `case.call` on the run's session, a missing
+answer named as a `request_timeout` or `connection_error` failure with the request and the time taken.
 
 Ours because Schemathesis' pytest integration has no wall-clock budget (its `max-time` is the CLI
 engine's), no rule for which state-changing requests may go out, and turns no answer into a traceback.
@@ -14,12 +14,13 @@ import time
 import requests
 from schemathesis import Response
 
-from .checks import AnyCase
-from .destructive import aim_deletes
+from .api_spec import ApiSpec
+from .checks import AnyCase, operation_of
+from .destructive import Aim, aim_state_change
 from .recording import Recorder
 from .report import SuiteReport
 from .schema import SuiteOptions
-from .staging_config import may_send
+from .staging_config import withheld_because
 from .target import Target
 from .transport import THROTTLED
 
@@ -27,8 +28,10 @@ from .transport import THROTTLED
 class Sender:
     """Sends one run's cases through its session, within its budget and its target's rules."""
 
-    def __init__(self, target: Target, options: SuiteOptions, session: requests.Session, recorder: Recorder) -> None:
-        self.target, self.options, self.session, self.recorder = target, options, session, recorder
+    def __init__(
+        self, target: Target, spec: ApiSpec, options: SuiteOptions, session: requests.Session, recorder: Recorder
+    ) -> None:
+        self.target, self.spec, self.options, self.session, self.recorder = target, spec, options, session, recorder
         self.report: SuiteReport = recorder.report
         self.started = time.monotonic()
 
@@ -57,12 +60,19 @@ class Sender:
         if self.out_of_time():
             report.unsent += 1
             return None
-        aim_deletes(case, self.target)
-        if not may_send(self.target, case.method, case.operation.path, case.path_parameters):
+        aim = aim_state_change(case, self.target, self.spec)
+        reason = withheld_because(self.target, self.spec, case.method, case.operation.path, aim)
+        if reason is not None:
             report.withheld += 1
+            report.withheld_because[reason] += 1
             return None
+        if aim is not Aim.READ:
+            report.state_changing[aim.value] += 1
         response = self._call(case)
         report.cases[response.status_code] += 1
+        operation = operation_of(case)
+        if operation is not None and case.method.upper() == operation.method:  # not an undeclared-method case
+            report.by_operation[operation.operation_id][response.status_code] += 1
         return None if response.status_code == THROTTLED else response
 
     def _call(self, case: AnyCase) -> Response:

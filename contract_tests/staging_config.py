@@ -7,7 +7,10 @@ Environment variables (the Makefile passes the knobs as variables of the same na
 - `DCS_FOREIGN_PROJECT_ID`, `DCS_FOREIGN_INSTANCE_ID`, `DCS_FOREIGN_TASK_ID`: another project's task
   the credentials must not read.
 - `DCS_FOREIGN_AK`, `DCS_FOREIGN_SK`: optional, that project's credentials (must not read your tasks).
-- `DCS_DESTRUCTIVE_TASKS`: with `ALLOW_DESTRUCTIVE=1`, the only tasks state-changing requests may touch.
+- `DCS_DESTRUCTIVE_TASKS`: with `ALLOW_DESTRUCTIVE=1`, the only tasks state-changing requests may touch
+  (any state-changing operation of the spec).
+- `DCS_FAULTY_TASKS`: tasks whose backend is known to fail, `instance/task@Operation+Operation,…` (without
+  `@…`: every read operation taking the task): the documented 500 expected there, and any other 500 fails.
 
 `staging_target` builds the `Target`; `RunKnobs` holds REQUEST_TIMEOUT, RATE_LIMIT, MAX_TIME,
 AUTH_PROBES, METHOD_REJECTION and ALLOW_DESTRUCTIVE.
@@ -20,14 +23,15 @@ import os
 import re
 from collections.abc import Callable, Mapping
 
+from .api_spec import ApiSpec, changes_state
 from .auth import AkSkSigner
-from .probes import SAFE_METHODS, spec_paths
+from .destructive import Aim
 from .target import (
     KnownTask,
     Target,
     TargetConfigError,
+    TaskOperations,
     absent_tasks,
-    names_one_of,
     remote_configuration,
     target_from_env,
 )
@@ -80,6 +84,16 @@ def parse_tasks(name: str, text: str, project_id: str) -> tuple[KnownTask, ...]:
         else:
             raise TargetConfigError(f"{name}: {item!r} is not instance/task or project/instance/task")
     return tuple(tasks)
+
+
+def parse_faulty(text: str, project_id: str) -> tuple[TaskOperations, ...]:
+    """`instance/task@Operation+Operation,…` (the `@…` optional: every read operation) → tasks and operations."""
+    faulty = []
+    for item in (part.strip() for part in text.split(",") if part.strip()):
+        where, _, named = item.partition("@")
+        operations = frozenset(name.strip() for name in named.split("+") if name.strip()) or None
+        faulty += [TaskOperations(task, operations) for task in parse_tasks("DCS_FAULTY_TASKS", where, project_id)]
+    return tuple(faulty)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,43 +157,47 @@ def staging_target(base_url: str, knobs: RunKnobs, environ: Mapping[str, str] | 
         foreign_project = foreign[0].project_id if foreign else None
         foreign_auth = AkSkSigner(env["DCS_FOREIGN_AK"], env["DCS_FOREIGN_SK"], project_id=foreign_project)
     destructive = parse_tasks("DCS_DESTRUCTIVE_TASKS", env.get("DCS_DESTRUCTIVE_TASKS", ""), project_id)
+    faulty = parse_faulty(env.get("DCS_FAULTY_TASKS", ""), project_id)
     if knobs.allow_destructive and not destructive:
         raise TargetConfigError("ALLOW_DESTRUCTIVE=1 needs DCS_DESTRUCTIVE_TASKS: the tasks it may change or delete")
     auth = target.auth
     secrets = (*target.secrets, *(value for value in (env.get("DCS_FOREIGN_SK"),) if value))
     extra = f", {len(readable)} known tasks" + (", another tenant" if foreign else "")
+    extra += f", {len(faulty)} known to fail" if faulty else ""
     return dataclasses.replace(
         target,
         description=target.description.removesuffix(")") + extra + ")",
-        readable_tasks=readable,
+        readable_tasks=tuple(task for task in readable if task not in {entry.task for entry in faulty}),
+        faulty=faulty,
         foreign_tasks=foreign,
         foreign_auth=foreign_auth,
         foreign_readable=foreign if foreign_auth is not None else (),
         temporary_auth=auth if isinstance(auth, AkSkSigner) and auth.security_token else None,
         method_rejection=knobs.method_rejection or "any",
         read_only=not knobs.allow_destructive,
-        deletable_tasks=destructive if knobs.allow_destructive else (),
+        changeable=tuple(TaskOperations(task) for task in destructive) if knobs.allow_destructive else (),
         missing_tasks=absent_tasks(project_id, readable),
         remote=True,
         secrets=secrets,
     )
 
 
-def may_send(
-    target: Target,
-    method: str,
-    path_template: str,
-    path_parameters: Mapping[str, object],
-    declared_methods: Mapping[str, frozenset[str]] | None = None,  # default: the spec's paths
-) -> bool:
-    """Whether a generated request may go out: reads always; against a read-only target, a state-changing
-    method only as an undeclared-method probe on a read-only path; otherwise only on the named tasks."""
-    method = method.upper()
-    if method in SAFE_METHODS:
-        return True
+def withheld_because(target: Target, spec: ApiSpec, method: str, path_template: str, aim: Aim) -> str | None:
+    """Why a generated request may not go out (`aim`: what `destructive.aim_state_change` made of its IDs); None
+    when it may. Reads always go, and so does a state-changing method on a path that declares none (what the
+    undeclared-method probes send). Otherwise: never to a read-only target; to the emulator, always (its own
+    state, reset with every run); to any other server, only to a task offered for its operation, re-aimed at an
+    absent task, or with a malformed ID (refused before any lookup), whether the method is declared or not."""
+    declared = spec.declared_methods.get(path_template, frozenset())
+    if not changes_state(method) or not any(map(changes_state, declared)):
+        return None
     if target.read_only:
-        declared = (spec_paths() if declared_methods is None else declared_methods).get(path_template, frozenset())
-        return method not in declared and declared <= SAFE_METHODS
-    if not target.remote:
-        return True  # the emulator: its own state, reset with every run (its deletes aimed by destructive.py)
-    return names_one_of(path_parameters, target.deletable_tasks)
+        return "read-only: ALLOW_DESTRUCTIVE is off"
+    if target.remote and aim not in (Aim.CHANGEABLE, Aim.REAIMED, Aim.MALFORMED):
+        return "no task ID to aim at an absent task"
+    return None
+
+
+def may_send(target: Target, spec: ApiSpec, method: str, path_template: str, aim: Aim) -> bool:
+    """Whether a generated request may go out (see `withheld_because`)."""
+    return withheld_because(target, spec, method, path_template, aim) is None

@@ -1,6 +1,7 @@
 """What the suite tests: `Target` (a server, in-process ASGI app or base URL, how to authenticate, which
-task IDs exist), `KnownTask` (one such ID triple, defined in the neutral `task_ids.py`) and the one rule of
-which documented statuses a run must reach (`Target.required_statuses`).
+task IDs exist and what each must answer, by operation), `KnownTask` (one such ID triple, defined in the
+neutral `task_ids.py`) and the one rule of which documented statuses a run must reach, per operation and
+cause (`Target.requirements`).
 
 The emulator describes itself through its scenario; any other server through its configuration
 (`target_from_env`), read by the SDK's own resolver (`dcs_tasks.lib.config`), so the suite, the SDK
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dcs_tasks import ConfigurationError, TokenCredentials
 from dcs_tasks.lib.config import Configuration, resolve
@@ -21,12 +23,11 @@ from dcs_tasks.lib.variables import SUITE
 from starlette.types import ASGIApp
 
 from . import task_ids
+from .api_spec import ApiSpec, OperationSpec
 from .auth import AkSkSigner, IamTokenAuth, TargetAuth
 
 # The in-process transport's host: requests never leave the process.
 IN_PROCESS_BASE_URL = "http://testserver"
-# Every status the spec documents for the operation.
-DOCUMENTED_STATUSES = (200, 400, 401, 403, 404, 500)
 # The suite's modules take the ID-triple type from here; it lives in the neutral `task_ids.py`.
 KnownTask = task_ids.KnownTask
 
@@ -42,6 +43,34 @@ def names_one_of(path_parameters: Mapping[str, object] | None, tasks: tuple[Know
     return task_key(path_parameters) in {task_key(task.as_path_parameters()) for task in tasks}
 
 
+class TaskOperations(NamedTuple):
+    """A task and the operations (by ID) an expectation about it applies to; None: every one it can apply to."""
+
+    task: KnownTask
+    operations: frozenset[str] | None = None
+
+    def applies_to(self, operation_id: str) -> bool:
+        return self.operations is None or operation_id in self.operations
+
+
+def tasks_for(entries: tuple[TaskOperations, ...], operation_id: str) -> tuple[KnownTask, ...]:
+    return tuple(entry.task for entry in entries if entry.applies_to(operation_id))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A run must reach one of `statuses` for `operation_id` (the suite can provoke it: `cause`), unless every
+    task it `needs` (lower-cased ID triples) was deleted by the run before (a deletion offered the same task)."""
+
+    operation_id: str
+    statuses: frozenset[int]
+    cause: str
+    needs: frozenset[tuple[str, ...]] = frozenset()
+
+    def label(self) -> str:
+        return f"{self.operation_id} {'/'.join(map(str, sorted(self.statuses)))} ({self.cause})"
+
+
 @dataclass(frozen=True)
 class Target:
     """A server under test and what the suite knows about it."""
@@ -50,12 +79,13 @@ class Target:
     base_url: str
     auth: TargetAuth
     app: ASGIApp | None = None  # an ASGI app reached in-process, or None for a real HTTP server
-    readable_tasks: tuple[KnownTask, ...] = ()  # the credentials may read these: 200 expected
+    readable_tasks: tuple[KnownTask, ...] = ()  # the credentials may read these: 200 from every read operation
     foreign_tasks: tuple[KnownTask, ...] = ()  # another project's tasks: never 2xx
     missing_tasks: tuple[KnownTask, ...] = ()  # well-formed IDs that do not exist: 404 expected
-    # Tasks whose backend is known to fail (the emulator's `internal_error` ones): the documented 500
-    # expected, and only for these is Schemathesis' `not_a_server_error` excused.
-    faulty_tasks: tuple[KnownTask, ...] = ()
+    # Tasks whose backend is known to fail on the operations named (the emulator's `internal_error`): the
+    # documented 500 expected there, and only there is Schemathesis' `not_a_server_error` excused; readable
+    # (200) from any other read operation.
+    faulty: tuple[TaskOperations, ...] = ()
     secrets: tuple[str, ...] = field(default=(), repr=False)  # scrubbed from every report the run writes
     # What the probes need (`probes.py`; set by `emulator_target` and `staging_config.staging_target`):
     foreign_auth: TargetAuth | None = None  # another tenant's credentials: must not read `readable_tasks`
@@ -63,24 +93,70 @@ class Target:
     temporary_auth: AkSkSigner | None = None  # credentials with a security token: token probes
     method_rejection: str = "405"  # undeclared methods: "405" (+ Allow), "404" (APIG.0101) or "any" of both
     read_only: bool = False  # send no state-changing request (but the undeclared-method probes)
-    # The only tasks the run may delete (DeleteBackgroundTask) or otherwise change: the emulator
-    # scenario's disposable task; at a BASE_URL only with ALLOW_DESTRUCTIVE=1, the DCS_DESTRUCTIVE_TASKS.
-    # Any other DELETE the suite would send is aimed at an absent ID (see `destructive.py`).
-    deletable_tasks: tuple[KnownTask, ...] = ()
+    # The only tasks the run may change, each with the state-changing operations it may send them (`api_spec.
+    # changes_state`): the emulator scenario's `disposable` ones; at a BASE_URL only with ALLOW_DESTRUCTIVE=1,
+    # the DCS_DESTRUCTIVE_TASKS (every state-changing operation). Any other state-changing request the suite
+    # would send is aimed at an absent ID (see `destructive.py`).
+    changeable: tuple[TaskOperations, ...] = ()
     remote: bool = False  # a server at BASE_URL: shared credentials, and 403 vs 404 for other tenants is its choice
 
     @property
-    def required_statuses(self) -> tuple[int, ...]:
-        """The documented statuses a run must reach to count as complete: the one place this is decided.
+    def faulty_tasks(self) -> tuple[KnownTask, ...]:
+        return tuple(entry.task for entry in self.faulty)
 
-        400, 401 and 404 any server can be driven to; 200 needs a task the credentials may read, 403
-        another project's task (the emulator's: a remote server may hide it with 404), and 500 a task
-        known to fail (the emulator scenario's `internal_error` task; a real server has none, so 500 is
-        never required of it).
+    @property
+    def changeable_tasks(self) -> tuple[KnownTask, ...]:
+        return tuple(entry.task for entry in self.changeable)
+
+    def faulty_for(self, operation_id: str) -> tuple[KnownTask, ...]:
+        """The tasks whose backend fails on this operation: 500 expected."""
+        return tasks_for(self.faulty, operation_id)
+
+    def changeable_for(self, operation_id: str) -> tuple[KnownTask, ...]:
+        """The tasks this state-changing operation may be sent to."""
+        return tasks_for(self.changeable, operation_id)
+
+    def readable_for(self, operation_id: str) -> tuple[KnownTask, ...]:
+        """The tasks a read operation answers 2xx for: the readable ones, and the faulty ones it does not fail on."""
+        failing = set(self.faulty_for(operation_id))
+        return (*self.readable_tasks, *(task for task in self.faulty_tasks if task not in failing))
+
+    def requirements(self, spec: ApiSpec) -> tuple[Requirement, ...]:
+        """The documented statuses a run must reach, per operation: the one place this is decided.
+
+        Each status the spec documents for an operation is required when the suite can provoke it there:
+        a success (any documented 2xx) from a readable task (a read operation) or a task it may change (a
+        state-changing one); 400 from a malformed ID in the path (or a bad query value); 401 unsigned; 403
+        from another project's task on the emulator (a remote server may hide it with 404); 404 from an
+        absent ID; 500 from a task known to fail on that operation (a real server has none unless
+        DCS_FAULTY_TASKS names one). 429 is never required, nor anything of a state-changing operation no task
+        is offered to (it is not tested).
         """
-        foreign_403 = bool(self.foreign_tasks) and not self.remote  # a server may answer 404 instead
-        reachable = {200: bool(self.readable_tasks), 403: foreign_403, 500: bool(self.faulty_tasks)}
-        return tuple(status for status in DOCUMENTED_STATUSES if reachable.get(status, True))
+        return tuple(need for operation in spec.operations for need in self._requirements(operation))
+
+    def _requirements(self, operation: OperationSpec) -> list[Requirement]:
+        op, ids = operation.operation_id, bool(operation.id_parameters)
+        tasks = self.changeable_for(op) if operation.changes_state else self.readable_for(op)
+        if operation.changes_state and not tasks:
+            return []  # offered no task, it is left out of the run (`schema.build_schema`)
+        success = ("a task it may change" if operation.changes_state else "a readable task") if tasks else ""
+        causes = {
+            400: "a malformed ID" if ids else ("an invalid query value" if operation.query_parameters else ""),
+            401: "an unsigned request",
+            403: "another project's task" if ids and self.foreign_tasks and not self.remote else "",
+            404: "an absent ID" if ids else "",
+            500: "a task known to fail there" if operation.takes_task and self.faulty_for(op) else "",
+        }
+        offered = (
+            frozenset(task_key(task.as_path_parameters()) for task in tasks) if operation.changes_state else frozenset()
+        )
+        needs = (
+            [Requirement(op, operation.success_statuses, success, offered)]
+            if success and operation.success_statuses
+            else []
+        )
+        needs += [Requirement(op, frozenset({status}), causes[status]) for status in sorted(causes) if causes[status]]
+        return [need for need in needs if need.statuses <= operation.statuses]
 
 
 class TargetConfigError(ValueError):
@@ -88,14 +164,14 @@ class TargetConfigError(ValueError):
 
 
 # Well-formed IDs no real or emulated server holds: the all-zero UUID and a run of `f`s.
-_ABSENT_INSTANCE = "00000000-0000-0000-0000-000000000000"
-_ABSENT_TASK = "ffffffffffffffffffffffffffffffff"
+ABSENT_INSTANCE = "00000000-0000-0000-0000-000000000000"
+ABSENT_TASK = "ffffffffffffffffffffffffffffffff"
 
 
 def absent_tasks(project_id: str, readable: tuple[KnownTask, ...]) -> tuple[KnownTask, ...]:
     """Well-formed IDs that should answer 404: an unknown instance, and an unknown task of a known instance."""
-    absent = [KnownTask(project_id, _ABSENT_INSTANCE, _ABSENT_TASK)]
-    absent += [KnownTask(project_id, task.instance_id, _ABSENT_TASK) for task in readable[:1]]
+    absent = [KnownTask(project_id, ABSENT_INSTANCE, ABSENT_TASK)]
+    absent += [KnownTask(project_id, task.instance_id, ABSENT_TASK) for task in readable[:1]]
     return tuple(absent)
 
 

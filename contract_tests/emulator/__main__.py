@@ -45,7 +45,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def _note(scenario: Scenario, task: TaskRef) -> str:
-    return "  (answers 500: internal_error)" if task in scenario.internal_error_tasks() else ""
+    failing = dict(scenario.internal_errors()).get(task)
+    return f"  (answers 500: internal_error on {', '.join(sorted(failing))})" if failing else ""
 
 
 def environment(base_url: str, scenario: Scenario) -> dict[str, str]:
@@ -64,12 +65,38 @@ def environment(base_url: str, scenario: Scenario) -> dict[str, str]:
     }
 
 
+def _ids(task: TaskRef) -> str:
+    return f"{task.project_id}/{task.instance_id}/{task.task_id}"
+
+
+def suite_environment(scenario: Scenario) -> dict[str, str]:
+    """The contract suite's staging variables for this scenario (the root README's "Against staging"): the
+    tasks the demo credentials may read, those known to fail (and on which operations), those it may change
+    (used only with ALLOW_DESTRUCTIVE=1), and another tenant's task and credentials."""
+    demo, failing = scenario.demo, dict(scenario.internal_errors())
+    readable = [task for task in scenario.known_tasks() if demo.may_access(task.project_id) and task not in failing]
+    env = {"DCS_TASKS": ",".join(map(_ids, readable))}
+    if failing:
+        env["DCS_FAULTY_TASKS"] = ",".join(f"{_ids(task)}@{'+'.join(sorted(ops))}" for task, ops in failing.items())
+    if disposals := scenario.disposals():
+        env["DCS_DESTRUCTIVE_TASKS"] = ",".join(_ids(task) for task, _ in disposals)
+    tenant = scenario.other_tenant()
+    theirs = [task for task in scenario.known_tasks() if tenant is not None and tenant.may_access(task.project_id)]
+    if tenant is not None and theirs:
+        names = ("DCS_FOREIGN_PROJECT_ID", "DCS_FOREIGN_INSTANCE_ID", "DCS_FOREIGN_TASK_ID")
+        env |= dict(zip(names, theirs[0], strict=True))
+        env |= {"DCS_FOREIGN_AK": tenant.access_key, "DCS_FOREIGN_SK": tenant.secret_key}
+    return env
+
+
 def export_lines(base_url: str, scenario: Scenario) -> list[str]:
     """``export`` lines for a POSIX shell (``eval "$(make -s emulator-env)"``), values quoted."""
     lines = [f"export {name}={shlex.quote(value)}" for name, value in environment(base_url, scenario).items()]
     token = scenario.demo.token
     if token:  # an alternative, not an addition: keys are read before DCS_AUTH_TOKEN
         lines.append(f"# or an IAM token instead of AK/SK: export DCS_AUTH_TOKEN={shlex.quote(token)}")
+    lines.append("# the contract suite's staging settings for this scenario (make contract BASE_URL=$DCS_ENDPOINT):")
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in suite_environment(scenario).items()]
     return lines
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -27,6 +29,7 @@ from .control import control_routes
 from .errors import RejectedError
 from .faults import Fault, FaultConfig, FaultInjector
 from .lockout import LockoutPolicy
+from .responses import Extension
 from .scenario import DEFAULT_SCENARIO_PATH, Scenario, load_scenario
 from .spec import Operation, split_raw_path
 from .spec import Route as SpecRoute
@@ -164,16 +167,22 @@ def create_app(
     enable_control_api: bool = False,
     speed: float = 1.0,
     lockout: LockoutPolicy | None = LockoutPolicy(),  # noqa: B008 - frozen, shared safely
+    spec: Mapping[str, Any] | None = None,
+    extensions: tuple[Extension, ...] = (),
 ) -> Starlette:
     """The emulator as an ASGI app; ``app.state.emulator`` is its :class:`Emulator`.
 
     ``scenario`` is a loaded Scenario, a path to a scenario file, or None for the default one.
     ``clock`` defaults to real time times ``speed`` from now. ``lockout``: the gateway's AK/SK lockout
     (more than five failed authentications in a row lock a key for five minutes of ``clock``); None turns it off.
+    ``spec`` (default ``openapi/dcs.yaml``) is the document served, and ``extensions`` give the handlers of
+    its operations ``responses.py`` does not have (each operation needs one).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario or DEFAULT_SCENARIO_PATH)
-    emulator = Emulator(scenario, clock=clock, faults=faults, speed=speed, lockout=lockout)
+    emulator = Emulator(
+        scenario, clock=clock, faults=faults, speed=speed, lockout=lockout, spec=spec, extensions=extensions
+    )
     routes = [Mount("/_emulator", routes=control_routes(emulator))] if enable_control_api else []
     app = Starlette(routes=routes)
     # Everything the control API does not match goes to the dispatcher, as a raw ASGI default:

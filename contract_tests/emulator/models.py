@@ -170,9 +170,11 @@ class TaskPlan:
         default=TimeFormat.ISO,
         metadata={"doc": "iso 2020-06-17T07:38:42.503Z (documented), space 2022-09-01 11:52:24 (vendor example)"},
     )
-    internal_error: bool = attrs.field(
-        default=False,
-        metadata={"doc": "every progress query fails inside the service: 500 DCS.5000 (after auth, ID, access)"},
+    internal_error: frozenset[str] = attrs.field(
+        default=frozenset(),
+        metadata={
+            "doc": "operation IDs that fail inside the service for this task: 500 DCS.5000 (after auth, ID, access)"
+        },
     )
     # What a listing shows besides the derived status and times.
     details: Mapping[str, Any] = attrs.field(factory=dict, metadata={"doc": "what a listing shows, as given"})
@@ -180,8 +182,9 @@ class TaskPlan:
     user_name: str | None = attrs.field(default=None, validator=not_empty, metadata={"doc": "shown in listings"})
     user_id: str | None = attrs.field(default=None, validator=not_empty, metadata={"doc": "shown in listings"})
     enable_show: bool = attrs.field(default=True, metadata={"doc": "shown in listings"})
-    disposable: bool = attrs.field(
-        default=False, metadata={"doc": "the contract suite may delete it (DeleteBackgroundTask)"}
+    disposable: frozenset[str] = attrs.field(
+        default=frozenset(),
+        metadata={"doc": "state-changing operation IDs the contract suite may send it (e.g. DeleteBackgroundTask)"},
     )
     steps: tuple[StepPlan, ...] = attrs.field(validator=not_empty, metadata={"doc": "run one after the other"})
 
@@ -218,7 +221,7 @@ class TaskPlan:
 
         SUCCESS exactly when the progress is 100 (every step FINISH), FAILED once a step failed,
         WAITING before the start, EXECUTING in between. Never raises, even for ``internal_error``:
-        the failure is the progress query's, not the listing's.
+        a failure is that of the operations it names.
         """
         elapsed = (now - start).total_seconds()
         stop = self.total if self.failure_at is None else self.failure_at
@@ -232,8 +235,6 @@ class TaskPlan:
         return TaskSummary(self, status, created, max(updated, created))
 
     def progress_at(self, start: datetime, now: datetime) -> TaskProgress:
-        if self.internal_error:
-            raise BackendFailureError(self.id)
         elapsed = (now - start).total_seconds()
         spans = iter(self.spans)
         fmt = self.time_format
@@ -386,20 +387,24 @@ class NotFoundError(LookupError):
 
 
 class BackendFailureError(RuntimeError):
-    """The service failed internally while answering for a task the scenario marks `internal_error`."""
+    """The service failed internally on an operation the task's `internal_error` names."""
 
-    def __init__(self, task_id: str) -> None:
-        super().__init__(f"the backend failed internally on task {task_id}")
+    def __init__(self, task_id: str, operation: str) -> None:
+        super().__init__(f"the backend failed internally on task {task_id} ({operation})")
         self.task_id = task_id
+        self.operation = operation
 
 
 class Backend:
-    """Answers queries about the scenario's projects at the clock's current time, and deletes tasks."""
+    """Answers queries about the scenario's projects at the clock's current time, deletes tasks, and takes
+    tasks created while it runs (by someone else, as on a shared staging service: ``add_task``)."""
 
     def __init__(self, projects: Mapping[str, Project], clock: Clock) -> None:
         self.projects = projects
         self.clock = clock
         self._deleted: set[tuple[str, str, str]] = set()
+        self._added: dict[tuple[str, str], dict[str, TaskPlan]] = {}
+        self._created: dict[tuple[str, str, str], datetime] = {}  # when each added task was created
         self._lock = threading.Lock()
 
     def instance(self, project_id: str, instance_id: str) -> Instance:
@@ -409,17 +414,35 @@ class Backend:
             raise NotFoundError("instance", instance_id)
         return instance
 
-    def task(self, project_id: str, instance_id: str, task_id: str) -> TaskPlan:
-        task = self.instance(project_id, instance_id).tasks.get(task_id.lower())
+    def tasks(self, project_id: str, instance_id: str) -> Mapping[str, TaskPlan]:
+        """The instance's tasks by lower-cased ID, the scenario's and those added since (deleted ones included)."""
+        planned = self.instance(project_id, instance_id).tasks
+        added = self._added.get((project_id.lower(), instance_id.lower()))
+        return {**planned, **added} if added else planned
+
+    def add_task(self, project_id: str, instance_id: str, plan: TaskPlan) -> None:
+        """A task created now on the instance (its ``start`` still counts from the clock's origin)."""
+        with self._lock:
+            if plan.id.lower() in self.tasks(project_id, instance_id):
+                raise ValueError(f"task {plan.id} already exists")
+            self._added.setdefault((project_id.lower(), instance_id.lower()), {})[plan.id.lower()] = plan
+            self._created[_key(project_id, instance_id, plan.id)] = self.clock.now()
+
+    def task(self, project_id: str, instance_id: str, task_id: str, *, operation: str = "") -> TaskPlan:
+        """The task, looked up for ``operation``: an unknown or deleted one raises NotFoundError, and one
+        whose ``internal_error`` names the operation BackendFailureError (after the lookup, as the service)."""
+        task = self.tasks(project_id, instance_id).get(task_id.lower())
         if task is None or _key(project_id, instance_id, task_id) in self._deleted:
             raise NotFoundError("task", task_id)
+        if operation in task.internal_error:
+            raise BackendFailureError(task.id, operation)
         return task
 
-    def delete(self, project_id: str, instance_id: str, task_id: str) -> None:
+    def delete(self, project_id: str, instance_id: str, task_id: str, *, operation: str = "") -> None:
         """Delete the task's record, whatever its status (the spec's stated assumption: a running task
         is not cancelled, it is only no longer listed or shown). An unknown or deleted task raises."""
         with self._lock:
-            self.task(project_id, instance_id, task_id)
+            self.task(project_id, instance_id, task_id, operation=operation)
             self._deleted.add(_key(project_id, instance_id, task_id))
 
     def task_start(self, task: TaskPlan) -> datetime:
@@ -439,12 +462,13 @@ class Backend:
         first, one page of them; every task's status is the one its progress has at the same instant."""
         now, origin = self.clock.now(), self.clock.origin
         summaries = []
-        for task in self.instance(project_id, instance_id).tasks.values():
-            if _key(project_id, instance_id, task.id) in self._deleted:
+        for task in self.tasks(project_id, instance_id).values():
+            key = _key(project_id, instance_id, task.id)
+            if key in self._deleted:
                 continue
             start = self.task_start(task)
-            # A task queued for later was created when the emulator started.
-            summary = task.summary_at(start, min(start, origin), now)
+            # A task queued for later was created when the emulator started (an added one when it was added).
+            summary = task.summary_at(start, self._created.get(key, min(start, origin)), now)
             if (start_time is None or summary.query_time >= start_time) and (
                 end_time is None or summary.query_time <= end_time
             ):

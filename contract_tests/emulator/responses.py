@@ -23,6 +23,10 @@ from .models import (
 
 # Path parameters (as sent, decoded) and the declared query parameters (typed, checked): the body.
 Handler = Callable[[Mapping[str, str], Mapping[str, int | str]], bytes]
+# More operations on the same backend (a model of their own and its handlers, by operation ID): how a test
+# serves a copy of the spec with operations this emulator does not have.
+Extension = Callable[[Backend], Mapping[str, Handler]]
+LIST, SHOW, DELETE = "ListBackgroundTask", "ShowBackgroundTaskProgress", "DeleteBackgroundTask"
 
 
 @dataclass(frozen=True)
@@ -46,14 +50,18 @@ class Responder:
     """The handlers of one backend. A rendered progress body is reused while the model says the
     task cannot have changed (a clock moved backwards or a new start simply re-renders)."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, extensions: tuple[Extension, ...] = ()) -> None:
         self.backend = backend
         self._rendered: dict[str, _Rendered] = {}
         self.handlers: dict[str, Handler] = {
-            "ListBackgroundTask": self.list_background_task,
-            "ShowBackgroundTaskProgress": self.show_background_task_progress,
-            "DeleteBackgroundTask": self.delete_background_task,
+            LIST: self.list_background_task,
+            SHOW: self.show_background_task_progress,
+            DELETE: self.delete_background_task,
         }
+        for extension in extensions:
+            self.handlers |= {
+                operation: _documented_failures(handler) for operation, handler in extension(backend).items()
+            }
 
     def list_background_task(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
         """``GET /v2/{project_id}/instances/{instance_id}/tasks``: one page, newest first.
@@ -76,10 +84,10 @@ class Responder:
     def delete_background_task(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
         """``DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}``: 200 ``{"message": ""}``.
 
-        Raises :class:`~.errors.RejectedError`: 404 for an unknown (or already deleted) task.
+        Raises :class:`~.errors.RejectedError`: 404 for an unknown (or already deleted) task, 500 for a backend failure.
         """
         with _not_found():
-            self.backend.delete(params["project_id"], params["instance_id"], params["task_id"])
+            self.backend.delete(params["project_id"], params["instance_id"], params["task_id"], operation=DELETE)
         return DELETED
 
     def show_background_task_progress(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
@@ -89,16 +97,13 @@ class Responder:
         """
         backend = self.backend
         with _not_found():
-            task = backend.task(params["project_id"], params["instance_id"], params["task_id"])
+            task = backend.task(params["project_id"], params["instance_id"], params["task_id"], operation=SHOW)
         start, now = backend.task_start(task), backend.clock.now()
         key = params["project_id"].lower() + "/" + params["instance_id"].lower() + "/" + task.id
         rendered = self._rendered.get(key)
         if rendered is not None and rendered.still_valid(task, start, now):
             return rendered.body
-        try:
-            progress = task.progress_at(start, now)
-        except BackendFailureError:
-            raise errors.RejectedError(errors.INTERNAL_ERROR) from None
+        progress = task.progress_at(start, now)
         body = errors.dump(progress_document(progress))
         self._rendered[key] = _Rendered(task, start, now, progress.unchanged_until, body)
         return body
@@ -109,12 +114,25 @@ DELETED = errors.dump({"message": ""})
 
 @contextlib.contextmanager
 def _not_found() -> Iterator[None]:
-    """A model lookup that found nothing becomes the documented 404 (instance or task)."""
+    """A model lookup that found nothing becomes the documented 404 (instance or task); a backend failure the
+    scenario plans for the operation, the documented 500."""
     try:
         yield
     except NotFoundError as missing:
         error = errors.INSTANCE_NOT_FOUND if missing.kind == "instance" else errors.TASK_NOT_FOUND
         raise errors.RejectedError(error) from None
+    except BackendFailureError:
+        raise errors.RejectedError(errors.INTERNAL_ERROR) from None
+
+
+def _documented_failures(handler: Handler) -> Handler:
+    """An extension's handler, its model's NotFoundError and BackendFailureError answered as the documented 404/500."""
+
+    def handle(params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
+        with _not_found():
+            return handler(params, query)
+
+    return handle
 
 
 def list_document(page: TaskPage) -> dict[str, Any]:

@@ -73,16 +73,33 @@ class Scenario:
         """The first credentials of the file: what `make emulator` prints."""
         return self.credentials[0]
 
+    def other_tenant(self) -> Credential | None:
+        """Credentials of another tenant: none of the demo's projects, some other one (the suite's tenancy probes)."""
+        demo = self.demo
+        return next((c for c in self.credentials if c.projects and not c.projects & demo.projects), None)
+
     def known_tasks(self) -> list[TaskRef]:
         return [ref for ref, _ in self._tasks()]
 
     def internal_error_tasks(self) -> list[TaskRef]:
-        """The known tasks whose progress query fails inside the service (500), by the scenario's design."""
-        return [ref for ref, task in self._tasks() if task.internal_error]
+        """The known tasks some operation fails on inside the service (500), by the scenario's design."""
+        return [ref for ref, _ in self.internal_errors()]
+
+    def internal_errors(self) -> list[tuple[TaskRef, frozenset[str]]]:
+        """Each task some operation fails on (500), with the operations (``internal_error``)."""
+        return [(ref, task.internal_error) for ref, task in self._tasks() if task.internal_error]
 
     def disposable_tasks(self) -> list[TaskRef]:
-        """The known tasks the scenario offers for deletion (``disposable: true``)."""
-        return [ref for ref, task in self._tasks() if task.disposable]
+        """The known tasks the scenario offers to state-changing operations (``disposable``)."""
+        return [ref for ref, _ in self.disposals()]
+
+    def disposals(self) -> list[tuple[TaskRef, frozenset[str]]]:
+        """Each task the contract suite may change, with the state-changing operations it may send (``disposable``)."""
+        return [(ref, task.disposable) for ref, task in self._tasks() if task.disposable]
+
+    def operations_named(self) -> frozenset[str]:
+        """Every operation ID the scenario names (each must be one of the spec's)."""
+        return frozenset(name for _, task in self._tasks() for name in (*task.internal_error, *task.disposable))
 
     def _tasks(self) -> Iterator[tuple[TaskRef, TaskPlan]]:
         for project in self.projects.values():

@@ -52,7 +52,8 @@ def _comment(field: attrs.Attribute[Any]) -> str:
         factory = getattr(field.default, "factory", None)  # attrs.Factory(dict) and the like
         default = factory() if callable(factory) else field.default
         shown = default.value if isinstance(default, StrEnum) else default
-        notes.append("optional" if shown in (None, "", (), {}) else f"optional, default {_yaml(shown)}")
+        empty = shown is None or (isinstance(shown, str | tuple | dict | frozenset) and not shown)
+        notes.append("optional" if empty else f"optional, default {_yaml(shown)}")
     elif _is_list(field.type) and field.validator is not_empty:
         notes.append("at least one")
     doc = field.metadata.get("doc")

@@ -5,14 +5,17 @@ Below both the ASGI dispatcher and the control API, which each hold the same :cl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ..spec_file import spec_document
 from .auth import Authenticator
 from .clock import Clock, ScaledClock
 from .faults import FaultConfig, FaultInjector
 from .lockout import Lockout, LockoutPolicy
 from .models import Backend
-from .responses import Responder
-from .scenario import Scenario
+from .responses import Extension, Responder
+from .scenario import Scenario, ScenarioError
 from .spec import Route as SpecRoute
 from .spec import compile_routes
 
@@ -28,16 +31,20 @@ class Emulator:
         faults: FaultConfig | None,
         speed: float = 1.0,
         lockout: LockoutPolicy | None = LockoutPolicy(),  # noqa: B008 - frozen, shared safely
+        spec: Mapping[str, Any] | None = None,
+        extensions: tuple[Extension, ...] = (),
     ) -> None:
         self._lockout_policy = lockout  # None: failed authentications never lock a key
-        self.routes: list[SpecRoute] = compile_routes(spec_document())
+        self._extensions = extensions  # handlers (and their model) of operations `responses.py` does not have
+        self.routes: list[SpecRoute] = compile_routes(spec or spec_document())
+        self.operation_ids = frozenset(op.operation_id for route in self.routes for op in route.operations.values())
         self._owns_clock = clock is None
         self._speed = speed
         self.clock: Clock = clock or ScaledClock(speed)
         self._initial = (scenario, faults or FaultConfig())
         self.load(scenario)
         self.set_faults(faults or FaultConfig())
-        missing = {op.operation_id for r in self.routes for op in r.operations.values()} - set(self.responder.handlers)
+        missing = self.operation_ids - set(self.responder.handlers)
         if missing:
             raise RuntimeError(f"spec operations without an emulator handler: {sorted(missing)}")
 
@@ -46,9 +53,13 @@ class Emulator:
         return self._scenario
 
     def load(self, scenario: Scenario) -> None:
+        """Serve `scenario` from now on; raises ScenarioError when it names an operation the spec does not have."""
+        unknown = scenario.operations_named() - self.operation_ids
+        if unknown:
+            raise ScenarioError(f"{scenario.source}: operations not in the spec: {', '.join(sorted(unknown))}")
         self._scenario = scenario
         self.backend = Backend(scenario.projects, self.clock)
-        self.responder = Responder(self.backend)
+        self.responder = Responder(self.backend, self._extensions)
         policy = self._lockout_policy
         self.lockout = None if policy is None else Lockout(self.clock.now, policy)
         self.authenticator = Authenticator(scenario.credentials, lockout=self.lockout)

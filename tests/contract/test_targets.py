@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,13 +12,14 @@ import pytest
 from schemathesis.core.result import Ok
 
 from contract_tests import cli, replay
+from contract_tests.api_spec import HTTP_METHODS, STATE_CHANGING_METHODS, load_spec
 from contract_tests.auth import AkSkSigner, IamTokenAuth
-from contract_tests.destructive import aim_deletes
+from contract_tests.destructive import Aim, aim_state_change
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from contract_tests.emulator_target import emulator_target, scenario_tasks
 from contract_tests.loopback import running_emulator
 from contract_tests.probes import progress_path
-from contract_tests.schema import build_schema
+from contract_tests.schema import CONFIG_PATH, build_schema
 from contract_tests.staging_config import RunKnobs, staging_target
 from contract_tests.target import TargetConfigError, target_from_env
 
@@ -41,8 +44,10 @@ def test_env_with_ak_sk_and_a_known_task() -> None:
     assert target.auth.security_token == "SECRET-STS"
     assert target.auth.project_id == "p1"
     assert [tuple(task) for task in target.readable_tasks] == [("p1", "i1", "t1")]
-    assert 200 in target.required_statuses
-    assert 500 not in target.required_statuses
+    required = {(need.operation_id, status) for need in target.requirements(load_spec()) for status in need.statuses}
+    assert ("ShowBackgroundTaskProgress", 200) in required
+    assert ("ListBackgroundTask", 200) in required
+    assert not any(status == 500 for _, status in required)
     assert target.faulty_tasks == ()
     assert "SECRET" not in target.description + repr(target)
 
@@ -66,7 +71,9 @@ def test_env_with_a_token_and_no_task() -> None:
     target = target_from_env("http://x", {"DCS_AUTH_TOKEN": "SECRET-TOKEN", "DCS_PROJECT_ID": "p1"})
     assert isinstance(target.auth, IamTokenAuth)
     assert target.readable_tasks == ()
-    assert 200 not in target.required_statuses  # nothing known to read
+    needs = target.requirements(load_spec())
+    assert not any(200 in need.statuses for need in needs)  # nothing known to read
+    assert not any(need.operation_id == "DeleteBackgroundTask" for need in needs if need.statuses & {200, 204})
     assert "SECRET" not in target.description + repr(target)
 
 
@@ -176,11 +183,11 @@ def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_deleting_needs_explicit_permission_and_named_tasks() -> None:
     base = {"DCS_AUTH_TOKEN": "t", "DCS_PROJECT_ID": "p1", "DCS_INSTANCE_ID": "i1", "DCS_TASK_ID": "t1"}
-    assert staging_target("http://x", RunKnobs(), base).deletable_tasks == ()
+    assert staging_target("http://x", RunKnobs(), base).changeable_tasks == ()
     named = {**base, "DCS_DESTRUCTIVE_TASKS": "i1/d1,i1/d2"}
-    assert staging_target("http://x", RunKnobs(), named).deletable_tasks == (), "named but not allowed"
+    assert staging_target("http://x", RunKnobs(), named).changeable_tasks == (), "named but not allowed"
     allowed = staging_target("http://x", RunKnobs(allow_destructive=True), named)
-    assert [tuple(task) for task in allowed.deletable_tasks] == [("p1", "i1", "d1"), ("p1", "i1", "d2")]
+    assert [tuple(task) for task in allowed.changeable_tasks] == [("p1", "i1", "d1"), ("p1", "i1", "d2")]
     with pytest.raises(TargetConfigError, match="ALLOW_DESTRUCTIVE=1 needs DCS_DESTRUCTIVE_TASKS"):
         staging_target("http://x", RunKnobs(allow_destructive=True), base)
 
@@ -208,9 +215,10 @@ def test_only_offered_tasks_are_deleted(task_id: str, offered: bool, sent: str) 
     assert operation is not None
     ids = {"project_id": READABLE[0].project_id, "instance_id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"}
     case = operation.Case(path_parameters={**ids, "task_id": task_id})
-    assert any(task.task_id == task_id for task in target.deletable_tasks) is offered
-    aim_deletes(case, target)
+    assert any(task.task_id == task_id for task in target.changeable_tasks) is offered
+    aim = aim_state_change(case, target, load_spec())
     assert case.path_parameters["task_id"] == sent
+    assert aim == (Aim.CHANGEABLE if offered else Aim.REAIMED if sent != task_id else Aim.MALFORMED)
 
 
 @pytest.mark.parametrize(("auth", "status"), [("signed", 200), ("unsigned", 401)])
@@ -232,3 +240,13 @@ def test_replay_names_an_auth_mode_the_target_does_not_offer(
     _remote_env(monkeypatch, DCS_AUTH_TOKEN="SECRET-TOKEN")
     assert replay.main(["--base-url", "http://127.0.0.1:9", "--auth", "nonsense", "GET", "/v2/x"]) == 2
     assert "--auth nonsense: this target offers signed, unsigned, token-altered" in capsys.readouterr().err
+
+
+def test_schemathesis_configuration_names_the_state_changing_methods_of_api_spec() -> None:
+    """The shared configuration turns Schemathesis' warnings off for re-aimed state-changing requests: for exactly
+    the methods `api_spec.changes_state` names (a TOML file cannot import them)."""
+    settings = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
+    (quiet,) = settings["operations"]
+    pattern = re.compile(quiet["include-method-regex"])
+    assert {method.upper() for method in HTTP_METHODS if pattern.fullmatch(method.upper())} == STATE_CHANGING_METHODS
+    assert quiet["warnings"] is False

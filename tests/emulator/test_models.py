@@ -7,6 +7,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -204,15 +205,36 @@ def test_a_snapshot_holds_until_its_unchanged_until(plan: TaskPlan, at: float, f
         assert plan.progress_at(start, later) == first
 
 
-def test_a_task_marked_internal_error_is_found_but_its_progress_fails(scenario: Scenario) -> None:
-    (ref,) = scenario.internal_error_tasks()
+def test_a_task_marked_internal_error_fails_on_the_operations_it_names(scenario: Scenario) -> None:
+    ((ref, operations),) = scenario.internal_errors()
+    assert operations == {"ShowBackgroundTaskProgress"}
     backend = backend_at(scenario, 0)
-    plan = backend.task(*ref)
-    assert plan.internal_error  # the lookup succeeds: 404 is not the answer
+    plan = backend.task(*ref)  # looked up for no named operation: found, 404 is not the answer
+    assert plan.internal_error == operations
     with pytest.raises(BackendFailureError, match=ref.task_id):
-        plan.progress_at(backend.task_start(plan), backend.clock.now())
+        backend.task(*ref, operation="ShowBackgroundTaskProgress")
+    assert backend.task(*ref, operation="DeleteBackgroundTask") is plan  # an operation it does not name works
     with pytest.raises(errors.RejectedError) as rejected:
         shown_progress(backend, *ref)
     assert rejected.value.error is errors.INTERNAL_ERROR
     others = [task for task in scenario.known_tasks() if task != ref]
     assert not any(backend.task(*task).internal_error for task in others)
+
+
+def test_a_task_added_while_the_emulator_runs_is_listed_from_then_on(scenario: Scenario) -> None:
+    """What a shared staging service does while a run pages through it: someone else creates a task."""
+    clock = ManualClock(datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC))
+    backend = Backend(scenario.projects, clock)
+    ref = scenario.known_tasks()[0]
+    before = backend.list_tasks(ref.project_id, ref.instance_id)
+    plan = backend.task(*ref)
+    added = attrs.evolve(plan, id="0123456789abcdef0123456789abcdef", start=5.0)
+    clock.advance(10)
+    backend.add_task(ref.project_id, ref.instance_id.upper(), added)
+    after = backend.list_tasks(ref.project_id, ref.instance_id)
+    assert after.total == before.total + 1
+    assert after.tasks[0].plan is added  # the newest: created now, after every scenario task
+    assert after.tasks[0].created_at == clock.now()
+    assert backend.task(ref.project_id, ref.instance_id, added.id.upper()) is added
+    with pytest.raises(ValueError, match="already exists"):
+        backend.add_task(ref.project_id, ref.instance_id, added)

@@ -59,7 +59,7 @@ def test_the_quick_task_runs_from_the_emulator_start_for_75_s(scenario: Scenario
     (quick,) = [task for task in scenario.known_tasks() if task.task_id == "e5f7a9b1c3d54e6f8a0b2c4d6e8f0a1b"]
     plan = scenario.projects[quick.project_id].instances[quick.instance_id].tasks[quick.task_id]
     assert scenario.demo.may_access(quick.project_id)
-    assert (plan.start, plan.total, plan.failure_at, plan.internal_error) == (0, 75, None, False)
+    assert (plan.start, plan.total, plan.failure_at, plan.internal_error) == (0, 75, None, frozenset())
 
 
 def test_a_json_scenario_file_serves_its_tasks(tmp_path: Path, scenario: Scenario) -> None:
@@ -105,8 +105,8 @@ TASK_PATH = "$.projects[0].instances[0].tasks[0]"
             f"{TASK_PATH}.time_format: expected one of iso|space, got str 'rfc'",
         ),
         (
-            CREDENTIALS + TASK % "internal_error: sometimes, steps: [{id: s, name: s}]",
-            f"{TASK_PATH}.internal_error: expected true|false, got str 'sometimes'",
+            CREDENTIALS + TASK % "internal_error: true, steps: [{id: s, name: s}]",
+            f"{TASK_PATH}.internal_error: expected a list, got bool True",
         ),
         (CREDENTIALS + TASK % "steps: []", f"{TASK_PATH}.steps: must not be empty"),
         (CREDENTIALS + TASK % "steps: [{id: s, name: ''}]", f"{TASK_PATH}.steps[0].name: must not be empty"),
@@ -154,7 +154,7 @@ def test_every_problem_of_a_file_is_named_at_once() -> None:
 def test_internal_error_comes_after_the_permission_check(tmp_path: Path) -> None:
     document = yaml.safe_load(DEFAULT_SCENARIO_PATH.read_text(encoding="utf-8"))
     foreign_task = document["projects"][1]["instances"][0]["tasks"][0]
-    foreign_task["internal_error"] = True
+    foreign_task["internal_error"] = ["ShowBackgroundTaskProgress"]
     path = tmp_path / "faulty-foreign.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     scenario = load_scenario(path)
@@ -165,6 +165,19 @@ def test_internal_error_comes_after_the_permission_check(tmp_path: Path) -> None
         assert httpx.get(base_url + path_, headers=signed_headers(scenario.demo, path_, host=host)).status_code == 403
         ops = scenario.credential_for(task.project_id)
         assert httpx.get(base_url + path_, headers=signed_headers(ops, path_, host=host)).status_code == 500
+
+
+def test_a_scenario_naming_an_operation_the_spec_lacks_is_refused() -> None:
+    document = yaml.safe_load(DEFAULT_SCENARIO_PATH.read_text(encoding="utf-8"))
+    task = document["projects"][0]["instances"][0]["tasks"][0]
+    task["internal_error"] = ["ShowBackgroundTaskProgress", "ShowBackgroundTaskLogs"]
+    task["disposable"] = ["PauseBackgroundTask"]
+    scenario = parse_scenario(yaml.safe_dump(document, allow_unicode=True), source="odd.yaml")
+    with pytest.raises(
+        ScenarioError,
+        match=re.escape("odd.yaml: operations not in the spec: PauseBackgroundTask, ShowBackgroundTaskLogs"),
+    ):
+        create_app(scenario)
 
 
 def test_missing_scenario_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

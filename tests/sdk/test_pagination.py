@@ -1,5 +1,6 @@
 """List operations auto-paginate (sync and async, as openai-python's pages do), send their time
-window in the service's form, and refuse naive datetimes; a delete answered 204 without a body parses."""
+window in the service's form, and refuse naive datetimes; a delete answered 204 without content or 200 with
+its body parses."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from dcs_tasks import (
     TaskStatus,
     query_time,
 )
+from dcs_tasks.api.background_tasks import delete_background_task
+from dcs_tasks.client import Client
 
 CREDENTIALS = Credentials("AKEXAMPLE", "SKEXAMPLE", project_id="a4d31cb63d724fdc8ec96e3a41e47f71")
 INSTANCE = "5560df16-cebf-4473-95c4-d1b573c16e79"
@@ -159,6 +162,35 @@ def test_a_delete_answered_204_without_a_body_parses_and_404_raises() -> None:
         assert deleted.message is None
         with pytest.raises(NotFoundError):
             client.delete_background_task(INSTANCE, IDS[1])
+
+
+def _deletion(request: httpx.Request) -> httpx.Response:
+    """204 with no content for the first task (RFC 9110), 200 with the documented body for the second."""
+    if request.url.path.endswith(IDS[0]):
+        return httpx.Response(204, headers={"X-Request-Id": "r204"})
+    return httpx.Response(200, json={"message": ""}, headers={"X-Request-Id": "r200"})
+
+
+def test_both_documented_delete_answers_parse_in_every_client() -> None:
+    """The spec documents 200 with `{"message": ""}` and 204 with no content: the clients, their raw variants
+    and the generated low-level module take either."""
+    service = Service()  # its options only: `_deletion` answers
+    with DcsClient(transport=httpx.MockTransport(_deletion), **options(service)) as client:  # type: ignore[arg-type]
+        empty, body = client.delete_background_task(INSTANCE, IDS[0]), client.delete_background_task(INSTANCE, IDS[1])
+        raw = client.with_raw_response.delete_background_task(INSTANCE, IDS[0])
+        assert (raw.status_code, raw.parse().message) == (204, None)
+    assert (empty.message, body.message) == (None, "")
+
+    async def both() -> list[str | None]:
+        async with AsyncDcsClient(transport=httpx.MockTransport(_deletion), **options(service)) as client:  # type: ignore[arg-type]
+            return [(await client.delete_background_task(INSTANCE, task)).message for task in IDS[:2]]
+
+    assert asyncio.run(both()) == [None, ""]
+    low_level = Client(base_url="https://dcs.test", httpx_args={"transport": httpx.MockTransport(_deletion)})
+    answers = [delete_background_task.sync_detailed("p", INSTANCE, task, client=low_level) for task in IDS[:2]]
+    assert [(answer.status_code, answer.content) for answer in answers] == [(204, b""), (200, b'{"message":""}')]
+    assert answers[0].parsed is None
+    assert answers[1].parsed == DeleteBackgroundTaskResponse(message="")
 
 
 def test_the_documented_examples_parse_with_either_task_count(spec: dict[str, object]) -> None:

@@ -306,26 +306,30 @@ def _owner(scenario: Scenario, instance_id: str) -> str | None:
     return next((pid for pid, project in scenario.projects.items() if instance_id in project.instances), None)
 
 
-def _lookup_ignores_project(app: ASGIApp, scenario: Scenario) -> ASGIApp:
-    """Checks the caller may use the path's project, then finds the instance wherever it lives."""
+def lookup_ignoring_project(path_ids: Callable[[Scope], dict[str, str]]) -> Wrap:
+    """Checks the caller may use the path's project, then finds the instance wherever it lives (for the requests
+    whose IDs `path_ids` reads: none, no bug)."""
 
-    def elsewhere(scope: Scope) -> str | None:
-        params, caller = _path_parameters(scope), _claimed(scope, scenario)
-        if not params or caller is None or not caller.may_access(params["project_id"]):
-            return None
-        owner = _owner(scenario, params["instance_id"])
-        return owner if owner not in (None, params["project_id"]) else None
+    def wrap(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+        def elsewhere(scope: Scope) -> str | None:
+            params, caller = path_ids(scope), _claimed(scope, scenario)
+            if not params or caller is None or not caller.may_access(params["project_id"]):
+                return None
+            owner = _owner(scenario, params["instance_id"])
+            return owner if owner not in (None, params["project_id"]) else None
 
-    def as_owner(scope: Scope) -> Credential | None:
-        owner = elsewhere(scope)
-        return None if owner is None else scenario.credential_for(owner)
+        def as_owner(scope: Scope) -> Credential | None:
+            owner = elsewhere(scope)
+            return None if owner is None else scenario.credential_for(owner)
 
-    def to_owner(scope: Scope) -> Scope:
-        owner, project = elsewhere(scope), _path_parameters(scope)["project_id"]
-        path = _raw_path(scope).replace(project, owner or project, 1)
-        return {**scope, "path": path, "raw_path": path.encode()}
+        def to_owner(scope: Scope) -> Scope:
+            owner, project = elsewhere(scope), path_ids(scope)["project_id"]
+            path = _raw_path(scope).replace(project, owner or project, 1)
+            return {**scope, "path": path, "raw_path": path.encode()}
 
-    return ResigningGateway(app, as_owner, to_owner)
+        return ResigningGateway(app, as_owner, to_owner)
+
+    return wrap
 
 
 def _undeclared_methods_served(app: ASGIApp, scenario: Scenario) -> ASGIApp:
@@ -435,7 +439,11 @@ VARIANTS: tuple[Variant, ...] = (
         frozenset({"not_a_server_error"}) | KNOWN_TASKS,
     ),
     # staging: one realistic bug per class of the suite's probes and task invariants
-    Variant("lookup ignores the path's project", _lookup_ignores_project, frozenset({"cross_tenant_access_denied"})),
+    Variant(
+        "lookup ignores the path's project",
+        lookup_ignoring_project(_path_parameters),
+        frozenset({"cross_tenant_access_denied"}),
+    ),
     Variant(
         "authentication after lookup",
         lambda app, scenario: ResponseRewriter(app, _auth_after_lookup(scenario)),

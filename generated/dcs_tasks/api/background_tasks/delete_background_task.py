@@ -32,14 +32,14 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeleteBackgroundTaskResponse | Error | None:
+) -> Any | DeleteBackgroundTaskResponse | Error | None:
     if response.status_code == 200:
         response_200 = DeleteBackgroundTaskResponse.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 204:
-        response_204 = DeleteBackgroundTaskResponse.from_dict(response.json())
+        response_204 = None
 
         return response_204
 
@@ -63,6 +63,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Error.from_dict(response.json())
 
@@ -76,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeleteBackgroundTaskResponse | Error]:
+) -> Response[Any | DeleteBackgroundTaskResponse | Error]:
     return Response(
         status_code=http_status(response),
         content=response.content,
@@ -91,7 +96,7 @@ def sync_detailed(
     task_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[DeleteBackgroundTaskResponse | Error]:
+) -> Response[Any | DeleteBackgroundTaskResponse | Error]:
     """Delete a background task
 
      Deletes the record of one background task of a DCS instance. Afterwards the task is no
@@ -117,7 +122,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeleteBackgroundTaskResponse | Error]
+        Response[Any | DeleteBackgroundTaskResponse | Error]
     """
 
     kwargs = _get_kwargs(
@@ -139,7 +144,7 @@ def sync(
     task_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> DeleteBackgroundTaskResponse | Error | None:
+) -> Any | DeleteBackgroundTaskResponse | Error | None:
     """Delete a background task
 
      Deletes the record of one background task of a DCS instance. Afterwards the task is no
@@ -165,7 +170,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeleteBackgroundTaskResponse | Error
+        Any | DeleteBackgroundTaskResponse | Error
     """
 
     return sync_detailed(
@@ -182,7 +187,7 @@ async def asyncio_detailed(
     task_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[DeleteBackgroundTaskResponse | Error]:
+) -> Response[Any | DeleteBackgroundTaskResponse | Error]:
     """Delete a background task
 
      Deletes the record of one background task of a DCS instance. Afterwards the task is no
@@ -208,7 +213,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeleteBackgroundTaskResponse | Error]
+        Response[Any | DeleteBackgroundTaskResponse | Error]
     """
 
     kwargs = _get_kwargs(
@@ -228,7 +233,7 @@ async def asyncio(
     task_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> DeleteBackgroundTaskResponse | Error | None:
+) -> Any | DeleteBackgroundTaskResponse | Error | None:
     """Delete a background task
 
      Deletes the record of one background task of a DCS instance. Afterwards the task is no
@@ -254,7 +259,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeleteBackgroundTaskResponse | Error
+        Any | DeleteBackgroundTaskResponse | Error
     """
 
     return (
