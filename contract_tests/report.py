@@ -13,7 +13,8 @@ from .target import DOCUMENTED_STATUSES
 from .transport import TransportStats
 
 # Header values never printed: credentials and the signature derived from them.
-_SECRET_HEADERS = re.compile(r"(-H '(?:authorization|x-auth-token|x-security-token): )[^']*'", re.IGNORECASE)
+SECRET_HEADERS = ("authorization", "x-auth-token", "x-security-token")
+_SECRET_HEADERS = re.compile(rf"(-H '(?:{'|'.join(SECRET_HEADERS)}): )[^']*'", re.IGNORECASE)
 
 
 FAILURES_SHOWN_PER_CHECK = 3
