@@ -55,6 +55,16 @@ def duration(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
+def failure_line(failure: FailureRecord, limit: int = 200) -> str:
+    """One line: the check, its title and, when the title is generic, the first line of why; the field; the status."""
+    why = next((line.strip() for line in failure.message.splitlines() if line.strip()), "")
+    text = failure.title if not why or why in failure.title else f"{failure.title}: {why}"
+    field = f", field {failure.field}" if failure.field else ""
+    status = f"status {failure.status}" if failure.status is not None else "no answer"
+    line = f"FAILED [{failure.check}] {text}"
+    return (line if len(line) <= limit else line[: limit - 1] + "…") + f" ({status}{field})"
+
+
 @dataclass
 class _Operation:
     label: str
@@ -79,10 +89,12 @@ class RunProgress(RunObserver):
         self.out, self.options, self.stats, self.mode = out, options, stats, mode
         self.interval, self.clock = interval, clock
         self.started = clock()
-        self.phase = "first verdict"
+        self.first_case_at: float | None = None  # the pace is measured from here: pytest's start-up is no case
+        self.phase = "starting"
         self.operations: dict[str, _Operation] = {}
         self.stateful_planned = 0
         self.stateful_done = 0
+        self.stateful_finished = False
         self.failures: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self._console = Console(file=out, force_terminal=mode == "live", highlight=False, soft_wrap=True)
@@ -108,10 +120,13 @@ class RunProgress(RunObserver):
             self.phase = f"examples · {op.name}"
 
     def test_finished(self, name: str, passed: bool) -> None:
+        self.stateful_finished = self.stateful_finished or name == "test_workflows"
         if name.startswith(_OPERATION_TEST) and (op := self.operations.get(name[len(_OPERATION_TEST) : -1])):
             op.finished = True
 
     def case_done(self, case: AnyCase, response: Response | None) -> None:
+        if self.first_case_at is None:
+            self.first_case_at = self.clock()
         phase = case.meta.phase.name.value if case.meta is not None else "examples"
         if phase == "stateful":
             self.stateful_done += 1
@@ -127,8 +142,7 @@ class RunProgress(RunObserver):
         if key in self.failures:
             return  # Hypothesis replays a failure while it shrinks it: one line per failure
         self.failures.add(key)
-        status = f"status {failure.status}" if failure.status is not None else "no answer"
-        self._write(f"FAILED [{failure.check}] {failure.title} ({status})")
+        self._write(failure_line(failure))
 
     # ── figures ──
     def cases_done(self) -> int:
@@ -148,14 +162,17 @@ class RunProgress(RunObserver):
 
     def eta(self) -> str:
         """The time left: cases left at the pace so far (or, before any case, at RATE_LIMIT), capped by MAX_TIME."""
-        elapsed = self.clock() - self.started
+        now = self.clock()
+        elapsed = now - self.started
         done, left = self.cases_done(), self.cases_left()
         estimate: float | None = None
-        if done >= 10:
-            estimate = left * elapsed / done
+        if done >= 10 and self.first_case_at is not None:
+            estimate = left * (now - self.first_case_at) / done
         elif self.options.rate_limit:
             estimate = left / self.options.rate_limit
         limit = self.options.max_time
+        if not self.operations:
+            estimate = None  # the plan is not known yet
         if limit is not None and (estimate is None or elapsed + estimate > limit):
             return f"~{duration(max(0.0, limit - elapsed))} (MAX_TIME)"
         return "unknown yet" if estimate is None else f"~{duration(estimate)}"
@@ -184,7 +201,8 @@ class RunProgress(RunObserver):
         if self.stateful_planned:
             total = self.stateful_planned
             bar = ProgressBar(total=total, completed=min(self.stateful_done, total), width=30)
-            table.add_row("  stateful", bar, f"{self.stateful_done} steps", f"of up to {total}")
+            mark = "✓" if self.stateful_finished else ("…" if self.phase == "stateful" else " ")
+            table.add_row(f"{mark} stateful", bar, f"{self.stateful_done} steps", f"of up to {total}")
         stats = self.stats
         elapsed = duration(self.clock() - self.started)
         head = Text.assemble(("contract suite", "bold"), f" · {self.phase} · elapsed {elapsed} · left {self.eta()}")

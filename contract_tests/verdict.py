@@ -19,9 +19,9 @@ answers, and a wrong BASE_URL then reads as a long list of contract failures led
 
 from __future__ import annotations
 
-import json
 import textwrap
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import requests
@@ -58,10 +58,14 @@ class Look:
         return self.exchange.status or 0
 
     @property
-    def evidence(self) -> str:
+    def answer(self) -> str:
         ex = self.exchange
         kind = ex.content_type.split(";")[0].strip() or "no Content-Type"
-        return f"{ex.method} {self.operation} ({self.label}) → {ex.status} {kind}, {ex.body_size} bytes"
+        return f"{ex.status} {kind} ({ex.body_size} bytes)"
+
+    @property
+    def evidence(self) -> str:
+        return f"{self.exchange.method} {self.operation} ({self.label}) → {self.answer}"
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,6 @@ class Verdict:
         """One paragraph: what is wrong, the evidence, and what to do (empty when nothing is)."""
         if not self.problems:
             return ""
-        evidence = "; ".join(look.evidence for look in self.looks)
         ending = (
             f"{RUN_ANYWAY}=1 is set: the suite runs anyway, and its failures will mostly say the same."
             if run_anyway
@@ -88,8 +91,16 @@ class Verdict:
         )
         return (
             f"NOT THE SERVICE? {self.base_url} does not look like the DCS task API: {'; '.join(self.problems)}. "
-            f"Evidence ({len(self.looks)} requests): {evidence}. {ending}"
+            f"Evidence: {self.evidence()}. {ending}"
         )
+
+    def evidence(self) -> str:
+        """The requests in one sentence, answers grouped (each request is in the HTML report and the HAR file)."""
+        operations = sorted({look.operation for look in self.looks})
+        asked = "signed and unsigned" if len({look.signed for look in self.looks}) > 1 else "signed"
+        answers: Counter[str] = Counter(look.answer for look in self.looks)
+        got = ", ".join(f"{answer} ×{count}" for answer, count in answers.items())
+        return f"{len(self.looks)} requests ({asked}, to {' and '.join(operations)}) got {got}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -129,7 +140,7 @@ def first_verdict(
     plan: list[tuple[str, OperationSpec, KnownTask, bool]] = [
         ("signed, IDs that do not exist", op, absent, True) for op in reads
     ]
-    plan.insert(1, ("unsigned, the same IDs", reads[0], absent, False))
+    plan.insert(1, ("unsigned, IDs that do not exist", reads[0], absent, False))
     for task in target.readable_tasks[:1]:
         plan += [("signed, a readable task", op, task, True) for op in reads]
         plan.append(("unsigned, the readable task", reads[-1], task, False))
@@ -172,12 +183,13 @@ class _Asker:
 def _answers(looks: tuple[Look, ...], readable: bool, seconds: float) -> tuple[str, ...]:
     errors = [look for look in looks if look.status >= 400]
     documented = [look for look in errors if look.error_body and look.exchange.header("X-Request-Id")]
+    lacking = [_short(look) for look in errors if look not in documented]
     unsigned = [look for look in looks if not look.signed]
     mine = [look for look in looks if look.signed and "readable" in look.label]
     lines = [
         f"reachable: yes ({len(looks)} answers in {seconds:.1f} s)",
         f"documented error body and X-Request-Id: {len(documented)} of {len(errors)} error answers"
-        + ("" if len(documented) == len(errors) else f" (missing on {', '.join(_short(x) for x in errors if x not in documented)})"),
+        + (f" (not on {', '.join(lacking[:3])}{' …' if len(lacking) > 3 else ''})" if lacking else ""),
         "unsigned requests refused with 401: "
         + ", ".join(f"{look.status}" for look in unsigned)
         + ("" if all(look.status == 401 for look in unsigned) else " (expected 401)"),
@@ -198,9 +210,9 @@ def _short(look: Look) -> str:
     return f"{look.operation} {look.status}"
 
 
-def _excerpt(text: str, limit: int = 80) -> str:
+def _excerpt(text: str, limit: int = 60) -> str:
     flat = " ".join(text.split())
-    return json.dumps(flat if len(flat) <= limit else flat[:limit] + "…", ensure_ascii=False)
+    return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
 def _problems(looks: tuple[Look, ...]) -> list[str]:
@@ -223,7 +235,10 @@ def _problems(looks: tuple[Look, ...]) -> list[str]:
         )
     for look in looks:
         if not look.signed and 200 <= look.status < 300:
-            problems.append(f"an unsigned request was answered {look.status} (the API refuses it with 401)")
+            problems.append(
+                f"an unsigned request ({look.operation}, {look.label.removeprefix('unsigned, ')}) was answered "
+                f"{look.status} (the API refuses it with 401)"
+            )
             break
     if all(look.status == 404 for look in looks):
         problems.append(
