@@ -39,7 +39,6 @@ from .failure_log import FailureLog
 from .html_report import ReportInputs
 from .outputs import OutputPaths, write_outputs
 from .progress import MODES, RunProgress, choose_mode
-from .recording import RunListener
 from .report import format_summary
 from .run_state import SuiteRun
 from .runner import ROOT, run_suite
@@ -47,7 +46,7 @@ from .schema import SuiteOptions
 from .spec_inventory import spec_inventory
 from .staging_config import KNOB_VARIABLES, RunKnobs, parse_flag
 from .target import Target, TargetConfigError
-from .verdict import RUN_ANYWAY, Unreachable, Verdict, first_verdict, wrapped
+from .verdict import RUN_ANYWAY, UnreachableError, Verdict, first_verdict, wrapped
 
 DEFAULT_MAX_EXAMPLES = 350  # per operation: three operations plus the stateful phase stay within 30 s
 REPORTS = ROOT / "reports"
@@ -94,8 +93,9 @@ def credentials_still_work(target: Target, session: requests.Session, timeout: f
     task = target.readable_tasks[0]
     operation = next(op for op in inventory.operations if op.method == "GET" and "{task_id}" in op.path)
     try:
-        response = session.get(target.base_url + operation.path.format(**task.as_path_parameters()),
-                               auth=target.auth, timeout=timeout)  # fmt: skip
+        response = session.get(
+            target.base_url + operation.path.format(**task.as_path_parameters()), auth=target.auth, timeout=timeout
+        )
     except requests.RequestException as error:
         return f"not checked ({type(error).__name__})"
     with response:
@@ -105,6 +105,13 @@ def credentials_still_work(target: Target, session: requests.Session, timeout: f
         if inventory.documented_success(operation, status, kind, response.content):
             return f"not locked (a correctly signed request after the run got {status} with a documented body)"
         return f"unknown (a correctly signed request after the run got {status} {kind}, not a documented success body)"
+
+
+def progress_mode(args: argparse.Namespace) -> str:
+    mode = args.progress or os.environ.get("PROGRESS") or "auto"
+    if mode not in MODES:
+        raise TargetConfigError(f"PROGRESS must be one of {', '.join(MODES)}, got {mode!r}")
+    return mode
 
 
 def replay_command(args: argparse.Namespace, seed: int) -> str:
@@ -147,12 +154,19 @@ def main(argv: list[str] | None = None) -> int:
             return run_and_report(args, paths, target, options, dataclasses.replace(nothing, run_anyway=run_anyway))
     except TargetConfigError as error:
         return not_run(paths, nothing, "configuration error", error=str(error))
-    except Unreachable as error:
+    except UnreachableError as error:
         return not_run(paths, nothing, f"cannot reach the target: {error}", error=f"cannot reach the target: {error}")
 
 
-def not_run(paths: OutputPaths, inputs: ReportInputs, why: str, *, error: str = "", verdict: Verdict | None = None,
-            coverage: Coverage | None = None) -> int:  # fmt: skip
+def not_run(
+    paths: OutputPaths,
+    inputs: ReportInputs,
+    why: str,
+    *,
+    error: str = "",
+    verdict: Verdict | None = None,
+    coverage: Coverage | None = None,
+) -> int:
     """Nothing (more) is sent: say why in one line, write the reports saying so, exit 2."""
     if error:
         print(f"error: {error}", file=sys.stderr)
@@ -169,12 +183,11 @@ def run_and_report(
     """The first verdict, then (unless it stops the run) the suite with live progress; then every report."""
     coverage, failures = Coverage(), FailureLog(target.secrets)
     progress = None
-    mode = choose_mode(args.progress or os.environ.get("PROGRESS", "auto"), sys.stdout)
-    listeners: list[RunListener] = [coverage, failures]
-    run = SuiteRun(target, options, listeners)
+    run = SuiteRun(target, options, [coverage, failures])
+    mode = choose_mode(progress_mode(args), sys.stdout)
     if mode != "off":
         progress = RunProgress(sys.stdout, options, run.report.transport, mode=mode)
-        run.recorder.listeners = run.observers = [*listeners, progress]
+        run.listen(progress)
     with run.opened():
         verdict = first_verdict(target, run.session, options.request_timeout)
         print_verdict(verdict, inputs.run_anyway)
@@ -183,7 +196,9 @@ def run_and_report(
             return not_run(paths, inputs, why, verdict=verdict, coverage=coverage)
         with progress.showing() if progress is not None else contextlib.nullcontext():
             report = run_suite(run, junit_xml=args.junit_xml, show_output=args.verbose)
-        credentials = "" if target.app is not None else credentials_still_work(target, run.session, options.request_timeout)
+        credentials = (
+            "" if target.app is not None else credentials_still_work(target, run.session, options.request_timeout)
+        )
     summary = format_summary(report, target=target.description, replay=inputs.replay)
     inputs = dataclasses.replace(
         inputs,
@@ -196,8 +211,10 @@ def run_and_report(
         credentials=credentials,
     )
     write_outputs(paths, inputs)
-    print(f"reports: {args.junit_xml} (JUnit XML), {paths.summary_json} (summary), {paths.html} (report), "
-          f"{paths.har} (failing exchanges)")  # fmt: skip
+    print(
+        f"reports: {args.junit_xml} (JUnit XML), {paths.summary_json} (summary), {paths.html} (report), "
+        f"{paths.har} (failing exchanges)"
+    )
     if credentials:
         print(f"credentials: {credentials}")
     print(summary)

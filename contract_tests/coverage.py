@@ -57,13 +57,17 @@ FIGURES = {
     "parameters_invalid": ("parameters, invalid", "each path and query parameter sent with a value its schema refuses"),
     "parameter_keywords": (
         "keywords of parameters",
-        "each constraint of a parameter's schema, sent both kept and broken (required: sent and left out); "
-        "each enum value, sent",
+        (
+            "each constraint of a parameter's schema, sent both kept and broken (required: sent and left out); "
+            "each enum value, sent"
+        ),
     ),
     "response_keywords": (
         "keywords of responses",
-        "each pattern, minLength, maxLength, minimum, maximum, required, nullable and enum value of the response "
-        "body schemas (once per schema object), seen applied to a value in a body",
+        (
+            "each pattern, minLength, maxLength, minimum, maximum, required, nullable and enum value of the response "
+            "body schemas (once per schema object), seen applied to a value in a body"
+        ),
     ),
     "examples": ("examples", "each example the spec gives a parameter, sent as its value"),
     "statuses": ("statuses", "each status each operation documents, answered by that operation"),
@@ -193,15 +197,16 @@ class ResponseKeywords:
         for node in roots.values():
             self._collect(node, seen)
 
-    def _children(self, node: SchemaNode) -> Iterator[SchemaNode]:
+    def _children(self, node: SchemaNode) -> Iterator[tuple[str, str, SchemaNode]]:
+        """Each schema right below `node`'s: (`allOf`/`anyOf`/`oneOf`/`properties`/`items`, property name, schema)."""
         schema, pointer = node.schema, node.pointer
         for combinator in ("allOf", "anyOf", "oneOf"):
             for index, member in enumerate(schema.get(combinator, [])):
-                yield self.inventory.follow(SchemaNode(f"{pointer}/{combinator}/{index}", member))
+                yield combinator, "", self.inventory.follow(SchemaNode(f"{pointer}/{combinator}/{index}", member))
         for name, member in (schema.get("properties") or {}).items():
-            yield self.inventory.follow(SchemaNode(f"{pointer}/properties/{name}", member))
+            yield "properties", name, self.inventory.follow(SchemaNode(f"{pointer}/properties/{name}", member))
         if isinstance(schema.get("items"), dict):
-            yield self.inventory.follow(SchemaNode(f"{pointer}/items", schema["items"]))
+            yield "items", "", self.inventory.follow(SchemaNode(f"{pointer}/items", schema["items"]))
 
     def _collect(self, node: SchemaNode, seen: set[str]) -> None:
         if node.pointer in seen:
@@ -212,43 +217,42 @@ class ResponseKeywords:
         if schema.get("nullable") is not True:
             self.universe.discard(KeywordItem(node.pointer, "nullable"))
         self.universe.update(KeywordItem(node.pointer, "enum", json.dumps(value)) for value in schema.get("enum", []))
-        for child in self._children(node):
+        for _, _, child in self._children(node):
             self._collect(child, seen)
 
     def observed_in(self, node: SchemaNode, instance: object, found: set[KeywordItem], depth: int = 0) -> None:
-        """Add to `found` every keyword item of `node`'s schema that `instance` has a value for."""
+        """Add to `found` every keyword item of `node`'s schema (and below) that `instance` has a value for."""
         if depth > 40:
             return
+        found.update(self._applied(node, instance))
+        for child, value in self._below(node, instance):
+            self.observed_in(child, value, found, depth + 1)
+
+    @staticmethod
+    def _applied(node: SchemaNode, instance: object) -> Iterator[KeywordItem]:
         schema, pointer = node.schema, node.pointer
         if instance is None:
             if schema.get("nullable") is True:
-                found.add(KeywordItem(pointer, "nullable"))
+                yield KeywordItem(pointer, "nullable")
             return
         if isinstance(instance, str):
-            found.update(KeywordItem(pointer, keyword) for keyword in STRING_KEYWORDS if keyword in schema)
+            yield from (KeywordItem(pointer, keyword) for keyword in STRING_KEYWORDS if keyword in schema)
         elif isinstance(instance, (int, float)) and not isinstance(instance, bool):
-            found.update(KeywordItem(pointer, keyword) for keyword in NUMBER_KEYWORDS if keyword in schema)
+            yield from (KeywordItem(pointer, keyword) for keyword in NUMBER_KEYWORDS if keyword in schema)
         elif isinstance(instance, dict) and "required" in schema:
-            found.add(KeywordItem(pointer, "required"))
+            yield KeywordItem(pointer, "required")
         if "enum" in schema and instance in schema["enum"]:
-            found.add(KeywordItem(pointer, "enum", json.dumps(instance)))
-        for index, member in enumerate(schema.get("allOf", [])):
-            self.observed_in(self.inventory.follow(SchemaNode(f"{pointer}/allOf/{index}", member)), instance, found)
-        for combinator in ("anyOf", "oneOf"):
-            for index, member in enumerate(schema.get(combinator, [])):
-                branch = self.inventory.follow(SchemaNode(f"{pointer}/{combinator}/{index}", member))
-                if _fits(branch.schema, instance):
-                    self.observed_in(branch, instance, found, depth + 1)
-        properties = schema.get("properties") or {}
-        if isinstance(instance, dict):
-            for name, value in instance.items():
-                if name in properties:
-                    child = self.inventory.follow(SchemaNode(f"{pointer}/properties/{name}", properties[name]))
-                    self.observed_in(child, value, found, depth + 1)
-        elif isinstance(instance, list) and isinstance(schema.get("items"), dict):
-            child = self.inventory.follow(SchemaNode(f"{pointer}/items", schema["items"]))
-            for item in instance:
-                self.observed_in(child, item, found, depth + 1)
+            yield KeywordItem(pointer, "enum", json.dumps(instance))
+
+    def _below(self, node: SchemaNode, instance: object) -> Iterator[tuple[SchemaNode, object]]:
+        """The schemas below `node` that apply to `instance` or a part of it, each with what it applies to."""
+        for kind, name, child in self._children(node):
+            if kind == "allOf" or (kind in ("anyOf", "oneOf") and _fits(child.schema, instance)):
+                yield child, instance
+            elif kind == "properties" and isinstance(instance, dict) and name in instance:
+                yield child, instance[name]
+            elif kind == "items" and isinstance(instance, list):
+                yield from ((child, item) for item in instance)
 
 
 @dataclass
@@ -277,8 +281,12 @@ class Coverage(RunObserver):
         self.parameters = {
             parameter_where(p): _ParameterSeen() for op in self.inventory.operations for p in op.parameters
         }
-        self.keywords = {item: _KeywordSeen() for op in self.inventory.operations for p in op.parameters
-                         for item in parameter_keywords(p)}  # fmt: skip
+        self.keywords = {
+            item: _KeywordSeen()
+            for op in self.inventory.operations
+            for p in op.parameters
+            for item in parameter_keywords(p)
+        }
         self.enum_values_sent: set[KeywordItem] = set()
         self.examples: dict[tuple[str, str], bool] = {
             (parameter_where(p), _wire(example)): False
@@ -337,8 +345,9 @@ class Coverage(RunObserver):
             return
         operation = self.inventory.by_label(case.operation.label)
         if operation is not None:
-            self.body_answered(operation, response.status_code, response.headers.get("content-type", [""])[0],
-                               response.content)  # fmt: skip
+            self.body_answered(
+                operation, response.status_code, response.headers.get("content-type", [""])[0], response.content
+            )
 
     def body_answered(self, operation: OperationSpec, status: int, content_type: str, body: bytes) -> None:
         """The response keywords a body of `operation` shows (a JSON body of a documented status only)."""
@@ -378,10 +387,12 @@ class Coverage(RunObserver):
             "response_keywords": _figure(
                 [str(item) for item in self.observed & self.responses.universe], map(str, self.responses.universe)
             ),
-            "examples": _figure([f"{w} = {v}" for (w, v), ok in self.examples.items() if ok],
-                                [f"{w} = {v}" for w, v in self.examples]),  # fmt: skip
-            "statuses": _figure([f"{label} {key}" for label, key in reached],
-                                [f"{label} {key}" for label, key in documented]),  # fmt: skip
+            "examples": _figure(
+                [f"{w} = {v}" for (w, v), ok in self.examples.items() if ok], [f"{w} = {v}" for w, v in self.examples]
+            ),
+            "statuses": _figure(
+                [f"{label} {key}" for label, key in reached], [f"{label} {key}" for label, key in documented]
+            ),
             "links": _figure([t for t in links if self.links[t]], links),
         }
 
@@ -417,7 +428,12 @@ class Coverage(RunObserver):
         return {
             "summary": self.summary_line().removeprefix("coverage:").strip(),
             **{
-                name: {"covered": f.covered, "total": f.total, "percent": round(f.percent, 1), "missing": list(f.missing)}
+                name: {
+                    "covered": f.covered,
+                    "total": f.total,
+                    "percent": round(f.percent, 1),
+                    "missing": list(f.missing),
+                }
                 for name, f in figures.items()
             },
             "statuses_by_operation": {

@@ -16,6 +16,7 @@ from .report import SECRET_HEADERS, redact
 
 BODY_LIMIT = 64 * 1024  # characters of a body kept in a report; the rest is cut and said to be
 REDACTED = "[redacted]"
+EPOCH = datetime.datetime.fromtimestamp(0, datetime.UTC)
 Answer = Response | requests.Response
 Headers = tuple[tuple[str, str], ...]
 
@@ -33,7 +34,7 @@ class Exchange:
     response_body: str = ""
     body_size: int = 0  # bytes the server sent
     elapsed: float = 0.0  # seconds
-    started: datetime.datetime = datetime.datetime.fromtimestamp(0, datetime.UTC)
+    started: datetime.datetime = EPOCH
 
     @property
     def content_type(self) -> str:
@@ -49,14 +50,19 @@ class Exchange:
         return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
 
 
-def _text(body: str | bytes | None) -> str:
+def _text(body: object) -> str:
+    """A body as text (a streamed request body, which the suite never sends, as its type's name)."""
     if body is None:
         return ""
-    return body if isinstance(body, str) else body.decode("utf-8", "replace")
+    if isinstance(body, bytes):
+        return body.decode("utf-8", "replace")
+    return body if isinstance(body, str) else f"<{type(body).__name__}>"
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + f"\n… ({len(text) - BODY_LIMIT} more characters cut)"
+    return (
+        text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + f"\n… ({len(text) - BODY_LIMIT} more characters cut)"
+    )
 
 
 def scrub_headers(headers: list[tuple[str, str]], secrets: tuple[str, ...]) -> Headers:

@@ -1,6 +1,6 @@
 """`reports/contract-report.html`: one self-contained page (no script, no network) of what a run saw, written
 on every `make contract`, run or not: the verdict (and the first verdict on the target), the target, settings,
-seed and replay command, the operations × statuses matrix, each check with the responses it judged and
+seed and replay command, the statuses each operation reached, each check with the responses it judged and
 failed, each failure with its request and response (credentials redacted), field path, curl and replay
 command, and the spec coverage (`coverage.py`). Rendered with Jinja2, which escapes whatever the server sent.
 """
@@ -8,6 +8,7 @@ command, and the spec coverage (`coverage.py`). Rendered with Jinja2, which esca
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,7 @@ class ReportInputs:
 
 
 def _outcome(inputs: ReportInputs) -> dict[str, str]:
-    if inputs.report is None:
-        word = "NOT RUN"
-    else:
-        word = "PASSED" if inputs.exit_code == 0 else "FAILED"
+    word = "NOT RUN" if inputs.report is None else ("PASSED" if inputs.exit_code == 0 else "FAILED")
     return {"word": word, "line": inputs.result}
 
 
@@ -75,9 +73,10 @@ def _matrix(coverage: Coverage | None) -> dict[str, object]:
     if coverage is None:
         return {"columns": [], "rows": []}
     rows = coverage.status_matrix()
-    columns = sorted({key for _, documented, _ in rows for key in documented} | {
-        str(status) for _, _, extra in rows for status in extra
-    })  # fmt: skip
+    columns = sorted(
+        {key for _, documented, _ in rows for key in documented}
+        | {str(status) for _, _, extra in rows for status in extra}
+    )
     table = []
     for operation, documented, extra in rows:
         cells = []
@@ -89,7 +88,8 @@ def _matrix(coverage: Coverage | None) -> dict[str, object]:
                 cells.append({"text": str(extra[int(column)]), "css": "cell-extra"})
             else:
                 cells.append({"text": "", "css": ""})
-        table.append({"name": operation.operation_id, "label": operation.label, "cells": cells})
+        silent = not any(documented.values()) and not extra
+        table.append({"name": operation.operation_id, "label": operation.label, "cells": cells, "silent": silent})
     return {"columns": columns, "rows": table}
 
 
@@ -129,10 +129,19 @@ def _coverage(coverage: Coverage | None) -> dict[str, object] | None:
     }
 
 
+def pretty(body: str) -> str:
+    """A JSON body indented for reading; any other body as it came."""
+    try:
+        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    except ValueError:
+        return body
+
+
 def render(inputs: ReportInputs) -> str:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )
+    environment.filters["pretty"] = pretty
     verdict = inputs.verdict
     page = environment.get_template(TEMPLATE).render(
         outcome=_outcome(inputs),

@@ -1,13 +1,14 @@
-"""Live progress of a run (`RunProgress`, a `recording.RunObserver`): the phase, cases done and planned per
-operation, failures so far, requests sent, 429s waited out, the elapsed time and an estimate of the time left
-under RATE_LIMIT and MAX_TIME. Each failure is printed as it is found, one line (the full detail stays in
-the summary).
+"""Live progress of a run (`RunProgress`, a `recording.RunObserver` that `SuiteRun.listen` adds to a run): the
+phase, cases done and planned per operation, failures so far, requests sent, 429s waited out, the elapsed time
+and an estimate of the time left under RATE_LIMIT and MAX_TIME. Each failure is printed as it is found, one
+line (the full detail stays in the summary).
 
 On a terminal it is a rich live display, redrawn twice a second from its own thread; in CI (`CI` set) or
 when the output is not a terminal, one plain line every 10 s. Either way the run's thread only bumps
 counters, and every write holds one lock, so failure lines and the display never garble each other.
-"Planned" is the fuzzing budget (MAX_EXAMPLES per operation) and the stateful phase's steps (scenarios ×
-steps, an upper bound); the examples and coverage phases add cases the spec decides, shown as done only.
+"Planned" is the fuzzing budget (MAX_EXAMPLES per operation) and the stateful phase's steps (scenarios
+times steps, an upper bound); the examples and coverage phases add cases the spec decides, shown as done
+only.
 """
 
 from __future__ import annotations

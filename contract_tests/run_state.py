@@ -50,6 +50,12 @@ class SuiteRun:
         self.observers = [listener for listener in listeners if isinstance(listener, RunObserver)]
         self._open = False
 
+    def listen(self, listener: RunListener) -> None:
+        """One more listener, for one that needs the run first (a progress display shows its transport counters)."""
+        self.recorder.listeners = [*self.recorder.listeners, listener]
+        if isinstance(listener, RunObserver):
+            self.observers.append(listener)
+
     def paced(self) -> contextlib.AbstractContextManager[None]:
         """The run's pacing, 429 retries and timing, for every request sent while it is open."""
         options = self.options

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-import jsonschema
+import jsonschema_rs
 
 from .spec_file import spec_document
 
@@ -171,7 +171,8 @@ class SpecInventory:
             instance = json.loads(body)
         except ValueError:
             return False
-        return jsonschema.Draft4Validator(self.json_schema(node)).is_valid(instance)
+        valid: bool = jsonschema_rs.Draft4Validator(self.json_schema(node)).is_valid(instance)
+        return valid
 
     # ── reading the document ──
     def _operations(self) -> Iterator[OperationSpec]:

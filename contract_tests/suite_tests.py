@@ -47,7 +47,7 @@ def test_workflows(contract_schema: BaseSchema, contract_run: SuiteRun) -> None:
     machine: Any = contract_schema.as_state_machine()
 
     class Workflows(machine):  # type: ignore[misc]  # a class Schemathesis builds at run time
-        def step(self, input: Any) -> Any:  # noqa: A002, ANN401 - the base class's signature (StepInput → StepOutput)
+        def step(self, input: Any) -> Any:  # noqa: ANN401 - the base class's signature (StepInput → StepOutput)
             output = super().step(input)
             if input.transition is not None and input.is_applied:  # sent along a link, with what it carried
                 run.link_followed(input.transition.id, output.response.status_code)

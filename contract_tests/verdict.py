@@ -1,6 +1,6 @@
 """The first verdict on a target (`first_verdict`), from a handful of read requests before the generated cases:
 
-- Is it reachable? (If not: `Unreachable`, and the run stops with exit code 2.)
+- Is it reachable? (If not: `UnreachableError`, and the run stops with exit code 2.)
 - Does it answer with the documented JSON error body and `X-Request-Id`?
 - Does it refuse an unsigned request (401)?
 - Does it answer a correctly signed request for a readable task with a documented success body (when one is
@@ -38,7 +38,7 @@ RUN_ANYWAY = "RUN_ANYWAY"  # the setting that runs the suite against a target th
 MIN_FOR_IDENTICAL = 3  # answers needed before "one identical answer to everything" means anything
 
 
-class Unreachable(Exception):
+class UnreachableError(Exception):
     """The target does not answer at all: the message says why in words (connection refused, DNS …)."""
 
 
@@ -99,7 +99,10 @@ class Verdict:
         operations = sorted({look.operation for look in self.looks})
         asked = "signed and unsigned" if len({look.signed for look in self.looks}) > 1 else "signed"
         answers: Counter[str] = Counter(look.answer for look in self.looks)
-        got = ", ".join(f"{answer} ×{count}" for answer, count in answers.items())
+        if len(answers) == 1:
+            got = f"{next(iter(answers))} to all {len(self.looks)}"
+        else:
+            got = ", ".join(f"{answer} to {count}" for answer, count in answers.items())
         return f"{len(self.looks)} requests ({asked}, to {' and '.join(operations)}) got {got}"
 
     def as_dict(self) -> dict[str, object]:
@@ -170,9 +173,9 @@ class _Asker:
         try:
             response = self.session.get(target.base_url + _path(op, task), auth=auth, timeout=self.timeout)
         except requests.Timeout:
-            raise Unreachable(f"{target.base_url}: no answer within REQUEST_TIMEOUT={self.timeout:g} s") from None
+            raise UnreachableError(f"{target.base_url}: no answer within REQUEST_TIMEOUT={self.timeout:g} s") from None
         except requests.ConnectionError as error:
-            raise Unreachable(f"{target.base_url}: {describe_connection_error(error)}") from None
+            raise UnreachableError(f"{target.base_url}: {describe_connection_error(error)}") from None
         with response:
             exchange = capture(response.request, response, target.secrets)
             content_type = response.headers.get("Content-Type")
@@ -222,7 +225,9 @@ def _problems(looks: tuple[Look, ...]) -> list[str]:
     problems = []
     types = sorted({look.exchange.content_type.split(";")[0].strip() or "no Content-Type" for look in looks})
     if not any(is_json_media_type(look.exchange.content_type) for look in looks):
-        problems.append(f"not one answer was JSON (every answer was {' or '.join(types)}; the API answers application/json)")
+        problems.append(
+            f"not one answer was JSON (every answer was {' or '.join(types)}; the API answers application/json)"
+        )
     if all(look.status >= 500 for look in looks):
         statuses = sorted({look.status for look in looks})
         problems.append(f"every request got a server error ({', '.join(map(str, statuses))})")

@@ -128,7 +128,10 @@ def test_wire_values_are_judged_by_each_keyword() -> None:
     assert judge_value(size, "5") == {"type": True, "minimum": True, "maximum": True}
     assert judge_value(size, "11") == {"type": True, "minimum": True, "maximum": False}
     assert judge_value(size, "five") == {"type": False}  # not a number: its bounds do not apply
-    assert judge_value({"type": "integer", "minimum": 1, "exclusiveMinimum": True}, "1") == {"type": True, "minimum": False}
+    assert judge_value({"type": "integer", "minimum": 1, "exclusiveMinimum": True}, "1") == {
+        "type": True,
+        "minimum": False,
+    }
     resource_id = spec_inventory().operations[0].parameters[0].schema
     assert judge_value(resource_id, "8abf6e1e72c12e7c0172c15b508500aa") == {
         "pattern": True,
@@ -155,5 +158,10 @@ def test_the_slice_covers_every_operation_parameter_and_example_of_the_spec() ->
     assert figures["links"].covered >= 1
     assert figures["response_keywords"].covered >= figures["response_keywords"].total // 2
     operations = len(inventory.operations)
-    assert coverage.as_dict()["operations"] == {"covered": operations, "total": operations, "percent": 100.0, "missing": []}
+    assert coverage.as_dict()["operations"] == {
+        "covered": operations,
+        "total": operations,
+        "percent": 100.0,
+        "missing": [],
+    }
     assert report.ok

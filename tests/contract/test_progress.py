@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import os
 import re
 import shlex
@@ -31,8 +32,8 @@ from .slice import SLICE_OPTIONS
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
 PROGRESS_LINE = re.compile(
-    r"^progress: (?P<phase>.+?) \| cases (?P<cases>\d+): .* \| failures (?P<failures>\d+) \| requests (?P<requests>\d+) "
-    r"\| 429 waited out \d+ \(\d+\.\d s\) \| elapsed \d+:\d\d \| left (?P<left>.+)$"
+    r"^progress: (?P<phase>.+?) \| cases (?P<cases>\d+): .* \| failures (?P<failures>\d+) "
+    r"\| requests (?P<requests>\d+) \| 429 waited out \d+ \(\d+\.\d s\) \| elapsed \d+:\d\d \| left (?P<left>.+)$"
 )
 
 
@@ -57,7 +58,7 @@ def test_plain_lines_appear_during_the_run_and_each_failure_once() -> None:
     out = TimedLines()
     run = SuiteRun(emulator_target(SCENARIO, app=app), options)
     progress = RunProgress(out, options, run.report.transport, mode=choose_mode("auto", out, {}), interval=0.5)
-    run.recorder.listeners = run.observers = [progress]
+    run.listen(progress)
     started = time.monotonic()
     with progress.showing():
         report = run_suite(run)
@@ -66,10 +67,12 @@ def test_plain_lines_appear_during_the_run_and_each_failure_once() -> None:
     assert len(plain) >= 4, out.lines
     assert all(found is not None for _, found in plain), out.lines
     times = [at for at, _ in plain]
-    assert started < times[0] and times[-1] < ended  # while the run went, not after it
-    assert all(later - earlier >= 0.45 for earlier, later in zip(times, times[1:], strict=False))
+    assert started < times[0]  # while the run went …
+    assert times[-1] < ended  # … not after it
+    assert all(later - earlier >= 0.45 for earlier, later in itertools.pairwise(times))
     counts = [int(found["requests"]) for _, found in plain if found is not None]
-    assert counts == sorted(counts) and counts[-1] > counts[0]
+    assert counts == sorted(counts)
+    assert counts[-1] > counts[0]
     failed = [line for _, line in out.lines if line.startswith("FAILED [")]
     assert len(failed) == len(report.failures) >= 1  # once each, though Hypothesis replays them while shrinking
     schema = next(line for line in failed if line.startswith("FAILED [response_schema_conformance]"))
@@ -94,10 +97,12 @@ def test_the_time_left_follows_rate_limit_and_max_time() -> None:
     progress = RunProgress(io.StringIO(), options, TransportStats(), clock=lambda: now[0])
     assert progress.eta() == "unknown yet"  # the plan is not known before pytest collects
     progress.tests_planned(["test_probes", "test_operation[GET /a]", "test_operation[GET /b]", "test_workflows"])
-    # 200 fuzzing cases and 30 stateful steps (5 scenarios × 6) at 10 a second, before any case was sent
+    # 200 fuzzing cases and 30 stateful steps (5 scenarios of up to 6) at 10 a second, before any case was sent
     assert progress.cases_left() == 230
     assert progress.eta() == "~0:23"
-    capped = RunProgress(io.StringIO(), dataclasses.replace(options, max_time=20.0), TransportStats(), clock=lambda: now[0])
+    capped = RunProgress(
+        io.StringIO(), dataclasses.replace(options, max_time=20.0), TransportStats(), clock=lambda: now[0]
+    )
     capped.tests_planned(["test_operation[GET /a]", "test_operation[GET /b]", "test_workflows"])
     now[0] += 5
     assert capped.eta() == "~0:15 (MAX_TIME)"
@@ -127,8 +132,19 @@ def _reports(directory: Path) -> list[str]:
 
 @pytest.mark.slow  # a 15-s run: the plain line comes every 10 s
 def test_make_contract_in_a_pipe_prints_a_progress_line_every_10_s(tmp_path: Path) -> None:
-    command = [sys.executable, "-u", "-m", "contract_tests.cli", "--seed", "5", "--max-examples", "40",
-               "--rate-limit", "50/s", *_reports(tmp_path)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-u",
+        "-m",
+        "contract_tests.cli",
+        "--seed",
+        "5",
+        "--max-examples",
+        "40",
+        "--rate-limit",
+        "50/s",
+        *_reports(tmp_path),
+    ]
     env = {key: value for key, value in os.environ.items() if key != "CI"}
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env)
@@ -141,7 +157,7 @@ def test_make_contract_in_a_pipe_prints_a_progress_line_every_10_s(tmp_path: Pat
     assert all(PROGRESS_LINE.match(line) for _, line in progress), progress
     first_look = next(at for at, line in lines if line.startswith("first look:"))
     assert progress[0][0] - first_look >= 9.5  # not before 10 s of the run …
-    assert all(b - a >= 9.5 for (a, _), (b, _) in zip(progress, progress[1:], strict=False))  # … nor more often
+    assert all(b - a >= 9.5 for (a, _), (b, _) in itertools.pairwise(progress))  # … nor more often
     assert progress[-1][0] < summary_at
     assert lines[-1][1].startswith("coverage:    operations 3/3")
 
@@ -152,11 +168,25 @@ def test_the_live_display_in_a_terminal_with_failures_printed_above_it(tmp_path:
     prints once above it, and the summary follows it."""
     variant = next(variant for variant in VARIANTS if variant.name == "wrong field type")
     with serve_in_thread(variant.wrap(create_app(SCENARIO), SCENARIO)) as url, tmux_server(tmp_path) as tmux:
-        command = [str(Path(sys.executable)), "-m", "contract_tests.cli", "--base-url", url, "--seed", "2",
-                   "--max-examples", "120", "--rate-limit", "150/s", *_reports(tmp_path)]  # fmt: skip
+        command = [
+            str(Path(sys.executable)),
+            "-m",
+            "contract_tests.cli",
+            "--base-url",
+            url,
+            "--seed",
+            "2",
+            "--max-examples",
+            "120",
+            "--rate-limit",
+            "150/s",
+            *_reports(tmp_path),
+        ]
         exported = " ".join(f"{name}={shlex.quote(value)}" for name, value in _demo_env(url).items())
         script = tmp_path / "contract.sh"
-        script.write_text(f"cd {shlex.quote(str(ROOT))}\nenv {exported} {shlex.join(command)}\necho EXIT=$?\nsleep 600\n")
+        script.write_text(
+            f"cd {shlex.quote(str(ROOT))}\nenv {exported} {shlex.join(command)}\necho EXIT=$?\nsleep 600\n"
+        )
         tmux("new-session", "-d", "-s", "watch", "-x", "140", "-y", "40", f"sh {script}")
         screens = [screen for _, screen in timed_screens(tmux, "EXIT=", timeout=90)]
         everything = history(tmux)
@@ -166,7 +196,8 @@ def test_the_live_display_in_a_terminal_with_failures_printed_above_it(tmp_path:
         assert screen.count("contract suite · ") <= 1, screen  # redrawn in place, never stacked
         assert screen.count("failures ") <= 1, screen
     requests = [int(found[1]) for screen in live if (found := re.search(r"requests (\d+)", screen))]
-    assert requests == sorted(requests) and requests[-1] > requests[0]
+    assert requests == sorted(requests)
+    assert requests[-1] > requests[0]
     assert any("· ShowBackgroundTaskProgress · elapsed" in screen for screen in live), live
     failed = [line for line in everything.splitlines() if line.startswith("FAILED [")]
     assert len(failed) == len(set(failed)) >= 1

@@ -52,7 +52,10 @@ def test_a_wrong_target_gets_one_paragraph_and_exit_2(
     paragraph = out[out.index("NOT THE SERVICE?") :].split("\nresult:")[0]
     assert f"{url} does not look like the DCS task API" in paragraph.replace("\n", " ")
     assert wrong.said in paragraph.replace("\n", " "), paragraph
-    assert "Evidence: 6 requests (signed and unsigned, to ListBackgroundTask and ShowBackgroundTaskProgress) got" in paragraph.replace("\n", " ")
+    assert (
+        "Evidence: 6 requests (signed and unsigned, to ListBackgroundTask and ShowBackgroundTaskProgress) got"
+        in paragraph.replace("\n", " ")
+    )
     assert "Is BASE_URL right?" in paragraph.replace("\n", " ")
     assert "\n\n" not in paragraph.strip()  # one paragraph
     assert out.splitlines()[-1] == (
@@ -70,7 +73,9 @@ def test_a_wrong_target_gets_one_paragraph_and_exit_2(
     assert "does not look like the DCS task API" in html
     har = json.loads((tmp_path / "failures.har").read_text())
     assert len(har["log"]["entries"]) == 6  # the evidence
-    written = out + printed.err + html + (tmp_path / "failures.har").read_text() + (tmp_path / "summary.json").read_text()
+    written = (
+        out + printed.err + html + (tmp_path / "failures.har").read_text() + (tmp_path / "summary.json").read_text()
+    )
     assert SCENARIO.demo.secret_key not in written
 
 
@@ -92,11 +97,17 @@ def test_run_anyway_runs_the_suite_and_never_claims_the_credentials_work(
 @pytest.mark.parametrize(
     ("base_url", "said"),
     [
-        ("127.0.0.1:18201", "BASE_URL=127.0.0.1:18201 has no scheme: give the server's root URL (write http://127.0.0.1:18201"),
-        ("http://127.0.0.1:18201/dcs", "has the path /dcs, which the spec's server URL (https://dcs.{region}.myhuaweicloud.com)"),
+        (
+            "127.0.0.1:18201",
+            "BASE_URL=127.0.0.1:18201 has no scheme: give the server's root URL (write http://127.0.0.1:18201",
+        ),
+        (
+            "http://127.0.0.1:18201/dcs",
+            "has the path /dcs, which the spec's server URL (https://dcs.{region}.myhuaweicloud.com)",
+        ),
         ("http:///v2", "BASE_URL=http:///v2 has no host"),
     ],
-)  # fmt: skip
+)
 def test_a_base_url_that_cannot_be_the_server_root_is_one_line_and_exit_2(
     base_url: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -113,12 +124,15 @@ def test_a_base_url_that_cannot_be_the_server_root_is_one_line_and_exit_2(
 
 def test_a_throttling_gateway_is_waited_out_not_taken_for_the_answer() -> None:
     """The first six answers are 429 with Retry-After: each request is re-sent, and the verdict is the service's."""
-    target = emulator_target(SCENARIO, app=ThrottlingGateway(create_app(SCENARIO), first=6))
+    app = ThrottlingGateway(create_app(SCENARIO), first=6)
+    target = emulator_target(SCENARIO, app=app)
     stats, waits = TransportStats(), list[float]()
-    with asgi.get_client(target.app) as session, paced_requests(stats, rate_limit=None, slow_after=5, sleep=waits.append):  # type: ignore[arg-type]
+    client = asgi.get_client(app)  # type: ignore[arg-type] # Starlette's and Schemathesis' ASGI aliases differ
+    with client as session, paced_requests(stats, rate_limit=None, slow_after=5, sleep=waits.append):
         verdict = first_verdict(target, session, timeout=5)
     assert verdict.looks_like_the_service, verdict.problems
     assert stats.throttled == 6
+    assert waits == [0.0] * 6  # Retry-After: 0, honoured
     assert [look.status for look in verdict.looks] == [404, 401, 404, 200, 200, 401]
 
 

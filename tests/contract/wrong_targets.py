@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract_tests.emulator import Scenario
 
-from .broken.variants import ResponseRewriter, ResigningGateway
+from .broken.variants import ResigningGateway, ResponseRewriter
 
 SIGN_IN = b"""<!doctype html><html><head><title>Sign in</title></head>
 <body><form action="/login" method="post"><input name="user"><input name="password" type="password">
@@ -72,9 +72,16 @@ def another_json_api(scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], byte
 def unrouted_gateway(scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     """An API gateway in front of nothing: APIG.0101 (the API does not exist) to every request, signed or not."""
     request_id = uuid.uuid4().hex
-    body = {"error_code": "APIG.0101", "error_msg": "The API does not exist or has not been published.",
-            "request_id": request_id}  # fmt: skip
-    return 404, [(b"content-type", b"application/json"), (b"x-request-id", request_id.encode())], json.dumps(body).encode()
+    body = {
+        "error_code": "APIG.0101",
+        "error_msg": "The API does not exist or has not been published.",
+        "request_id": request_id,
+    }
+    return (
+        404,
+        [(b"content-type", b"application/json"), (b"x-request-id", request_id.encode())],
+        json.dumps(body).encode(),
+    )
 
 
 def health_check(scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
@@ -95,15 +102,26 @@ def accepts_unsigned(app: ASGIApp, scenario: Scenario) -> ASGIApp:
 
 
 WRONG_TARGETS = (
-    WrongTarget("HTML sign-in page", lambda app, s: Canned(sign_in_page), "not one answer was JSON (every answer was text/html"),
-    WrongTarget("500 for everything", lambda app, s: Canned(crashed_upstream), "every request got a server error (500)"),
-    WrongTarget("2xx to unsigned requests", accepts_unsigned, "an unsigned request (ShowBackgroundTaskProgress, the readable task) was answered 200"),
+    WrongTarget(
+        "HTML sign-in page", lambda app, s: Canned(sign_in_page), "not one answer was JSON (every answer was text/html"
+    ),
+    WrongTarget(
+        "500 for everything", lambda app, s: Canned(crashed_upstream), "every request got a server error (500)"
+    ),
+    WrongTarget(
+        "2xx to unsigned requests",
+        accepts_unsigned,
+        "an unsigned request (ShowBackgroundTaskProgress, the readable task) was answered 200",
+    ),
     # not named by the issue:
     WrongTarget("another JSON API", lambda app, s: Canned(another_json_api), "never the documented error body"),
-    WrongTarget("a gateway that does not route the API", lambda app, s: Canned(unrouted_gateway),
-                "every request got 404, the unsigned one too"),  # fmt: skip
+    WrongTarget(
+        "a gateway that does not route the API",
+        lambda app, s: Canned(unrouted_gateway),
+        "every request got 404, the unsigned one too",
+    ),
     WrongTarget("a catch-all health check", lambda app, s: Canned(health_check), "got the same answer"),
-)  # fmt: skip
+)
 
 
 class ThrottlingGateway:
@@ -115,8 +133,10 @@ class ThrottlingGateway:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.left > 0:
             self.left -= 1
-            status, headers, body = _json(429, {"error_code": "APIG.0308", "error_msg": "The request is throttled.",
-                                                "request_id": uuid.uuid4().hex})  # fmt: skip
+            status, headers, body = _json(
+                429,
+                {"error_code": "APIG.0308", "error_msg": "The request is throttled.", "request_id": uuid.uuid4().hex},
+            )
             headers = [*headers, (b"retry-after", b"0"), (b"content-length", str(len(body)).encode())]
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
@@ -127,7 +147,9 @@ class ThrottlingGateway:
 def charset_parameter(app: ASGIApp) -> ASGIApp:
     """The emulator with `Content-Type: application/json;charset=UTF-8` (what Spring writes): still JSON."""
 
-    def rewrite(scope: Scope, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    def rewrite(
+        scope: Scope, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         headers = [(n, b"application/json;charset=UTF-8" if n.lower() == b"content-type" else v) for n, v in headers]
         return status, headers, body
 
