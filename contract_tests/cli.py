@@ -185,6 +185,8 @@ def run_and_report(
     progress = None
     run = SuiteRun(target, options, [coverage, failures])
     mode = choose_mode(progress_mode(args), sys.stdout)
+    if mode == "live" and args.verbose:
+        mode = "plain"  # pytest's own output would run through a live display
     if mode != "off":
         progress = RunProgress(sys.stdout, options, run.report.transport, mode=mode)
         run.listen(progress)

@@ -104,6 +104,7 @@ class SuiteReport:
             "missing_statuses": self.missing_statuses(),
             "other_probes_by_status": {str(k): v for k, v in sorted(self.other_probes.items())},
             "guard_requests": self.guard_requests,
+            "requests_sent": self.transport.sent,
             "throttled": {
                 "retried": self.transport.throttled,
                 "still_throttled": self.transport.throttled_final,

@@ -9,7 +9,6 @@ own); `spec_inventory()` is the project's spec.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -251,7 +250,13 @@ class SpecInventory:
         return next((operation for operation in self.operations if operation.label == label), None)
 
 
-@functools.cache
+_read: list[SpecInventory] = []
+
+
 def spec_inventory() -> SpecInventory:
-    """The project's spec (`openapi/dcs.yaml`), read once per process."""
-    return SpecInventory(spec_document())
+    """The project's spec (`openapi/dcs.yaml`): read again only when `spec_document()` gives another document
+    (a test that swaps the spec clears that cache, and this follows)."""
+    document = spec_document()
+    if not _read or _read[0].document is not document:
+        _read[:] = [SpecInventory(document)]
+    return _read[0]
