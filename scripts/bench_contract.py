@@ -12,7 +12,7 @@ everything `make contract` adds to a run (the display, spec coverage, the failin
 run alternating with a plain one so both see the same machine.
 
 Runs 1-3 keep going past check failures (Prism fails some domain checks: its canned example
-never changes), so each sends its whole budget. Prints cases/s and the ratios; aims: at least 2x
+never changes), so each sends its whole budget. Prints cases/s and the ratios; aims: at least 1.5x
 the Prism rate, within 2x of the ceiling, and the progress display within 2 % of the rate without it.
 
     .venv/bin/python scripts/bench_contract.py [--max-examples 500] [--seed 1]
