@@ -105,10 +105,6 @@ class Figure:
         return 100.0 if self.total == 0 else 100.0 * self.covered / self.total
 
 
-def parameter_where(parameter: ParameterSpec) -> str:
-    return f"{parameter.operation} · {parameter.name} ({parameter.location})"
-
-
 def _typed(schema: dict[str, Any], raw: str) -> object:
     """The wire value `raw` as the schema's type reads it; None when it is not of that type."""
     kind = schema.get("type")
@@ -159,7 +155,7 @@ def _wire(value: object) -> str:
 
 def parameter_keywords(parameter: ParameterSpec) -> list[KeywordItem]:
     """The keyword items of one parameter (see the module's docstring)."""
-    schema, where = parameter.schema, parameter_where(parameter)
+    schema, where = parameter.schema, parameter.where
     items = [KeywordItem(where, "type")] if schema.get("type") in ("integer", "number", "boolean") else []
     items += [KeywordItem(where, keyword) for keyword in (*STRING_KEYWORDS, *NUMBER_KEYWORDS) if keyword in schema]
     if "enum" in schema:
@@ -193,6 +189,7 @@ class ResponseKeywords:
         self.inventory = inventory
         roots = {node.pointer: node for operation in inventory.operations for node in operation.bodies.values()}
         self.universe: set[KeywordItem] = set()
+        self._below_cache: dict[str, list[tuple[str, str, SchemaNode]]] = {}
         seen: set[str] = set()
         for node in roots.values():
             self._collect(node, seen)
@@ -246,7 +243,10 @@ class ResponseKeywords:
 
     def _below(self, node: SchemaNode, instance: object) -> Iterator[tuple[SchemaNode, object]]:
         """The schemas below `node` that apply to `instance` or a part of it, each with what it applies to."""
-        for kind, name, child in self._children(node):
+        children = self._below_cache.get(node.pointer)
+        if children is None:
+            children = self._below_cache[node.pointer] = list(self._children(node))
+        for kind, name, child in children:
             if kind == "allOf" or (kind in ("anyOf", "oneOf") and _fits(child.schema, instance)):
                 yield child, instance
             elif kind == "properties" and isinstance(instance, dict) and name in instance:
@@ -272,14 +272,14 @@ class Coverage(RunObserver):
     """What one run covered of the spec; `figures()` says how much, `as_dict()` what exactly."""
 
     inventory: SpecInventory = field(default_factory=spec_inventory)
-    statuses: dict[str, Counter[int]] = field(default_factory=dict)  # operation label → answers by status
-    undeclared: Counter[str] = field(default_factory=Counter)  # method → requests to a path it is not declared on
-    links: Counter[str] = field(default_factory=Counter)  # transition → requests sent along it
+    statuses: dict[str, Counter[int]] = field(init=False)  # operation label → answers by status
+    undeclared: Counter[str] = field(init=False, default_factory=Counter)  # method → requests to undeclared paths
+    links: Counter[str] = field(init=False, default_factory=Counter)  # transition → requests sent along it
 
     def __post_init__(self) -> None:
         self.statuses = {operation.label: Counter() for operation in self.inventory.operations}
         self.parameters = {
-            parameter_where(p): _ParameterSeen() for op in self.inventory.operations for p in op.parameters
+            p.where: _ParameterSeen() for op in self.inventory.operations for p in op.parameters
         }
         self.keywords = {
             item: _KeywordSeen()
@@ -289,7 +289,7 @@ class Coverage(RunObserver):
         }
         self.enum_values_sent: set[KeywordItem] = set()
         self.examples: dict[tuple[str, str], bool] = {
-            (parameter_where(p), _wire(example)): False
+            (p.where, _wire(example)): False
             for op in self.inventory.operations
             for p in op.parameters
             for example in p.examples
@@ -319,7 +319,7 @@ class Coverage(RunObserver):
             self._parameter_sent(parameter, values)
 
     def _parameter_sent(self, parameter: ParameterSpec, values: list[str]) -> None:
-        where = parameter_where(parameter)
+        where = parameter.where
         if parameter.required and parameter.location == "query":
             seen = self.keywords[KeywordItem(where, "required")]
             seen.held, seen.broken = seen.held or bool(values), seen.broken or not values
@@ -341,25 +341,23 @@ class Coverage(RunObserver):
                 self.examples[where, raw] = True
 
     def case_done(self, case: AnyCase, response: Response | None) -> None:
-        if response is None:
+        if response is None or not response.content:
             return
         operation = self.inventory.by_label(case.operation.label)
-        if operation is not None:
-            self.body_answered(
-                operation, response.status_code, response.headers.get("content-type", [""])[0], response.content
-            )
-
-    def body_answered(self, operation: OperationSpec, status: int, content_type: str, body: bytes) -> None:
-        """The response keywords a body of `operation` shows (a JSON body of a documented status only)."""
-        key = next((key for key in operation.statuses if status_matches(key, status)), None)
-        node = operation.bodies.get(key) if key is not None else None
-        if node is None or not body or not is_json_media_type(content_type):
+        if operation is None or not is_json_media_type(response.headers.get("content-type", [""])[0]):
             return
         try:
-            instance = json.loads(body)
+            document = response.json()  # parsed once: Schemathesis' checks reuse it
         except ValueError:
             return
-        self.responses.observed_in(node, instance, self.observed)
+        self.body_answered(operation, response.status_code, document)
+
+    def body_answered(self, operation: OperationSpec, status: int, document: object) -> None:
+        """The response keywords a JSON body of `operation` shows (for a documented status only)."""
+        key = next((key for key in operation.statuses if status_matches(key, status)), None)
+        node = operation.bodies.get(key) if key is not None else None
+        if node is not None:
+            self.responses.observed_in(node, document, self.observed)
 
     def link_followed(self, transition: str, status: int) -> None:
         self.links[transition] += 1

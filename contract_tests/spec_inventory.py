@@ -47,6 +47,11 @@ class ParameterSpec:
     schema: Schema  # `$ref`s and `allOf`s merged into one schema object
     examples: tuple[object, ...]  # the spec's `example`/`examples` of the parameter, else its schema's `example`
 
+    @property
+    def where(self) -> str:
+        """`GET /path · name (query)`: the parameter, named in reports."""
+        return f"{self.operation} · {self.name} ({self.location})"
+
 
 @dataclass(frozen=True)
 class LinkSpec:
@@ -103,6 +108,7 @@ class SpecInventory:
         self.document = document
         self.operations = tuple(self._operations())
         self.links = tuple(self._links())
+        self._by_label = {operation.label: operation for operation in self.operations}
         self._by_method: dict[str, list[OperationSpec]] = {}
         for operation in self.operations:
             self._by_method.setdefault(operation.method, []).append(operation)
@@ -247,7 +253,7 @@ class SpecInventory:
         return None
 
     def by_label(self, label: str) -> OperationSpec | None:
-        return next((operation for operation in self.operations if operation.label == label), None)
+        return self._by_label.get(label)
 
 
 _read: list[SpecInventory] = []

@@ -46,8 +46,9 @@ class UnreachableError(Exception):
 class Look:
     """One request of the first verdict and what came back."""
 
-    label: str  # what was asked, e.g. "signed, a task that does not exist"
+    label: str  # what was asked, e.g. "signed, IDs that do not exist"
     signed: bool
+    readable: bool  # asked about a task the credentials may read
     operation: str  # the operation's ID
     exchange: Exchange
     error_body: bool  # the documented error object (error_code and error_msg strings)
@@ -149,7 +150,7 @@ def first_verdict(
         plan.append(("unsigned, the readable task", reads[-1], task, False))
     started = time.monotonic()
     asker = _Asker(target, session, timeout, inventory)
-    looks = [asker.look(label, op, task, signed) for label, op, task, signed in plan]
+    looks = [asker.look(label, op, task, signed=signed) for label, op, task, signed in plan]
     answered = tuple(look for look in looks if look.status != THROTTLED)
     return Verdict(
         target.base_url,
@@ -167,7 +168,7 @@ class _Asker:
     timeout: float
     inventory: SpecInventory
 
-    def look(self, label: str, op: OperationSpec, task: KnownTask, signed: bool) -> Look:
+    def look(self, label: str, op: OperationSpec, task: KnownTask, *, signed: bool) -> Look:
         target = self.target
         auth: AuthBase | None = target.auth if signed else None
         try:
@@ -180,7 +181,8 @@ class _Asker:
             exchange = capture(response.request, response, target.secrets)
             content_type = response.headers.get("Content-Type")
             success = self.inventory.documented_success(op, response.status_code, content_type, response.content)
-            return Look(label, signed, op.operation_id, exchange, is_error_body(response), success)
+            readable = task in target.readable_tasks
+            return Look(label, signed, readable, op.operation_id, exchange, is_error_body(response), success)
 
 
 def _answers(looks: tuple[Look, ...], readable: bool, seconds: float) -> tuple[str, ...]:
@@ -188,7 +190,7 @@ def _answers(looks: tuple[Look, ...], readable: bool, seconds: float) -> tuple[s
     documented = [look for look in errors if look.error_body and look.exchange.header("X-Request-Id")]
     lacking = [_short(look) for look in errors if look not in documented]
     unsigned = [look for look in looks if not look.signed]
-    mine = [look for look in looks if look.signed and "readable" in look.label]
+    mine = [look for look in looks if look.signed and look.readable]
     lines = [
         f"reachable: yes ({len(looks)} answers in {seconds:.1f} s)",
         f"documented error body and X-Request-Id: {len(documented)} of {len(errors)} error answers"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import yaml
 
 from contract_tests.coverage import Coverage, judge_value
@@ -78,9 +76,9 @@ def test_figures_match_a_hand_count_of_a_small_spec() -> None:
     get = coverage.inventory.by_label(GET)
     assert get is not None
     item = {"name": "x", "count": 3, "state": "NEW", "note": None}
-    coverage.body_answered(get, 200, "application/json; charset=utf-8", json.dumps(item).encode())
+    coverage.body_answered(get, 200, item)
     coverage.request_answered("GET", "https://api.example.com/items/zzzzz?color=green", 404)
-    coverage.body_answered(get, 404, "application/json", b'{"code": "E1"}')
+    coverage.body_answered(get, 404, {"code": "E1"})
     coverage.request_answered("GET", "https://api.example.com/items/abcd?size=0", 400)  # color left out
     coverage.request_answered("DELETE", "https://api.example.com/items/abcd", 204)
     coverage.request_answered("POST", "https://api.example.com/items/abcd", 405)  # no such operation
