@@ -278,9 +278,7 @@ class Coverage(RunObserver):
 
     def __post_init__(self) -> None:
         self.statuses = {operation.label: Counter() for operation in self.inventory.operations}
-        self.parameters = {
-            p.where: _ParameterSeen() for op in self.inventory.operations for p in op.parameters
-        }
+        self.parameters = {p.where: _ParameterSeen() for op in self.inventory.operations for p in op.parameters}
         self.keywords = {
             item: _KeywordSeen()
             for op in self.inventory.operations
