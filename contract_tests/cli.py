@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     nothing = ReportInputs("", 2, args.base_url or "the emulator", "", seed, args.max_examples, replay)
     problem = base_url_problem(args.base_url) if args.base_url else None
     if problem is not None:
-        return not_run(paths, nothing, f"configuration error: {problem}", error=problem)
+        return not_run(paths, nothing, "configuration error", error=problem)
     print(f"contract suite: seed {seed}, max examples {args.max_examples} (replay: {replay})")
     try:
         knobs = knobs_from(args)
@@ -167,12 +167,14 @@ def not_run(
     verdict: Verdict | None = None,
     coverage: Coverage | None = None,
 ) -> int:
-    """Nothing (more) is sent: say why in one line, write the reports saying so, exit 2."""
+    """Nothing (more) is sent: say why in one line (`error`, the detail, on stderr), write the reports saying so
+    (with the detail), exit 2."""
     if error:
         print(f"error: {error}", file=sys.stderr)
     result = f"NOT RUN ({why}); exit code 2"
     print(f"result:      {result}")
-    inputs = dataclasses.replace(inputs, result=result, exit_code=2, not_run=why, verdict=verdict, coverage=coverage)
+    reason = why if not error or error in why else f"{why}: {error}"
+    inputs = dataclasses.replace(inputs, result=result, exit_code=2, not_run=reason, verdict=verdict, coverage=coverage)
     write_outputs(paths, inputs)
     return 2
 

@@ -3,6 +3,7 @@ any generated case; a correct server that answers in unusual ways (throttling, a
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -68,13 +69,13 @@ def test_a_wrong_target_gets_one_paragraph_and_exit_2(
     assert summary["exit_code"] == 2
     assert summary["first_verdict"]["looks_like_the_service"] is False
     assert not (tmp_path / "junit.xml").exists()
-    html = (tmp_path / "report.html").read_text()
-    assert "NOT RUN" in html
-    assert "does not look like the DCS task API" in html
+    page = (tmp_path / "report.html").read_text()
+    assert "NOT RUN" in page
+    assert "does not look like the DCS task API" in page
     har = json.loads((tmp_path / "failures.har").read_text())
     assert len(har["log"]["entries"]) == 6  # the evidence
     written = (
-        out + printed.err + html + (tmp_path / "failures.har").read_text() + (tmp_path / "summary.json").read_text()
+        out + printed.err + page + (tmp_path / "failures.har").read_text() + (tmp_path / "summary.json").read_text()
     )
     assert SCENARIO.demo.secret_key not in written
 
@@ -119,7 +120,10 @@ def test_a_base_url_that_cannot_be_the_server_root_is_one_line_and_exit_2(
     assert said in printed.err
     assert printed.out.splitlines()[-1].endswith("exit code 2")
     assert "Traceback" not in printed.out + printed.err
-    assert "configuration error" in (tmp_path / "report.html").read_text()
+    assert printed.out.splitlines() == ["result:      NOT RUN (configuration error); exit code 2"]
+    assert f"configuration error: {printed.err.splitlines()[0].removeprefix('error: ')}" in html.unescape(
+        (tmp_path / "report.html").read_text()
+    )
 
 
 def test_a_throttling_gateway_is_waited_out_not_taken_for_the_answer() -> None:
