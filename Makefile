@@ -20,7 +20,7 @@ SPEED ?=
 FAULTS ?=
 CONTROL_API ?=
 EMULATOR_AT = --host $(HOST) --port $(PORT) $(if $(SCENARIO),--scenario $(SCENARIO))
-# Contract-suite settings (make contract BASE_URL=… MAX_EXAMPLES=… SEED=…), and the staging knobs
+# Contract-suite settings (make contract BASE_URL=… MAX_EXAMPLES=… SEED=… RUN_ANYWAY=1 PROGRESS=plain), and the staging knobs
 # (README "Against staging"; each also read from the environment variable of the same name)
 BASE_URL ?=
 MAX_EXAMPLES ?=
@@ -31,6 +31,8 @@ MAX_TIME ?=
 AUTH_PROBES ?=
 METHOD_REJECTION ?=
 ALLOW_DESTRUCTIVE ?=
+RUN_ANYWAY ?=
+PROGRESS ?=
 
 export PATH := $(BIN):$(PATH)
 export HYPOTHESIS_STORAGE_DIRECTORY := $(CURDIR)/.hypothesis
@@ -102,7 +104,8 @@ contract: $(STAMP) ## Start the emulator (or use BASE_URL), run the whole contra
 		$(if $(REQUEST_TIMEOUT),--request-timeout $(REQUEST_TIMEOUT)) $(if $(RATE_LIMIT),--rate-limit $(RATE_LIMIT)) \
 		$(if $(MAX_TIME),--max-time $(MAX_TIME)) $(if $(AUTH_PROBES),--auth-probes $(AUTH_PROBES)) \
 		$(if $(METHOD_REJECTION),--method-rejection $(METHOD_REJECTION)) $(if $(ALLOW_DESTRUCTIVE),--allow-destructive $(ALLOW_DESTRUCTIVE)) \
-		|| { code=$$?; echo "make contract: the suite exited with code $$code (1 = failures or missing statuses, 2 = configuration or unreachable target)"; exit $$code; }
+		$(if $(filter 1,$(RUN_ANYWAY)),--run-anyway) $(if $(PROGRESS),--progress $(PROGRESS)) \
+		|| { code=$$?; echo "make contract: the suite exited with code $$code (1 = failures or missing statuses, 2 = configuration, unreachable target or not the service)"; exit $$code; }
 
 .PHONY: publish-spec
 publish-spec: $(STAMP) $(NODE_STAMP) ## Bundle the spec into dist/ as YAML and JSON named with info.version

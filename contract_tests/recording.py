@@ -35,6 +35,41 @@ class RunListener(Protocol):
         """`response` (its `request` included) is None when the request got no answer."""
 
 
+class RunObserver:
+    """A `RunListener` that also hears what a live display or a coverage report needs: the tests the run will
+    run and each as it starts and ends, every exchange on the wire (probes, the checks' own fetches and 429s
+    re-sent included), the request of a failure that got no answer, and each OpenAPI link the stateful phase
+    follows. Its methods do nothing, so an observer overrides what it uses; `SuiteRun` tells the observers
+    among its listeners.
+    """
+
+    def tests_planned(self, names: Sequence[str]) -> None:
+        """The suite's tests, in running order (`test_probes`, `test_operation[GET /path]`, …, `test_workflows`)."""
+
+    def test_started(self, name: str) -> None:
+        """One of those tests begins."""
+
+    def test_finished(self, name: str, passed: bool) -> None:
+        """One of those tests is over."""
+
+    def case_done(self, case: AnyCase, response: Response | None) -> None:
+        """As `RunListener.case_done`."""
+
+    def failure_recorded(self, failure: FailureRecord, response: Answer | None) -> None:
+        """As `RunListener.failure_recorded`."""
+
+    def request_failed(self, failure: FailureRecord, request: requests.PreparedRequest) -> None:
+        """After `failure_recorded` for a request that got no answer (timeout, connection failed): that request."""
+
+    def exchange(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+        """Every answer any request of the run got (each 429 too, before it is re-sent). The body may not be
+        read yet (Schemathesis streams it): observers look at the request, the status and the headers only."""
+
+    def link_followed(self, transition: str, status: int) -> None:
+        """The stateful phase sent a request along an OpenAPI link (`transition`, as Schemathesis names it:
+        `GET /a -> [200] LinkName -> GET /b`) and got `status`."""
+
+
 def field_path(parts: list[str | int]) -> str:
     """`["step_details", 0, "begin_time"]` → `step_details[0].begin_time` (`<body>` for the whole document)."""
     text = ""
@@ -102,6 +137,8 @@ class Recorder:
         self.report.record_failure(failure)
         for listener in self.listeners:
             listener.failure_recorded(failure, answer)
+            if answer is None and isinstance(sent, requests.PreparedRequest) and isinstance(listener, RunObserver):
+                listener.request_failed(failure, sent)
 
     def check_results(self, case: AnyCase, response: Response, results: list[CheckResult]) -> None:
         """Schemathesis' verdicts on one response (its `after_validate` hook): each counted, each failure recorded."""

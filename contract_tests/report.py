@@ -13,7 +13,8 @@ from .target import Requirement
 from .transport import TransportStats
 
 # Header values never printed: credentials and the signature derived from them.
-_SECRET_HEADERS = re.compile(r"(-H '(?:authorization|x-auth-token|x-security-token): )[^']*'", re.IGNORECASE)
+SECRET_HEADERS = ("authorization", "x-auth-token", "x-security-token")
+_SECRET_HEADERS = re.compile(rf"(-H '(?:{'|'.join(SECRET_HEADERS)}): )[^']*'", re.IGNORECASE)
 
 
 FAILURES_SHOWN_PER_CHECK = 3
@@ -119,6 +120,7 @@ class SuiteReport:
             "missing_statuses": self.missing_statuses(),
             "other_probes_by_status": {str(k): v for k, v in sorted(self.other_probes.items())},
             "guard_requests": self.guard_requests,
+            "requests_sent": self.transport.sent,
             "throttled": {
                 "retried": self.transport.throttled,
                 "still_throttled": self.transport.throttled_final,

@@ -3,13 +3,14 @@ that do its jobs — pacing (`transport`), sending (`sending.Sender`), validatin
 recording (`recording.Recorder`, into a `report.SuiteReport`) and the probes (`probes.ProbeRunner`).
 
 A `SuiteRun` reaches the pytest module only through the fixtures of `runner.SuitePlugin`; nothing here is
-global, so runs in one process (the proofs, the benchmarks) never see each other's state.
+global, so runs in one process (the proofs, the benchmarks) never see each other's state. Its listeners that
+are `recording.RunObserver`s also hear of its tests, of every exchange on the wire and of each link followed.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import requests
 from schemathesis import BaseSchema
@@ -18,13 +19,22 @@ from schemathesis.python import asgi
 from .api_spec import load_spec
 from .checks import AnyCase
 from .probes import ProbeRunner, build_probes
-from .recording import Recorder, RunListener
+from .recording import Recorder, RunListener, RunObserver
 from .report import SuiteReport
 from .schema import SuiteOptions, build_schema
 from .sending import Sender
 from .target import Target
 from .transport import paced_requests
 from .validating import Validator
+
+# The stateful phase's budget: a scenario is several requests, each probing further, so a twentieth of the
+# per-operation budget in scenarios of up to this many steps (and never fewer than MIN_SCENARIOS).
+STEPS_PER_SCENARIO = 6
+MIN_SCENARIOS = 5
+
+
+def stateful_scenarios(max_examples: int) -> int:
+    return max(MIN_SCENARIOS, max_examples // 20)
 
 
 class SuiteRun:
@@ -41,12 +51,46 @@ class SuiteRun:
         self.sender = Sender(target, self.spec, options, self.session, self.recorder)
         self.validator = Validator(options, self.recorder)
         self.report.gone = self.validator.checks.deleted  # one set: what the run deleted
+        self.observers = [listener for listener in listeners if isinstance(listener, RunObserver)]
+        self._open = False
+
+    def listen(self, listener: RunListener) -> None:
+        """One more listener, for one that needs the run first (a progress display shows its transport counters)."""
+        self.recorder.listeners = [*self.recorder.listeners, listener]
+        if isinstance(listener, RunObserver):
+            self.observers.append(listener)
 
     def paced(self) -> contextlib.AbstractContextManager[None]:
         """The run's pacing, 429 retries and timing, for every request sent while it is open."""
         options = self.options
         stats = self.report.transport
-        return paced_requests(stats, rate_limit=options.rate_limit, slow_after=options.slow_after, sleep=options.sleep)
+        observe = self._exchange if self.observers else None
+        return paced_requests(
+            stats, rate_limit=options.rate_limit, slow_after=options.slow_after, sleep=options.sleep, observe=observe
+        )
+
+    @contextlib.contextmanager
+    def opened(self) -> Iterator[None]:
+        """The run's session and pacing, open for everything sent inside (the first verdict, then the suite);
+        inside a block already open, nothing more (one limiter, one session for the whole run)."""
+        if self._open:
+            yield
+            return
+        self._open = True
+        try:
+            with self.session, self.paced():
+                yield
+        finally:
+            self._open = False
+
+    def _exchange(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+        for observer in self.observers:
+            observer.exchange(request, response)
+
+    def link_followed(self, transition: str, status: int) -> None:
+        """The stateful phase followed an OpenAPI link: observers count it."""
+        for observer in self.observers:
+            observer.link_followed(transition, status)
 
     def build_schema(self) -> BaseSchema:
         """The run's schema (built when the suite's fixture first asks), its checks' verdicts recorded."""

@@ -32,14 +32,16 @@ STATEFUL, EVERY_OPERATION = "stateful", "every_operation"  # the markers of suit
 def run_suite(run: SuiteRun, *, junit_xml: Path | None = None, show_output: bool = False) -> SuiteReport:
     """Run `suite_tests.py` under pytest for `run`; its report says what was sent and what failed."""
     plugin = SuitePlugin(run)
-    args = [str(SUITE_PATH), "--rootdir", str(ROOT), "-p", "no:cacheprovider", "-q", "--tb=short"]
+    # `--capture=sys`: a live progress display writes to the terminal's stream object while the tests run
+    # (fd-level capture would swallow it); Python-level output is still captured.
+    args = [str(SUITE_PATH), "--rootdir", str(ROOT), "-p", "no:cacheprovider", "-q", "--tb=short", "--capture=sys"]
     # Schemathesis and Hypothesis are imported before pytest starts: nothing of theirs to rewrite.
     args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     if junit_xml is not None:
         junit_xml.parent.mkdir(parents=True, exist_ok=True)
         args += [f"--junitxml={junit_xml}", "-o", "junit_suite_name=contract", "-o", "junit_logging=no"]
     quiet = contextlib.nullcontext() if show_output else contextlib.redirect_stdout(io.StringIO())
-    with quiet, run.session, run.paced():
+    with quiet, run.opened():
         exit_code = pytest.main(args, plugins=[plugin])
     if junit_xml is not None and junit_xml.exists():
         # pytest writes Schemathesis' failure texts verbatim; credentials must not reach the file.
@@ -56,6 +58,7 @@ class SuitePlugin:
     def __init__(self, run: SuiteRun) -> None:
         self.run = run
         self.passed = self.failed = 0
+        self._failed: set[str] = set()  # node IDs of the failed tests
         self._parametrized: list[Callable[..., None]] = []
 
     @functools.cached_property
@@ -99,8 +102,21 @@ class SuitePlugin:
             config.hook.pytest_deselected(items=stateful)
             items[:] = [item for item in items if item not in stateful]
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        for observer in self.run.observers:
+            observer.tests_planned([item.name for item in session.items])
+
+    def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+        for observer in self.run.observers:
+            observer.test_started(location[2])
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+        for observer in self.run.observers:
+            observer.test_finished(location[2], nodeid not in self._failed)
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
+            self._failed.add(report.nodeid)
             self.failed += 1
             if not self.run.report.failures:
                 # A failure no check recorded (an exception in the suite or the transport): never a silent FAILED.

@@ -16,10 +16,7 @@ import pytest
 from schemathesis import BaseSchema, Response
 
 from contract_tests.checks import AnyCase
-from contract_tests.run_state import SuiteRun
-
-STEPS_PER_SCENARIO = 6
-MIN_SCENARIOS = 5
+from contract_tests.run_state import STEPS_PER_SCENARIO, SuiteRun, stateful_scenarios
 
 
 def test_probes(contract_run: SuiteRun) -> None:
@@ -50,6 +47,12 @@ def test_workflows(contract_schema: BaseSchema, contract_run: SuiteRun) -> None:
     machine: Any = contract_schema.as_state_machine()
 
     class Workflows(machine):  # type: ignore[misc]  # a class Schemathesis builds at run time
+        def step(self, input: Any) -> Any:  # noqa: ANN401 - the base class's signature (StepInput → StepOutput)
+            output = super().step(input)
+            if input.transition is not None and input.is_applied:  # sent along a link, with what it carried
+                run.link_followed(input.transition.id, output.response.status_code)
+            return output
+
         def call(self, case: AnyCase, **kwargs: Any) -> Response:  # noqa: ANN401 - the base class's signature
             response = run.sender.send(case)
             if response is None and run.sender.out_of_time():
@@ -65,9 +68,8 @@ def test_workflows(contract_schema: BaseSchema, contract_run: SuiteRun) -> None:
             # The recorder lets Schemathesis' own stateful checks (use_after_free …) see the scenario.
             run.validator.validate(case, response, recorder=self.recorder)
 
-    # A scenario is several requests, each probing further: a twentieth of the per-operation budget.
     settings = hypothesis.settings(
-        max_examples=max(MIN_SCENARIOS, run.options.max_examples // 20),
+        max_examples=stateful_scenarios(run.options.max_examples),
         stateful_step_count=STEPS_PER_SCENARIO,
         phases=[hypothesis.Phase.generate],
         deadline=None,

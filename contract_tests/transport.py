@@ -30,6 +30,7 @@ _UNITS = (("s", 1), ("m", 60), ("h", 3600), ("d", 86400))
 
 @dataclass
 class TransportStats:
+    sent: int = 0  # requests that went out, each re-sent 429 counted again
     throttled: int = 0  # 429 answers waited out and re-sent
     throttled_final: int = 0  # 429 answers still throttled after every retry (not judged)
     waited: float = 0.0  # seconds spent honouring Retry-After
@@ -54,9 +55,15 @@ def limiter_rate(per_second: float) -> str:
 
 @contextlib.contextmanager
 def paced_requests(
-    stats: TransportStats, *, rate_limit: float | None, slow_after: float, sleep: Callable[[float], None] = time.sleep
+    stats: TransportStats,
+    *,
+    rate_limit: float | None,
+    slow_after: float,
+    sleep: Callable[[float], None] = time.sleep,
+    observe: Callable[[requests.PreparedRequest, requests.Response], None] | None = None,
 ) -> Iterator[None]:
-    """While open, every `requests` exchange in this process is paced, retried on 429 and timed."""
+    """While open, every `requests` exchange in this process is paced, retried on 429 and timed; `observe`
+    sees each answer (its body possibly still unread)."""
     original = requests.Session.send
     limiter = build_limiter(limiter_rate(rate_limit)) if rate_limit else None
 
@@ -68,6 +75,9 @@ def paced_requests(
             started = time.monotonic()
             response = original(session, request, **kwargs)
             elapsed = time.monotonic() - started
+            stats.sent += 1
+            if observe is not None:
+                observe(request, response)
             stats.slowest = max(stats.slowest, elapsed)
             if elapsed >= slow_after:
                 stats.slow.append((elapsed, f"{request.method} {request.path_url}"))

@@ -10,12 +10,14 @@ visible; it saves a screenshot beside the page for reviewers.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-from playwright.sync_api import ConsoleMessage, Page, Route, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, Route, ViewportSize, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from scripts.publishing.bundle import Bundle
@@ -52,17 +54,16 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def check_page(page: Path, screenshot: Path, bundle: Bundle) -> list[str]:
-    """Open the page in headless Chromium; raise PublishError unless it renders the operation cleanly."""
+@contextlib.contextmanager
+def offline_tab(page: Path, problems: list[str], *, viewport: ViewportSize) -> Iterator[Page]:
+    """`page` open in headless Chromium (Debian's, see `chromium()`) with every non-local request refused;
+    console errors, page errors and network requests are added to `problems`."""
     browser_path = chromium()
     if browser_path is None:
-        return ["SKIPPED reference-page: no `chromium` on PATH (Debian: apt-get install chromium)"]
-    operation = bundle.document["paths"][OPERATION_PATH]["get"]
-    statuses = sorted(operation["responses"])
-    problems: list[str] = []
+        raise PublishError("no `chromium` on PATH (Debian: apt-get install chromium)")
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(
-            profile, executable_path=browser_path, args=CHROMIUM_ARGS, viewport={"width": 1440, "height": 1000}
+            profile, executable_path=browser_path, args=CHROMIUM_ARGS, viewport=viewport
         )
         try:
             tab = browser.pages[0] if browser.pages else browser.new_page()
@@ -84,7 +85,25 @@ def check_page(page: Path, screenshot: Path, bundle: Bundle) -> list[str]:
             tab.on("console", on_console)
             tab.on("pageerror", on_page_error)
             tab.route("**/*", offline)
-            tab.goto(page.resolve().as_uri(), wait_until="load")
+            try:
+                tab.goto(page.resolve().as_uri(), wait_until="load")
+            except PlaywrightError as error:  # what the page should show will be missing: the caller says what
+                problems.append(f"browser: {error.message.splitlines()[0]}")
+            yield tab
+        finally:
+            browser.close()
+
+
+def check_page(page: Path, screenshot: Path, bundle: Bundle) -> list[str]:
+    """Open the page in headless Chromium; raise PublishError unless it renders the operation cleanly."""
+    browser_path = chromium()
+    if browser_path is None:
+        return ["SKIPPED reference-page: no `chromium` on PATH (Debian: apt-get install chromium)"]
+    operation = bundle.document["paths"][OPERATION_PATH]["get"]
+    statuses = sorted(operation["responses"])
+    problems: list[str] = []
+    with offline_tab(page, problems, viewport={"width": 1440, "height": 1000}) as tab:
+        try:
             tab.get_by_text(OPERATION_PATH).first.click(timeout=15_000)
             summary = tab.get_by_text(operation["summary"], exact=True).first
             summary.wait_for(state="visible", timeout=15_000)
@@ -96,8 +115,6 @@ def check_page(page: Path, screenshot: Path, bundle: Bundle) -> list[str]:
             problems.extend(error_example_problems(tab, bundle, statuses))
         except PlaywrightError as error:  # the page did not render what is looked for
             problems.append(f"browser: {error.message.splitlines()[0]}")
-        finally:
-            browser.close()
     if problems:
         raise PublishError(f"the reference page {page.name} failed its browser test:\n  " + "\n  ".join(problems))
     browser_name = Path(browser_path).name

@@ -13,14 +13,13 @@ import itertools
 import json
 import re
 import shlex
-import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scripts.task_scenarios import INSTANCE_ID, TaskSpec
+from tests.terminal import Tmux, history, timed_screens, tmux_server
 
 from .conftest import DCS_TASKS, FINISHING, LONG, Emulator
 
@@ -28,28 +27,12 @@ pytestmark = pytest.mark.slow  # runs the installed dcs-tasks against an emulato
 
 PERCENT = re.compile(r"(\d+)%\s+remaining")
 REMAINING = re.compile(r"remaining (?:(\d+)h )?(\d+)m (\d+)s")
-Tmux = Callable[..., str]
-
-
-class TmuxError(RuntimeError):
-    pass
 
 
 @pytest.fixture
 def tmux(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tmux]:
-    """tmux on its own socket (in a temporary directory), so only the server this test starts is killed."""
-    socket = str(tmp_path_factory.mktemp("tmux") / "socket")
-
-    def run(*args: str) -> str:
-        done = subprocess.run(["tmux", "-S", socket, *args], capture_output=True, text=True, check=False)
-        if done.returncode:
-            raise TmuxError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
-        return done.stdout
-
-    try:
+    with tmux_server(tmp_path_factory.mktemp("tmux")) as run:
         yield run
-    finally:
-        subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True, check=False)
 
 
 def start_watch(
@@ -72,31 +55,6 @@ def start_watch(
 
 def screens_until(tmux: Tmux, marker: str, timeout: float = 45) -> list[str]:
     return [screen for _, screen in timed_screens(tmux, marker, timeout)]
-
-
-def timed_screens(tmux: Tmux, marker: str, timeout: float = 45) -> list[tuple[float, str]]:
-    """Each new screen with the time it was first seen, until ``marker`` is on screen (or the whole ``timeout``)."""
-    screens: list[tuple[float, str]] = []
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        try:
-            screen = tmux("capture-pane", "-p", "-t", "watch")
-        except TmuxError:  # the pane may not be ready yet
-            time.sleep(0.2)
-            continue
-        if not screens or screen != screens[-1][1]:
-            screens.append((time.monotonic() - started, screen))
-        if marker and marker in screen:
-            return screens
-        time.sleep(0.1)
-    if not marker:
-        return screens
-    raise AssertionError(f"{marker!r} never appeared; last screen:\n{screens[-1][1] if screens else ''}")
-
-
-def history(tmux: Tmux) -> str:
-    """Everything the pane has shown that is still there: scrollback and screen, wrapped lines joined."""
-    return tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "watch")
 
 
 def remaining_seconds(screen: str) -> int | None:

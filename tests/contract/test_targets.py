@@ -20,6 +20,7 @@ from contract_tests.emulator_target import emulator_target, scenario_tasks
 from contract_tests.loopback import running_emulator
 from contract_tests.probes import progress_path
 from contract_tests.schema import CONFIG_PATH, build_schema
+from contract_tests.spec_inventory import spec_inventory
 from contract_tests.staging_config import RunKnobs, staging_target
 from contract_tests.target import TargetConfigError, target_from_env
 
@@ -168,8 +169,9 @@ def test_a_base_url_without_credentials_is_a_configuration_error(
 @pytest.mark.slow  # runs `make contract` end to end
 def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """What `make contract` does on a fresh clone (its own emulator, the default budget), with a fixed seed."""
-    summary = tmp_path / "summary.json"
-    code = cli.main(["--seed", "20240101", "--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)])
+    summary, html, har = tmp_path / "summary.json", tmp_path / "report.html", tmp_path / "failures.har"
+    reports = ["--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)]
+    code = cli.main(["--seed", "20240101", *reports, "--html-report", str(html), "--har", str(har)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     report = json.loads(summary.read_text())
@@ -179,6 +181,23 @@ def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture
     assert report["ok"], printed
     assert "500 ✓" in printed
     assert "500 required: from the target's known-faulty task only" in printed
+    # the report and the HAR: every operation and documented status shown, each required one reached, no secret
+    page, exchanges = html.read_text(), json.loads(har.read_text())
+    assert exchanges["log"]["entries"] == []  # nothing failed
+    for operation in spec_inventory().operations:
+        assert operation.operation_id in page
+        assert all(f'<th class="num">{status}</th>' in page for status in operation.statuses)
+    labels = {operation.label: operation.operation_id for operation in spec_inventory().operations}
+    reached = {
+        (labels[operation], status)
+        for operation, row in report["coverage"]["statuses_by_operation"].items()
+        for status, n in row["documented"].items()
+        if n
+    }
+    for need in emulator_target().requirements(load_spec()):
+        assert any((need.operation_id, str(status)) in reached for status in need.statuses), need.label()
+    for secret in emulator_target().secrets:
+        assert secret not in page + har.read_text() + summary.read_text() + printed
 
 
 def test_deleting_needs_explicit_permission_and_named_tasks() -> None:
