@@ -1,32 +1,41 @@
-"""What the suite reads from the spec it tests against (`ApiSpec`): its operations, each with its method, path,
-path and query parameters, documented statuses and response schemas; and the one rule of which requests
-change state (`changes_state`, by HTTP method).
+"""What the suite reads from an OpenAPI document (`ApiSpec`), the one reader of the spec's operations: each
+operation's method, path, path and query parameters (schemas resolved, with their examples), documented statuses
+and response body schemas, and the OpenAPI links between operations; plus the one rule of which requests change
+state (`changes_state`, by HTTP method).
 
 Everything the suite decides per operation comes from here, never from a copied list: which checks judge an
 answer (by operation ID or by the schema of the answer's documented response), which statuses a run must reach,
-which requests a read-only run withholds, which operations the probes cover. A copy of the spec with another
-operation (`SuiteOptions.spec_path`) is tested the same way.
+which requests a read-only run withholds, which operations the probes cover, what the first verdict asks and what
+coverage counts. Whoever adds an operation, a status or a link to the spec gets it tested and counted.
+`load_spec()` is the project's spec (or a copy at another path, `SuiteOptions.spec_path`), `spec_of` the spec of
+a parsed document (a Schemathesis schema's), `ApiSpec(document)` any document (the coverage tests count a small
+spec of their own).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
+import jsonschema_rs
 import yaml
 
-from .spec_file import SPEC_PATH
+from .spec_file import SPEC_PATH, spec_document
 
 # RFC 9110 §9.2.1: GET, HEAD, OPTIONS and TRACE are safe; the methods the spec could declare that are not
 # change state. The one place this is decided: the read-only rule, re-aiming and the probes ask here.
 STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ID_PARAMETERS = ("project_id", "instance_id", "task_id")  # the IDs of `KnownTask`, in path order
-_REF_NAME = re.compile(r"^#/components/schemas/(?P<name>[^/]+)$")
+JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json$", re.IGNORECASE)
+_COMPONENT = re.compile(r"^#/components/schemas/(?P<name>[^/]+)$")
+Schema = dict[str, Any]
 
 
 def changes_state(method: str) -> bool:
@@ -34,35 +43,102 @@ def changes_state(method: str) -> bool:
     return method.upper() in STATE_CHANGING_METHODS
 
 
-def _resolve(document: Mapping[str, Any], node: Any) -> Any:  # noqa: ANN401 - any JSON value
-    """`node` with its own `$ref` followed (one level at a time, until it is not a reference)."""
-    while isinstance(node, Mapping) and "$ref" in node:
-        target: Any = document
-        for part in str(node["$ref"]).removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
+def is_json_media_type(content_type: str | None) -> bool:
+    """`application/json`, `application/problem+json`, with or without parameters (`; charset=UTF-8`)."""
+    return bool(content_type) and JSON_MEDIA.match(str(content_type).split(";", 1)[0].strip()) is not None
+
+
+def status_matches(documented: str, status: int) -> bool:
+    """`200` matches 200; a range such as `4XX` matches every 4xx."""
+    if documented.upper().endswith("XX"):
+        return str(status)[:1] == documented[:1]
+    return documented == str(status)
+
+
+@dataclass(frozen=True)
+class SchemaNode:
+    """A schema object of the document and where it is (a JSON pointer), `$ref`s followed."""
+
+    pointer: str
+    schema: Schema
+
+    @property
+    def component(self) -> str | None:
+        """The name of the `#/components/schemas/…` entry this schema is, if it is one."""
+        found = _COMPONENT.match(self.pointer)
+        return found["name"] if found else None
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    operation: str  # the operation's label, e.g. "GET /v2/{project_id}/instances/{instance_id}/tasks"
+    name: str
+    location: str  # "path" or "query"
+    required: bool
+    schema: Schema  # `$ref`s and `allOf`s merged into one schema object
+    examples: tuple[object, ...]  # the spec's `example`/`examples` of the parameter, else its schema's `example`
+
+    @property
+    def where(self) -> str:
+        """`GET /path · name (query)`: the parameter, named in reports."""
+        return f"{self.operation} · {self.name} ({self.location})"
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    source: str  # label of the operation whose response declares the link
+    status: str
+    name: str
+    target: str  # label of the operation it leads to
+
+    @property
+    def transition(self) -> str:
+        """How Schemathesis' state machine names the transition (`schemathesis.core.errors.format_transition`)."""
+        return f"{self.source} -> [{self.status}] {self.name} -> {self.target}"
 
 
 @dataclass(frozen=True)
 class OperationSpec:
     """One operation of the spec, as the suite needs to know it."""
 
-    operation_id: str
+    label: str  # "GET /path", as Schemathesis labels an operation
     method: str  # upper case
     path: str  # the template, e.g. /v2/{project_id}/instances/{instance_id}/tasks
-    path_parameters: tuple[str, ...]  # in path order
-    query_parameters: tuple[str, ...]
-    statuses: frozenset[int]  # every documented status
-    response_schemas: Mapping[int, str]  # status → name of its `#/components/schemas/…` body, if it has one
+    operation_id: str
+    parameters: tuple[ParameterSpec, ...]  # path and query parameters
+    statuses: tuple[str, ...]  # documented response keys, e.g. ("200", "400", …), "default" left out
+    bodies: Mapping[str, SchemaNode]  # status → the schema of its JSON body
+    path_pattern: re.Pattern[str]
+
+    @functools.cached_property
+    def path_parameters(self) -> tuple[str, ...]:
+        """The path parameters' names, in path order."""
+        names = [parameter.name for parameter in self.parameters if parameter.location == "path"]
+        return tuple(sorted(names, key=lambda name: self.path.find("{" + name + "}")))
+
+    @functools.cached_property
+    def query_parameters(self) -> tuple[str, ...]:
+        return tuple(parameter.name for parameter in self.parameters if parameter.location == "query")
+
+    @functools.cached_property
+    def status_codes(self) -> frozenset[int]:
+        """Every status the operation documents by its code (ranges such as `4XX` name none)."""
+        return frozenset(int(status) for status in self.statuses if status.isdigit())
+
+    @property
+    def success_statuses(self) -> frozenset[int]:
+        return frozenset(status for status in self.status_codes if 200 <= status < 300)
+
+    @functools.cached_property
+    def response_schemas(self) -> Mapping[int, str]:
+        """Status → the name of its `#/components/schemas/…` body, for the statuses that have one."""
+        return {
+            int(status): name for status, node in self.bodies.items() if status.isdigit() and (name := node.component)
+        }
 
     @property
     def changes_state(self) -> bool:
         return changes_state(self.method)
-
-    @property
-    def success_statuses(self) -> frozenset[int]:
-        return frozenset(status for status in self.statuses if 200 <= status < 300)
 
     @property
     def id_parameters(self) -> tuple[str, ...]:
@@ -77,50 +153,54 @@ class OperationSpec:
         """The path with `ids` filled in (each parameter the path takes must be given)."""
         return self.path.format(**{name: ids[name] for name in self.path_parameters})
 
+    def path_values(self, path: str) -> dict[str, str] | None:
+        """The path parameters of a request path of this operation (None when it is not one)."""
+        found = self.path_pattern.fullmatch(path)
+        return None if found is None else {name: unquote(value) for name, value in found.groupdict().items()}
 
-@dataclass(frozen=True)
+
+def _template_pattern(path: str) -> re.Pattern[str]:
+    parts = re.split(r"\{([^}]+)\}", path)
+    pattern = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>[^/]*)" for index, part in enumerate(parts))
+    return re.compile(pattern)
+
+
+def _token(name: str) -> str:
+    """`name` as one JSON-pointer token."""
+    return name.replace("~", "~0").replace("/", "~1")
+
+
 class ApiSpec:
-    """The operations of one OpenAPI document, and what follows from them."""
+    """The operations, parameters, statuses, body schemas, examples and links of one OpenAPI 3.0 document."""
 
-    document: Mapping[str, Any]
-    operations: tuple[OperationSpec, ...]
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        self.operations = tuple(self._operations())
+        self.links = tuple(self._links())
+        self.by_id: Mapping[str, OperationSpec] = {operation.operation_id: operation for operation in self.operations}
+        self._by_label = {operation.label: operation for operation in self.operations}
+        self._by_method: dict[str, list[OperationSpec]] = {}
+        for operation in self.operations:
+            self._by_method.setdefault(operation.method, []).append(operation)
 
-    @classmethod
-    def from_document(cls, document: Mapping[str, Any]) -> ApiSpec:
-        operations = []
-        for path, item in document.get("paths", {}).items():
-            shared = [_resolve(document, parameter) for parameter in item.get("parameters", ())]
-            for method in HTTP_METHODS:
-                raw = item.get(method)
-                if not isinstance(raw, Mapping):
-                    continue
-                own = [_resolve(document, parameter) for parameter in raw.get("parameters", ())]
-                parameters = {(p["name"], p["in"]): p for p in (*shared, *own)}
-                responses = {
-                    int(code): _resolve(document, r) for code, r in raw.get("responses", {}).items() if code.isdigit()
-                }
-                path_names = [name for name, where in parameters if where == "path"]
-                operations.append(
-                    OperationSpec(
-                        operation_id=str(raw.get("operationId", f"{method.upper()} {path}")),
-                        method=method.upper(),
-                        path=path,
-                        path_parameters=tuple(sorted(path_names, key=path.index)),
-                        query_parameters=tuple(name for name, where in parameters if where == "query"),
-                        statuses=frozenset(responses),
-                        response_schemas={
-                            status: name for status, response in responses.items() if (name := _schema_name(response))
-                        },
-                    )
-                )
-        return cls(document, tuple(operations))
-
-    @functools.cached_property
-    def by_id(self) -> Mapping[str, OperationSpec]:
-        return {operation.operation_id: operation for operation in self.operations}
-
+    # ── finding operations ──
     def operation(self, operation_id: str) -> OperationSpec | None:
         return self.by_id.get(operation_id)
+
+    def by_label(self, label: str) -> OperationSpec | None:
+        return self._by_label.get(label)
+
+    def operation_for(self, method: str, path: str) -> tuple[OperationSpec, dict[str, str]] | None:
+        """The operation a request goes to, and its path parameters; None for an undeclared method or path."""
+        for operation in self._by_method.get(method.upper(), ()):
+            values = operation.path_values(path)
+            if values is not None:
+                return operation, values
+        return None
+
+    def with_schema(self, name: str) -> frozenset[str]:
+        """The operations answering some documented status with the body schema `name`."""
+        return frozenset(op.operation_id for op in self.operations if name in op.response_schemas.values())
 
     @functools.cached_property
     def declared_methods(self) -> Mapping[str, frozenset[str]]:
@@ -129,10 +209,6 @@ class ApiSpec:
         for operation in self.operations:
             methods.setdefault(operation.path, set()).add(operation.method)
         return {path: frozenset(found) for path, found in methods.items()}
-
-    def with_schema(self, name: str) -> frozenset[str]:
-        """The operations answering some documented status with the body schema `name`."""
-        return frozenset(op.operation_id for op in self.operations if name in op.response_schemas.values())
 
     @functools.cached_property
     def resource_id(self) -> re.Pattern[str]:
@@ -150,19 +226,135 @@ class ApiSpec:
             for response in (raw.get("responses") or {}).values()
         )
 
+    # ── resolving ──
+    def follow(self, node: SchemaNode) -> SchemaNode:
+        """`node` with its `$ref` chain followed (local references only)."""
+        seen = set()
+        while isinstance(node.schema, dict) and "$ref" in node.schema:
+            reference = str(node.schema["$ref"])
+            if reference in seen or not reference.startswith("#/"):
+                break
+            seen.add(reference)
+            target: Any = self.document
+            for part in reference[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            node = SchemaNode(reference, target)
+        return node
 
-def _schema_name(response: Mapping[str, Any]) -> str | None:
-    """The component name of a response's JSON body schema (`…/schemas/Error` → `Error`), if it is a reference."""
-    content = response.get("content") or {}
-    schema = (content.get("application/json") or {}).get("schema") or {}
-    found = _REF_NAME.match(str(schema.get("$ref", "")))
-    return found["name"] if found else None
+    def _resolved(self, value: Any) -> Any:  # noqa: ANN401 - any part of the document
+        return self.follow(SchemaNode("", value)).schema if isinstance(value, dict) else value
 
+    def merged(self, schema: Schema) -> Schema:
+        """One schema object: `$ref`s followed and `allOf` members merged in (what a parameter is checked against)."""
+        schema = dict(self._resolved(schema))
+        for member in schema.pop("allOf", []):
+            schema = {**self.merged(member), **schema}
+        return schema
 
-@functools.cache
-def load_spec(path: Path = SPEC_PATH) -> ApiSpec:
-    """The spec at `path`, read once per process (callers must not change it)."""
-    return ApiSpec.from_document(yaml.safe_load(path.read_text(encoding="utf-8")))
+    def json_schema(self, node: SchemaNode) -> Schema:
+        """A JSON Schema (draft 4) of `node`: references inlined, OpenAPI's `nullable` as a `null` type."""
+
+        def convert(value: Any, depth: int) -> Any:  # noqa: ANN401
+            if depth > 50:
+                return {}
+            if isinstance(value, list):
+                return [convert(item, depth + 1) for item in value]
+            if not isinstance(value, dict):
+                return value
+            value = self._resolved(value)
+            out = {key: convert(item, depth + 1) for key, item in value.items() if not key.startswith("x-")}
+            for key in ("example", "examples", "nullable", "discriminator", "readOnly", "writeOnly", "xml"):
+                out.pop(key, None)
+            if "properties" in value:  # property names are not schemas to convert
+                out["properties"] = {name: convert(prop, depth + 1) for name, prop in value["properties"].items()}
+            if value.get("nullable") is True:
+                return {"anyOf": [out, {"type": "null"}]}
+            return out
+
+        converted: Schema = convert(node.schema, 0)
+        return converted
+
+    def documented_success(self, operation: OperationSpec, status: int, content_type: str | None, body: bytes) -> bool:
+        """Whether an answer is one of the operation's documented success bodies: a documented 2xx, JSON,
+        valid against that status's schema (a documented 2xx without a body schema needs no body)."""
+        documented = [key for key in operation.statuses if key.startswith("2") and status_matches(key, status)]
+        if not documented:
+            return False
+        node = operation.bodies.get(documented[0])
+        if node is None:
+            return not body
+        if not is_json_media_type(content_type):
+            return False
+        try:
+            instance = json.loads(body)
+        except ValueError:
+            return False
+        valid: bool = jsonschema_rs.Draft4Validator(self.json_schema(node)).is_valid(instance)
+        return valid
+
+    # ── reading the document ──
+    def _operations(self) -> Iterator[OperationSpec]:
+        for path, item in (self.document.get("paths") or {}).items():
+            shared = item.get("parameters", [])
+            for method in HTTP_METHODS:
+                raw = item.get(method)
+                if not isinstance(raw, dict):
+                    continue
+                label = f"{method.upper()} {path}"
+                yield OperationSpec(
+                    label=label,
+                    method=method.upper(),
+                    path=path,
+                    operation_id=str(raw.get("operationId") or label),
+                    parameters=tuple(self._parameters(label, [*shared, *raw.get("parameters", [])])),
+                    statuses=tuple(sorted(str(key) for key in raw.get("responses", {}) if str(key) != "default")),
+                    bodies=dict(self._bodies(f"#/paths/{_token(path)}/{method}/responses", raw.get("responses", {}))),
+                    path_pattern=_template_pattern(path),
+                )
+
+    def _parameters(self, label: str, raw: list[Any]) -> Iterator[ParameterSpec]:
+        # An operation's own parameter overrides the path item's of the same name and location.
+        chosen: dict[tuple[str, str], dict[str, Any]] = {}
+        for parameter in raw:
+            resolved = self._resolved(parameter)
+            chosen[str(resolved["name"]), str(resolved["in"])] = resolved
+        for (name, location), parameter in chosen.items():
+            if location not in ("path", "query"):
+                continue
+            schema = self.merged(parameter.get("schema", {}))
+            if "example" in parameter:
+                examples: tuple[object, ...] = (parameter["example"],)
+            elif "examples" in parameter:
+                examples = tuple(self._resolved(example).get("value") for example in parameter["examples"].values())
+            else:
+                examples = (schema["example"],) if "example" in schema else ()
+            required = bool(parameter.get("required")) or location == "path"
+            yield ParameterSpec(label, name, location, required, schema, examples)
+
+    def _bodies(self, pointer: str, responses: Mapping[str, Any]) -> Iterator[tuple[str, SchemaNode]]:
+        for status, response in responses.items():
+            if not isinstance(response, dict):
+                continue
+            followed = self.follow(SchemaNode(f"{pointer}/{_token(str(status))}", response))
+            for media_type, media in (followed.schema.get("content") or {}).items():
+                if is_json_media_type(media_type) and isinstance(media, dict) and "schema" in media:
+                    where = f"{followed.pointer}/content/{_token(media_type)}/schema"
+                    yield str(status), self.follow(SchemaNode(where, media["schema"]))
+                    break
+
+    def _links(self) -> Iterator[LinkSpec]:
+        by_id = {operation.operation_id: operation.label for operation in self.operations}
+        for path, item in (self.document.get("paths") or {}).items():
+            for method in HTTP_METHODS:
+                raw = item.get(method)
+                if not isinstance(raw, dict):
+                    continue
+                for status, response in raw.get("responses", {}).items():
+                    links = self._resolved(response).get("links") or {}
+                    for name, link in links.items():
+                        target = by_id.get(str(self._resolved(link).get("operationId")))
+                        if target is not None:
+                            yield LinkSpec(f"{method.upper()} {path}", str(status), str(name), target)
 
 
 _BY_DOCUMENT: dict[int, tuple[object, ApiSpec]] = {}
@@ -172,6 +364,18 @@ def spec_of(document: Mapping[str, Any]) -> ApiSpec:
     """The `ApiSpec` of a parsed document (a Schemathesis schema's `raw_schema`), built once per document."""
     found = _BY_DOCUMENT.get(id(document))
     if found is None or found[0] is not document:
-        found = (document, ApiSpec.from_document(document))
+        found = (document, ApiSpec(document))
         _BY_DOCUMENT[id(document)] = found  # the document is kept alive with it, so its id is never reused
     return found[1]
+
+
+@functools.cache
+def _read(path: Path) -> Mapping[str, Any]:
+    document: Mapping[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return document
+
+
+def load_spec(path: Path = SPEC_PATH) -> ApiSpec:
+    """The spec at `path`, read once per process (callers must not change it); the project's spec is the document
+    `spec_file.spec_document()` gives, which every other reader of the project's spec shares."""
+    return spec_of(spec_document() if path == SPEC_PATH else _read(path))

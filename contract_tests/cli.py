@@ -32,6 +32,7 @@ from pathlib import Path
 
 import requests
 
+from .api_spec import load_spec
 from .base_url import base_url_problem
 from .coverage import Coverage
 from .emulator_target import DEFAULT_SCENARIO_PATH, open_target
@@ -43,7 +44,6 @@ from .report import format_summary
 from .run_state import SuiteRun
 from .runner import ROOT, run_suite
 from .schema import SuiteOptions
-from .spec_inventory import spec_inventory
 from .staging_config import KNOB_VARIABLES, RunKnobs, parse_flag
 from .target import Target, TargetConfigError
 from .verdict import RUN_ANYWAY, UnreachableError, Verdict, first_verdict, wrapped
@@ -89,12 +89,12 @@ def credentials_still_work(target: Target, session: requests.Session, timeout: f
     locked no AK/SK). Only such a body says so: any answer would from a server that ignores credentials."""
     if not target.readable_tasks:
         return "not checked (no readable task configured: DCS_TASK_ID or DCS_TASKS)"
-    inventory = spec_inventory()
+    spec = load_spec()
     task = target.readable_tasks[0]
-    operation = next(op for op in inventory.operations if op.method == "GET" and "{task_id}" in op.path)
+    operation = next(op for op in spec.operations if op.method == "GET" and op.takes_task)
     try:
         response = session.get(
-            target.base_url + operation.path.format(**task.as_path_parameters()), auth=target.auth, timeout=timeout
+            target.base_url + operation.path_for(task.as_path_parameters()), auth=target.auth, timeout=timeout
         )
     except requests.RequestException as error:
         return f"not checked ({type(error).__name__})"
@@ -102,7 +102,7 @@ def credentials_still_work(target: Target, session: requests.Session, timeout: f
         status, kind = response.status_code, response.headers.get("Content-Type", "no Content-Type")
         if status == 401:
             return "REFUSED: a correctly signed request after the run got 401 (locked?)"
-        if inventory.documented_success(operation, status, kind, response.content):
+        if spec.documented_success(operation, status, kind, response.content):
             return f"not locked (a correctly signed request after the run got {status} with a documented body)"
         return f"unknown (a correctly signed request after the run got {status} {kind}, not a documented success body)"
 

@@ -1,6 +1,6 @@
 """Spec coverage of one run, computed by the suite from what went over the wire (`Coverage`, a `RunObserver`).
 
-Seven figures, each "covered of total", every total read from the spec (`spec_inventory`):
+Seven figures, each "covered of total", every total read from the spec (`load_spec`):
 
 - operations: answered at least once;
 - parameters (each path and query parameter of each operation), twice: sent with a valid value, and sent
@@ -38,17 +38,17 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from schemathesis import Response
 
-from .checks import AnyCase
-from .recording import RunObserver
-from .spec_inventory import (
+from .api_spec import (
+    ApiSpec,
     OperationSpec,
     ParameterSpec,
     SchemaNode,
-    SpecInventory,
     is_json_media_type,
-    spec_inventory,
+    load_spec,
     status_matches,
 )
+from .checks import AnyCase
+from .recording import RunObserver
 
 # Each figure: its title and what counts, as the HTML report and the README say it.
 FIGURES = {
@@ -185,9 +185,9 @@ def _fits(schema: dict[str, Any], instance: object) -> bool:
 class ResponseKeywords:
     """The response body schemas' keyword items (`universe`) and which ones a body shows (`observed_in`)."""
 
-    def __init__(self, inventory: SpecInventory) -> None:
-        self.inventory = inventory
-        roots = {node.pointer: node for operation in inventory.operations for node in operation.bodies.values()}
+    def __init__(self, spec: ApiSpec) -> None:
+        self.spec = spec
+        roots = {node.pointer: node for operation in spec.operations for node in operation.bodies.values()}
         self.universe: set[KeywordItem] = set()
         self._below_cache: dict[str, list[tuple[str, str, SchemaNode]]] = {}
         seen: set[str] = set()
@@ -199,11 +199,11 @@ class ResponseKeywords:
         schema, pointer = node.schema, node.pointer
         for combinator in ("allOf", "anyOf", "oneOf"):
             for index, member in enumerate(schema.get(combinator, [])):
-                yield combinator, "", self.inventory.follow(SchemaNode(f"{pointer}/{combinator}/{index}", member))
+                yield combinator, "", self.spec.follow(SchemaNode(f"{pointer}/{combinator}/{index}", member))
         for name, member in (schema.get("properties") or {}).items():
-            yield "properties", name, self.inventory.follow(SchemaNode(f"{pointer}/properties/{name}", member))
+            yield "properties", name, self.spec.follow(SchemaNode(f"{pointer}/properties/{name}", member))
         if isinstance(schema.get("items"), dict):
-            yield "items", "", self.inventory.follow(SchemaNode(f"{pointer}/items", schema["items"]))
+            yield "items", "", self.spec.follow(SchemaNode(f"{pointer}/items", schema["items"]))
 
     def _collect(self, node: SchemaNode, seen: set[str]) -> None:
         if node.pointer in seen:
@@ -271,28 +271,25 @@ class _KeywordSeen:
 class Coverage(RunObserver):
     """What one run covered of the spec; `figures()` says how much, `as_dict()` what exactly."""
 
-    inventory: SpecInventory = field(default_factory=spec_inventory)
+    spec: ApiSpec = field(default_factory=load_spec)
     statuses: dict[str, Counter[int]] = field(init=False)  # operation label → answers by status
     undeclared: Counter[str] = field(init=False, default_factory=Counter)  # method → requests to undeclared paths
     links: Counter[str] = field(init=False, default_factory=Counter)  # transition → requests sent along it
 
     def __post_init__(self) -> None:
-        self.statuses = {operation.label: Counter() for operation in self.inventory.operations}
-        self.parameters = {p.where: _ParameterSeen() for op in self.inventory.operations for p in op.parameters}
+        self.statuses = {operation.label: Counter() for operation in self.spec.operations}
+        self.parameters = {p.where: _ParameterSeen() for op in self.spec.operations for p in op.parameters}
         self.keywords = {
-            item: _KeywordSeen()
-            for op in self.inventory.operations
-            for p in op.parameters
-            for item in parameter_keywords(p)
+            item: _KeywordSeen() for op in self.spec.operations for p in op.parameters for item in parameter_keywords(p)
         }
         self.enum_values_sent: set[KeywordItem] = set()
         self.examples: dict[tuple[str, str], bool] = {
             (p.where, _wire(example)): False
-            for op in self.inventory.operations
+            for op in self.spec.operations
             for p in op.parameters
             for example in p.examples
         }
-        self.responses = ResponseKeywords(self.inventory)
+        self.responses = ResponseKeywords(self.spec)
         self.observed: set[KeywordItem] = set()
         self._judged: dict[tuple[str, str], dict[str, bool]] = {}
 
@@ -303,7 +300,7 @@ class Coverage(RunObserver):
     def request_answered(self, method: str, url: str, status: int) -> None:
         """One answered request (`url` as sent, percent-encoded)."""
         parts = urlsplit(url)
-        found = self.inventory.operation_for(method, parts.path)
+        found = self.spec.operation_for(method, parts.path)
         if found is None:
             self.undeclared[method.upper()] += 1
             return
@@ -341,7 +338,7 @@ class Coverage(RunObserver):
     def case_done(self, case: AnyCase, response: Response | None) -> None:
         if response is None or not response.content:
             return
-        operation = self.inventory.by_label(case.operation.label)
+        operation = self.spec.by_label(case.operation.label)
         if operation is None or not is_json_media_type(response.headers.get("content-type", [""])[0]):
             return
         try:
@@ -362,7 +359,7 @@ class Coverage(RunObserver):
 
     # ── what it comes to ──
     def figures(self) -> dict[str, Figure]:
-        operations = self.inventory.operations
+        operations = self.spec.operations
         answered = [op.label for op in operations if self.statuses[op.label]]
         documented = [(op.label, key) for op in operations for key in op.statuses]
         reached = {
@@ -370,7 +367,7 @@ class Coverage(RunObserver):
             for label, key in documented
             if any(status_matches(key, status) for status in self.statuses[label])
         }
-        links = {link.transition for link in self.inventory.links}
+        links = {link.transition for link in self.spec.links}
         keyword_items = {
             item: item in self.enum_values_sent if item.value else seen.held and seen.broken
             for item, seen in self.keywords.items()
@@ -404,7 +401,7 @@ class Coverage(RunObserver):
     def status_matrix(self) -> list[tuple[OperationSpec, dict[str, int], dict[int, int]]]:
         """Per operation: each documented status with its answers (0: not reached), and undocumented ones seen."""
         rows = []
-        for operation in self.inventory.operations:
+        for operation in self.spec.operations:
             seen = self.statuses[operation.label]
             documented = {key: sum(n for s, n in seen.items() if status_matches(key, s)) for key in operation.statuses}
             extra = {

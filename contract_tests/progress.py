@@ -28,12 +28,12 @@ from rich.table import Table
 from rich.text import Text
 from schemathesis import Response
 
+from .api_spec import load_spec
 from .checks import AnyCase
 from .recording import Answer, RunObserver
 from .report import FailureRecord
 from .run_state import STEPS_PER_SCENARIO, stateful_scenarios
 from .schema import SuiteOptions
-from .spec_inventory import spec_inventory
 from .transport import TransportStats
 
 PLAIN_INTERVAL = 10.0  # seconds between two plain progress lines
@@ -103,7 +103,7 @@ class RunProgress(RunObserver):
 
     # ── what the run tells ──
     def tests_planned(self, names: Sequence[str]) -> None:
-        ids = {op.label: op.operation_id for op in spec_inventory().operations}
+        ids = {op.label: op.operation_id for op in load_spec().operations}
         for name in names:
             if name.startswith(_OPERATION_TEST):
                 label = name[len(_OPERATION_TEST) : -1]

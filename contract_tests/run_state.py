@@ -46,7 +46,7 @@ class SuiteRun:
         self.session = asgi.get_client(target.app) if target.app is not None else requests.Session()  # type: ignore[arg-type]
         self.spec = load_spec(options.spec_path)  # what the target is tested against, operation by operation
         self.report = SuiteReport(target.requirements(self.spec), seed=options.seed, max_examples=options.max_examples)
-        self.report.documented = {op.operation_id: tuple(sorted(op.statuses)) for op in self.spec.operations}
+        self.report.documented = {op.operation_id: tuple(sorted(op.status_codes)) for op in self.spec.operations}
         self.recorder = Recorder(self.report, target, options.request_timeout, listeners)
         self.sender = Sender(target, self.spec, options, self.session, self.recorder)
         self.validator = Validator(options, self.recorder)

@@ -156,7 +156,7 @@ class Target:
             else []
         )
         needs += [Requirement(op, frozenset({status}), causes[status]) for status in sorted(causes) if causes[status]]
-        return [need for need in needs if need.statuses <= operation.statuses]
+        return [need for need in needs if need.statuses <= operation.status_codes]
 
 
 class TargetConfigError(ValueError):

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import requests
 from requests.auth import AuthBase
 
+from .api_spec import ApiSpec, OperationSpec, is_json_media_type, load_spec
 from .checks import is_error_body
 from .exchanges import Exchange, capture
 from .recording import describe_connection_error
-from .spec_inventory import OperationSpec, SpecInventory, is_json_media_type, spec_inventory
 from .target import KnownTask, Target
 from .transport import THROTTLED
 
@@ -120,26 +120,15 @@ def wrapped(text: str, width: int = 100) -> str:
     return textwrap.fill(text, width=width, break_long_words=False, break_on_hyphens=False)
 
 
-def _path(operation: OperationSpec, task: KnownTask) -> str:
-    return operation.path.format(**task.as_path_parameters())
-
-
-def _reads(inventory: SpecInventory) -> list[OperationSpec]:
+def _reads(spec: ApiSpec) -> list[OperationSpec]:
     """The spec's GET operations whose path parameters a task's IDs fill: what the verdict may send anywhere."""
-    names = set(KnownTask._fields)
-    return [
-        op
-        for op in inventory.operations
-        if op.method == "GET" and {p.name for p in op.parameters if p.location == "path"} <= names
-    ]
+    return [op for op in spec.operations if op.method == "GET" and set(op.path_parameters) <= set(KnownTask._fields)]
 
 
-def first_verdict(
-    target: Target, session: requests.Session, timeout: float, inventory: SpecInventory | None = None
-) -> Verdict:
+def first_verdict(target: Target, session: requests.Session, timeout: float, spec: ApiSpec | None = None) -> Verdict:
     """Send the verdict's requests through `session` (open the run's pacing around it) and judge the answers."""
-    inventory = inventory or spec_inventory()
-    reads = _reads(inventory)
+    spec = spec or load_spec()
+    reads = _reads(spec)
     absent = target.missing_tasks[0]
     plan: list[tuple[str, OperationSpec, KnownTask, bool]] = [
         ("signed, IDs that do not exist", op, absent, True) for op in reads
@@ -149,7 +138,7 @@ def first_verdict(
         plan += [("signed, a readable task", op, task, True) for op in reads]
         plan.append(("unsigned, the readable task", reads[-1], task, False))
     started = time.monotonic()
-    asker = _Asker(target, session, timeout, inventory)
+    asker = _Asker(target, session, timeout, spec)
     looks = [asker.look(label, op, task, signed=signed) for label, op, task, signed in plan]
     answered = tuple(look for look in looks if look.status != THROTTLED)
     return Verdict(
@@ -166,13 +155,15 @@ class _Asker:
     target: Target
     session: requests.Session
     timeout: float
-    inventory: SpecInventory
+    spec: ApiSpec
 
     def look(self, label: str, op: OperationSpec, task: KnownTask, *, signed: bool) -> Look:
         target = self.target
         auth: AuthBase | None = target.auth if signed else None
         try:
-            response = self.session.get(target.base_url + _path(op, task), auth=auth, timeout=self.timeout)
+            response = self.session.get(
+                target.base_url + op.path_for(task.as_path_parameters()), auth=auth, timeout=self.timeout
+            )
         except requests.Timeout:
             raise UnreachableError(f"{target.base_url}: no answer within REQUEST_TIMEOUT={self.timeout:g} s") from None
         except requests.ConnectionError as error:
@@ -180,7 +171,7 @@ class _Asker:
         with response:
             exchange = capture(response.request, response, target.secrets)
             content_type = response.headers.get("Content-Type")
-            success = self.inventory.documented_success(op, response.status_code, content_type, response.content)
+            success = self.spec.documented_success(op, response.status_code, content_type, response.content)
             readable = task in target.readable_tasks
             return Look(label, signed, readable, op.operation_id, exchange, is_error_body(response), success)
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import yaml
 
-from contract_tests.api_spec import load_spec
+from contract_tests.api_spec import ApiSpec, load_spec
 from contract_tests.coverage import Coverage, judge_value
 from contract_tests.emulator_target import emulator_target
 from contract_tests.run_state import SuiteRun
 from contract_tests.runner import run_suite
-from contract_tests.spec_inventory import SpecInventory, spec_inventory
 
 from .slice import SLICE_OPTIONS
 
@@ -72,9 +71,9 @@ def test_figures_match_a_hand_count_of_a_small_spec() -> None:
     maximum = 11; response keywords: Item required, name maxLength, count minimum, state's 2 enum values,
     note nullable, Error required, code pattern = 8 (Error counted once, though both operations use it);
     4 parameter examples; 4 documented statuses; 1 link."""
-    coverage = Coverage(SpecInventory(SMALL_SPEC))
+    coverage = Coverage(ApiSpec(SMALL_SPEC))
     coverage.request_answered("GET", "https://api.example.com/items/abcd?color=red&size=5", 200)
-    get = coverage.inventory.by_label(GET)
+    get = coverage.spec.by_label(GET)
     assert get is not None
     item = {"name": "x", "count": 3, "state": "NEW", "note": None}
     coverage.body_answered(get, 200, item)
@@ -131,7 +130,7 @@ def test_wire_values_are_judged_by_each_keyword() -> None:
         "type": True,
         "minimum": False,
     }
-    resource_id = spec_inventory().operations[0].parameters[0].schema
+    resource_id = load_spec().operations[0].parameters[0].schema
     assert judge_value(resource_id, "8abf6e1e72c12e7c0172c15b508500aa") == {
         "pattern": True,
         "minLength": True,
@@ -147,9 +146,9 @@ def test_the_slice_covers_every_operation_parameter_and_example_of_the_spec() ->
     target = emulator_target()
     report = run_suite(SuiteRun(target, SLICE_OPTIONS, [coverage]))
     figures = coverage.figures()
-    inventory = spec_inventory()
-    assert figures["operations"].total == len(inventory.operations)
-    assert figures["statuses"].total == sum(len(op.statuses) for op in inventory.operations)
+    spec = load_spec()
+    assert figures["operations"].total == len(spec.operations)
+    assert figures["statuses"].total == sum(len(op.statuses) for op in spec.operations)
     for name in ("operations", "parameters_valid", "parameters_invalid", "examples"):
         assert figures[name].covered == figures[name].total, (name, figures[name].missing)
     reached = {
@@ -162,7 +161,7 @@ def test_the_slice_covers_every_operation_parameter_and_example_of_the_spec() ->
         assert any((need.operation_id, str(status)) in reached for status in need.statuses), need.label()
     assert figures["links"].covered >= 1
     assert figures["response_keywords"].covered >= figures["response_keywords"].total // 2
-    operations = len(inventory.operations)
+    operations = len(spec.operations)
     assert coverage.as_dict()["operations"] == {
         "covered": operations,
         "total": operations,

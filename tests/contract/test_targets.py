@@ -20,7 +20,6 @@ from contract_tests.emulator_target import emulator_target, scenario_tasks
 from contract_tests.loopback import running_emulator
 from contract_tests.probes import progress_path
 from contract_tests.schema import CONFIG_PATH, build_schema
-from contract_tests.spec_inventory import spec_inventory
 from contract_tests.staging_config import RunKnobs, staging_target
 from contract_tests.target import TargetConfigError, target_from_env
 
@@ -184,10 +183,10 @@ def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture
     # the report and the HAR: every operation and documented status shown, each required one reached, no secret
     page, exchanges = html.read_text(), json.loads(har.read_text())
     assert exchanges["log"]["entries"] == []  # nothing failed
-    for operation in spec_inventory().operations:
+    for operation in load_spec().operations:
         assert operation.operation_id in page
         assert all(f'<th class="num">{status}</th>' in page for status in operation.statuses)
-    labels = {operation.label: operation.operation_id for operation in spec_inventory().operations}
+    labels = {operation.label: operation.operation_id for operation in load_spec().operations}
     reached = {
         (labels[operation], status)
         for operation, row in report["coverage"]["statuses_by_operation"].items()
