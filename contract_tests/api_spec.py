@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 ID_PARAMETERS = ("project_id", "instance_id", "task_id")  # the IDs of `KnownTask`, in path order
 JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json$", re.IGNORECASE)
 _COMPONENT = re.compile(r"^#/components/schemas/(?P<name>[^/]+)$")
+_INTEGER = re.compile(r"[+-]?\d+")
 Schema = dict[str, Any]
 
 
@@ -53,6 +55,49 @@ def status_matches(documented: str, status: int) -> bool:
     if documented.upper().endswith("XX"):
         return str(status)[:1] == documented[:1]
     return documented == str(status)
+
+
+def typed_value(schema: Schema, raw: str) -> object:
+    """The wire value `raw` as the schema's type reads it; None when it is not of that type."""
+    kind = schema.get("type")
+    if kind == "integer":
+        return int(raw) if _INTEGER.fullmatch(raw) else None
+    if kind == "number":
+        try:
+            number = float(raw)
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(raw)
+    return raw
+
+
+def judge_value(schema: Schema, raw: str) -> dict[str, bool]:
+    """Each keyword of `schema` that applies to the wire value `raw`: True when it holds, False when broken."""
+    verdicts: dict[str, bool] = {}
+    value = typed_value(schema, raw)
+    if schema.get("type") in ("integer", "number", "boolean"):
+        verdicts["type"] = value is not None
+    if value is None:
+        return verdicts
+    if isinstance(value, str):
+        if "pattern" in schema:
+            verdicts["pattern"] = re.search(str(schema["pattern"]), value) is not None
+        if "minLength" in schema:
+            verdicts["minLength"] = len(value) >= int(schema["minLength"])
+        if "maxLength" in schema:
+            verdicts["maxLength"] = len(value) <= int(schema["maxLength"])
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema:
+            low = schema["minimum"]
+            verdicts["minimum"] = value > low if schema.get("exclusiveMinimum") is True else value >= low
+        if "maximum" in schema:
+            high = schema["maximum"]
+            verdicts["maximum"] = value < high if schema.get("exclusiveMaximum") is True else value <= high
+    if "enum" in schema:
+        verdicts["enum"] = value in schema["enum"]
+    return verdicts
 
 
 @dataclass(frozen=True)
@@ -85,6 +130,15 @@ class ParameterSpec:
 
 
 @dataclass(frozen=True)
+class HeaderSpec:
+    """A header a response documents."""
+
+    name: str
+    required: bool
+    schema: Schema  # `$ref`s and `allOf`s merged into one schema object
+
+
+@dataclass(frozen=True)
 class LinkSpec:
     source: str  # label of the operation whose response declares the link
     status: str
@@ -108,6 +162,8 @@ class OperationSpec:
     parameters: tuple[ParameterSpec, ...]  # path and query parameters
     statuses: tuple[str, ...]  # documented response keys, e.g. ("200", "400", …), "default" left out
     bodies: Mapping[str, SchemaNode]  # status → the schema of its JSON body
+    headers: Mapping[str, tuple[HeaderSpec, ...]]  # status → the headers its response documents
+    without_content: frozenset[str]  # the statuses documented with no content at all (a 204)
     path_pattern: re.Pattern[str]
 
     @functools.cached_property
@@ -292,6 +348,37 @@ class ApiSpec:
         valid: bool = jsonschema_rs.Draft4Validator(self.json_schema(node)).is_valid(instance)
         return valid
 
+    def undocumented(self, operation: OperationSpec, status: int, headers: Mapping[str, str], body: bytes) -> list[str]:
+        """What an answer of `operation` holds that the spec does not document for its status: the status itself, a
+        body that is not the documented JSON (`Content-Type`, JSON, the schema), a documented header missing
+        (when required) or off its schema. Empty when the answer is as documented. `headers` is looked up
+        without case (a `requests` answer's)."""
+        key = next((key for key in operation.statuses if status_matches(key, status)), None)
+        if key is None:
+            return [f"{status} is not a documented status of {operation.operation_id}"]
+        problems = []
+        node = operation.bodies.get(key)
+        if node is not None:
+            problems += self._body_problems(node, headers.get("Content-Type"), body)
+        for header in operation.headers.get(key, ()):
+            value = headers.get(header.name)
+            if value is None and header.required:
+                problems.append(f"no {header.name} header")
+            elif value is not None and not all(judge_value(header.schema, value).values()):
+                problems.append(f"{header.name}: {value!r} is off its documented schema {header.schema}")
+        return problems
+
+    def _body_problems(self, node: SchemaNode, content_type: str | None, body: bytes) -> list[str]:
+        what = f"the documented {node.component or 'body'}"
+        if not is_json_media_type(content_type):
+            return [f"Content-Type {content_type or '(none)'}, not JSON: not {what}"]
+        try:
+            instance = json.loads(body)
+        except ValueError:
+            return [f"the body is not JSON: not {what}"]
+        error = next(iter(jsonschema_rs.Draft4Validator(self.json_schema(node)).iter_errors(instance)), None)
+        return [] if error is None else [f"the body is not {what}: {error.message}"]
+
     # ── reading the document ──
     def _operations(self) -> Iterator[OperationSpec]:
         for path, item in (self.document.get("paths") or {}).items():
@@ -309,6 +396,12 @@ class ApiSpec:
                     parameters=tuple(self._parameters(label, [*shared, *raw.get("parameters", [])])),
                     statuses=tuple(sorted(str(key) for key in raw.get("responses", {}) if str(key) != "default")),
                     bodies=dict(self._bodies(f"#/paths/{_token(path)}/{method}/responses", raw.get("responses", {}))),
+                    headers=dict(self._headers(raw.get("responses", {}))),
+                    without_content=frozenset(
+                        str(status)
+                        for status, response in raw.get("responses", {}).items()
+                        if not self._resolved(response).get("content")
+                    ),
                     path_pattern=_template_pattern(path),
                 )
 
@@ -341,6 +434,14 @@ class ApiSpec:
                     where = f"{followed.pointer}/content/{_token(media_type)}/schema"
                     yield str(status), self.follow(SchemaNode(where, media["schema"]))
                     break
+
+    def _headers(self, responses: Mapping[str, Any]) -> Iterator[tuple[str, tuple[HeaderSpec, ...]]]:
+        for status, response in responses.items():
+            headers = (self._resolved(response).get("headers") or {}).items()
+            yield str(status), tuple(self._header(name, self._resolved(header)) for name, header in headers)
+
+    def _header(self, name: str, header: Mapping[str, Any]) -> HeaderSpec:
+        return HeaderSpec(name, bool(header.get("required")), self.merged(header.get("schema", {})))
 
     def _links(self) -> Iterator[LinkSpec]:
         by_id = {operation.operation_id: operation.label for operation in self.operations}

@@ -23,9 +23,9 @@ from dcs_tasks import parse_timestamp
 from schemathesis import Case, CheckContext, Response
 from schemathesis.checks import CheckFunction
 
-from .api_spec import ID_PARAMETERS, OperationSpec, spec_of
+from .api_spec import OperationSpec, spec_of
 from .auth import AkSkSigner
-from .target import ABSENT_TASK, KnownTask, Target, task_key
+from .target import ABSENT_TASK, Target, id_key, keys_of, task_key
 
 AnyCase = Case[Any]
 Answer = Response | requests.Response
@@ -262,6 +262,21 @@ def offset_past_end_is_empty(body: dict[str, Any], case: AnyCase) -> bool | None
     return None
 
 
+@schemathesis.check
+def no_body_where_no_content_documented(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    """A status the spec documents with no content (a 204: RFC 9110 says it has none) answers with no body
+    (every operation)."""
+    operation = operation_of(case)
+    documented = operation.without_content if operation is not None else frozenset()
+    if str(response.status_code) not in documented:
+        return SKIPPED
+    if response.content:
+        raise AssertionError(
+            f"{response.status_code} is documented without content, yet the body holds {len(response.content)} bytes"
+        )
+    return None
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
 class _FlippedSignature(requests.auth.AuthBase):
     signer: AkSkSigner
@@ -318,16 +333,6 @@ class RequestIds:
         return f"X-Request-Id {value!r} answered {sent}, and already {self.first[value]}: each answer needs its own"
 
 
-def _key(parameters: Mapping[str, object] | None, names: tuple[str, ...]) -> tuple[str, ...]:
-    """The IDs `names` of a request's path (or a task's), lower-cased: IDs are compared without case."""
-    values = parameters or {}
-    return tuple(str(values.get(name, "")).lower() for name in names)
-
-
-def _keys(tasks: tuple[KnownTask, ...], names: tuple[str, ...]) -> set[tuple[str, ...]]:
-    return {_key(task.as_path_parameters(), names) for task in tasks}
-
-
 class TargetChecks:
     """The checks that judge responses by what one run's target is known to hold and by what the run has seen
     (the suite's own probes, tampered signatures included, are in `probes.py`).
@@ -351,17 +356,17 @@ class TargetChecks:
         return answer.request is not None and self.target.auth.authenticated(answer.request)
 
     def is_known_fault(self, case: AnyCase, response: Response) -> bool:
-        """A signed request for a task known to fail on this operation, answered 500 as it should be.
+        """A signed request for a task (or instance) known to fail on this operation, answered 500 as it should be.
 
         The one case where a server error is the right answer: Schemathesis' `not_a_server_error` is
         excused for it (its body and headers are still checked); any other 500 fails the run.
         """
         operation = operation_of(case)
-        faulty = self.target.faulty_for(operation.operation_id) if operation is not None else ()
         return (
-            response.status_code == 500
+            operation is not None
+            and response.status_code == 500
             and self.signed(response)
-            and _key(case.path_parameters, ID_PARAMETERS) in _keys(faulty, ID_PARAMETERS)
+            and id_key(case.path_parameters, operation.id_parameters) in self.target.failing_keys(operation)
         )
 
     def request_id_unique(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
@@ -385,26 +390,27 @@ class TargetChecks:
     def expected(self, operation: OperationSpec, parameters: Mapping[str, object]) -> tuple[frozenset[int], str] | None:
         """What a signed request of `operation` for these IDs must answer, and why; None when nothing is known."""
         target, names, op = self.target, operation.id_parameters, operation.operation_id
-        key = _key(parameters, names)
-        if operation.changes_state:
-            if operation.takes_task and key in _keys(target.changeable_for(op), names):
-                return operation.success_statuses, "a task the run may change"
-        else:
-            if operation.takes_task and key in _keys(target.faulty_for(op), names):
-                return frozenset({500}), "a task whose backend is known to fail there (with the documented error body)"
-            if key in _keys(target.readable_for(op), names):
-                return operation.success_statuses, "a task (or instance) the credentials may read"
-        if key in _keys(target.foreign_tasks, names):
+        key = id_key(parameters, names)
+        offered = operation.takes_task and key in keys_of(target.changeable_for(op), names)
+        if key in target.failing_keys(operation) and (offered or not operation.changes_state):
+            what = "task" if operation.takes_task else "instance"
+            return frozenset({500}), f"a {what} whose backend is known to fail there (with the documented error body)"
+        if offered:
+            return operation.success_statuses, "a task the run may change"
+        if not operation.changes_state and key in keys_of(target.readable_for(operation), names):
+            return operation.success_statuses, "a task (or instance) the credentials may read"
+        if key in keys_of(target.foreign_tasks, names):
             return frozenset({403, 404}), "another project's task (or instance)"
-        absent_below_readable = key[-1:] == (ABSENT_TASK,) and key[:-1] in _keys(target.readable_tasks, names[:-1])
-        if key in _keys(target.missing_tasks, names) or absent_below_readable:
+        absent_below_readable = key[-1:] == (ABSENT_TASK,) and key[:-1] in keys_of(target.readable_tasks, names[:-1])
+        if key in keys_of(target.missing_tasks, names) or absent_below_readable:
             return frozenset({404}), "a well-formed ID that does not exist"
         return None
 
     def known_tasks_answer_as_expected(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
-        """A readable task answers a documented success to every read operation (401 unsigned), a task known to
-        fail there 500 with the error body, a task the run may change a documented success to the state-changing
-        operations offered, another project's task never 2xx, an unknown ID 404 (every operation taking the IDs)."""
+        """A readable task answers a documented success to every read operation (401 unsigned), a task (or
+        instance) known to fail there 500 with the error body, a task the run may change a documented success to
+        the state-changing operations offered (500 where it is known to fail), another project's task never 2xx,
+        an unknown ID 404 (every operation taking the IDs)."""
         operation = operation_of(case)
         if operation is None or not operation.id_parameters:
             return SKIPPED

@@ -27,8 +27,6 @@ measures the same dimensions from Schemathesis' hooks, is licensed for internal 
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,8 +42,10 @@ from .api_spec import (
     ParameterSpec,
     SchemaNode,
     is_json_media_type,
+    judge_value,
     load_spec,
     status_matches,
+    typed_value,
 )
 from .checks import AnyCase
 from .recording import RunObserver
@@ -76,7 +76,6 @@ FIGURES = {
 STRING_KEYWORDS = ("pattern", "minLength", "maxLength")
 NUMBER_KEYWORDS = ("minimum", "maximum")
 RESPONSE_KEYWORDS = (*STRING_KEYWORDS, *NUMBER_KEYWORDS, "required", "nullable")
-_INTEGER = re.compile(r"[+-]?\d+")
 
 
 @dataclass(frozen=True, order=True)
@@ -103,49 +102,6 @@ class Figure:
     @property
     def percent(self) -> float:
         return 100.0 if self.total == 0 else 100.0 * self.covered / self.total
-
-
-def _typed(schema: dict[str, Any], raw: str) -> object:
-    """The wire value `raw` as the schema's type reads it; None when it is not of that type."""
-    kind = schema.get("type")
-    if kind == "integer":
-        return int(raw) if _INTEGER.fullmatch(raw) else None
-    if kind == "number":
-        try:
-            number = float(raw)
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
-    if kind == "boolean":
-        return {"true": True, "false": False}.get(raw)
-    return raw
-
-
-def judge_value(schema: dict[str, Any], raw: str) -> dict[str, bool]:
-    """Each keyword of `schema` that applies to the wire value `raw`: True when it holds, False when broken."""
-    verdicts: dict[str, bool] = {}
-    value = _typed(schema, raw)
-    if schema.get("type") in ("integer", "number", "boolean"):
-        verdicts["type"] = value is not None
-    if value is None:
-        return verdicts
-    if isinstance(value, str):
-        if "pattern" in schema:
-            verdicts["pattern"] = re.search(str(schema["pattern"]), value) is not None
-        if "minLength" in schema:
-            verdicts["minLength"] = len(value) >= int(schema["minLength"])
-        if "maxLength" in schema:
-            verdicts["maxLength"] = len(value) <= int(schema["maxLength"])
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in schema:
-            low = schema["minimum"]
-            verdicts["minimum"] = value > low if schema.get("exclusiveMinimum") is True else value >= low
-        if "maximum" in schema:
-            high = schema["maximum"]
-            verdicts["maximum"] = value < high if schema.get("exclusiveMaximum") is True else value <= high
-    if "enum" in schema:
-        verdicts["enum"] = value in schema["enum"]
-    return verdicts
 
 
 def _wire(value: object) -> str:
@@ -331,7 +287,7 @@ class Coverage(RunObserver):
                 seen = self.keywords[KeywordItem(where, keyword)]
                 seen.held, seen.broken = seen.held or held, seen.broken or not held
             if verdicts.get("enum"):
-                self.enum_values_sent.add(KeywordItem(where, "enum", json.dumps(_typed(parameter.schema, raw))))
+                self.enum_values_sent.add(KeywordItem(where, "enum", json.dumps(typed_value(parameter.schema, raw))))
             if (where, raw) in self.examples:
                 self.examples[where, raw] = True
 

@@ -4,7 +4,12 @@ DELETE) goes only to the tasks the target offers for that operation (`Target.cha
 `aim_state_change` runs on every case the suite sends, whatever the phase, and says what it did (`Aim`). A
 state-changing request whose IDs are well-formed (a server would act on them) but do not name a task offered
 for its operation is re-aimed at a task ID no server holds, so it answers 404 (or 403 in a project the
-credentials may not use): neither fuzzing nor a link from a listing ever changes a task nobody offered.
+credentials may not use): neither fuzzing nor a link from a listing ever changes a task nobody offered. In the
+stateful phase it is aimed instead at a task offered for it on the same instance that the run has not deleted
+yet, when there is one (those known to fail there last): a deletion reached along a link from a listing then
+deletes a listed task and the links of its answer (the deleted task's progress) are followed too. Schemathesis
+cannot resolve the spec's `$response.body#/tasks/*/id` (an explicit link's JSON pointer has no wildcard), so
+the listed task's ID it sends is a generated one.
 Malformed IDs are left alone: the server refuses them with 400 before looking anything up (the suite never
 puts a known ID into a malformed path, so none can name a real task). A state-changing operation without a
 task ID in its path cannot be re-aimed; against a BASE_URL it is withheld (`staging_config.may_send`).
@@ -15,13 +20,14 @@ tested at all (`schema.build_schema` leaves them out).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from enum import StrEnum
 from typing import Any
 
 from schemathesis import Case
 
 from .api_spec import ApiSpec, changes_state
-from .target import ABSENT_TASK, KnownTask, Target, names_one_of
+from .target import ABSENT_INSTANCE, ABSENT_TASK, KnownTask, Target, id_key, names_one_of, task_key
 
 
 class Aim(StrEnum):
@@ -34,29 +40,48 @@ class Aim(StrEnum):
     UNAIMABLE = "unaimable"  # well-formed IDs and no task ID to re-aim: withheld from a remote target
 
 
-def aim_state_change(case: Case[Any], target: Target, spec: ApiSpec) -> Aim:
-    """Re-aim a state-changing request the target did not offer at an absent task (in place)."""
+def aim_state_change(case: Case[Any], target: Target, spec: ApiSpec, gone: Collection[tuple[str, ...]] = ()) -> Aim:
+    """Re-aim a state-changing request the target did not offer at an absent task, or in the stateful phase at an
+    offered task of its instance not yet `gone` (deleted by the run), in place."""
     if not changes_state(case.operation.method):
         return Aim.READ
     params = case.path_parameters or {}
-    operation_id = str(case.operation.definition.raw.get("operationId", ""))
-    operation = spec.operation(operation_id)
+    operation = spec.by_label(case.operation.label)
     names = operation.id_parameters if operation is not None else ()
-    if "task_id" in names and names_one_of(params, target.changeable_for(operation_id)):
+    offered = target.changeable_for(operation.operation_id) if operation is not None else ()
+    if "task_id" in names and names_one_of(params, offered):
         return Aim.CHANGEABLE
     if not all(isinstance(params.get(name), str) and spec.resource_id.fullmatch(params[name]) for name in names):
         return Aim.MALFORMED
-    if "task_id" not in names:
+    if operation is None or "task_id" not in names:
         return Aim.UNAIMABLE
-    _aim_at_absent(case)
+    stateful = case.meta is not None and case.meta.phase.name.value == "stateful"
+    left = _left_on_instance(offered, params, gone) if stateful else ()
+    if left:
+        succeeding = target.not_failing(operation, left)
+        case.path_parameters = {**params, "task_id": (succeeding or left)[0].task_id}
+        return Aim.CHANGEABLE
+    case.path_parameters = {**params, "task_id": ABSENT_TASK}
     return Aim.REAIMED
 
 
-def aim_away(case: Case[Any], tasks: tuple[KnownTask, ...]) -> None:
-    """Re-aim a request for one of `tasks` at an absent task (in place), whatever its method."""
-    if names_one_of(case.path_parameters, tasks):
-        _aim_at_absent(case)
+def _left_on_instance(
+    offered: tuple[KnownTask, ...], params: Mapping[str, object], gone: Collection[tuple[str, ...]]
+) -> tuple[KnownTask, ...]:
+    """The offered tasks of the request's project and instance that the run has not deleted."""
+    instance = ("project_id", "instance_id")
+    here = id_key(params, instance)
+    return tuple(
+        task
+        for task in offered
+        if id_key(task.as_path_parameters(), instance) == here and task_key(task.as_path_parameters()) not in gone
+    )
 
 
-def _aim_at_absent(case: Case[Any]) -> None:
-    case.path_parameters = {**(case.path_parameters or {}), "task_id": ABSENT_TASK}
+def aim_away(case: Case[Any], keys: Collection[tuple[str, ...]], names: tuple[str, ...]) -> None:
+    """Re-aim a request whose IDs `names` are one of `keys` (lower-cased) at an absent task, or, for an operation
+    on the instance, at an absent instance (in place), whatever its method."""
+    if names and id_key(case.path_parameters, names) in keys:
+        deepest = names[-1]
+        absent = ABSENT_TASK if deepest == "task_id" else ABSENT_INSTANCE
+        case.path_parameters = {**(case.path_parameters or {}), deepest: absent}

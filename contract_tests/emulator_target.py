@@ -25,8 +25,10 @@ __all__ = ["DEFAULT_SCENARIO_PATH", "emulator_target", "load_scenario", "open_ta
 class ScenarioTasks(NamedTuple):
     readable: tuple[KnownTask, ...]  # the demo credentials may read these: 200
     foreign: tuple[KnownTask, ...]  # of projects they may not: 403
-    faulty: tuple[TaskOperations, ...]  # accessible, but `internal_error` on the operations named: 500 there
-    changeable: tuple[TaskOperations, ...]  # readable and `disposable` for the state-changing operations named
+    # Accessible, but `internal_error` on the operations named (the task's and its instance's): 500 there; and
+    # the instances whose `internal_error` names operations (their listing), as tasks without a task ID.
+    faulty: tuple[TaskOperations, ...]
+    changeable: tuple[TaskOperations, ...]  # accessible and `disposable` for the state-changing operations named
 
 
 def scenario_tasks(scenario: Scenario) -> ScenarioTasks:
@@ -35,12 +37,16 @@ def scenario_tasks(scenario: Scenario) -> ScenarioTasks:
     tasks = scenario.known_tasks()
     failing = dict(scenario.internal_errors())
     accessible = [task for task in tasks if demo.may_access(task.project_id)]
-    readable = tuple(task for task in accessible if task not in failing)
+    instances = [
+        TaskOperations(KnownTask(*instance, ""), ops)
+        for instance, ops in scenario.failing_instances()
+        if demo.may_access(instance.project_id)
+    ]
     return ScenarioTasks(
-        readable=readable,
+        readable=tuple(task for task in accessible if task not in failing),
         foreign=tuple(task for task in tasks if not demo.may_access(task.project_id)),
-        faulty=tuple(TaskOperations(task, failing[task]) for task in accessible if task in failing),
-        changeable=tuple(TaskOperations(task, ops) for task, ops in scenario.disposals() if task in readable),
+        faulty=(*(TaskOperations(task, failing[task]) for task in accessible if task in failing), *instances),
+        changeable=tuple(TaskOperations(task, ops) for task, ops in scenario.disposals() if task in accessible),
     )
 
 

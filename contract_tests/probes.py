@@ -48,7 +48,7 @@ from .api_spec import ID_PARAMETERS, STATE_CHANGING_METHODS, ApiSpec, OperationS
 from .auth import AkSkSigner, IamTokenAuth
 from .checks import STALE, RequestIds, is_error_body, tampered_signers
 from .recording import Recorder
-from .target import KnownTask, Target
+from .target import KnownTask, Target, id_key, keys_of
 
 MAX_BAD_IN_A_ROW = 2  # failing signatures per AK before a good request; the gateway locks after 5
 PROBED_METHODS = tuple(sorted(STATE_CHANGING_METHODS))  # tried where a path does not declare them
@@ -207,7 +207,7 @@ def anchors(target: Target, operation: OperationSpec) -> tuple[KnownTask, ...]:
     """The tasks a probe may aim `operation` at: the readable ones, or the ones offered to a state-changing one."""
     if operation.changes_state:
         return target.changeable_for(operation.operation_id)
-    return target.readable_for(operation.operation_id)
+    return target.readable_for(operation)
 
 
 class _Probes:
@@ -242,11 +242,11 @@ def tenancy_probes(target: Target, spec: ApiSpec) -> list[Probe]:
     made: list[Probe] = []
     for operation in id_operations(spec):
         probes, mine, names = _Probes(operation), anchors(target, operation), operation.id_parameters
-        whole = _keys((*target.readable_tasks, *mine), names) | _keys(target.foreign_tasks, names)
+        whole = keys_of((*target.readable_tasks, *mine), names) | keys_of(target.foreign_tasks, names)
         # A state-changing request only ever names a task offered to it: a broken server could act on it.
         safe = {task.task_id for task in mine} if operation.changes_state else None
         for _, task in mixed_tenancy(mine, target.foreign_tasks):
-            key = _key(task, names)
+            key = id_key(task.as_path_parameters(), names)
             if key not in whole and (safe is None or (operation.takes_task and task.task_id in safe)):
                 probes.add(check, _whose(task, mine, names), task, "signed", DENIED)
         if not operation.changes_state:
@@ -257,14 +257,6 @@ def tenancy_probes(target: Target, spec: ApiSpec) -> list[Probe]:
                 probes.add(check, f"my {_OWNERS[names[-1]]}, their credentials", task, "other-tenant", DENIED)
         made += probes.made.values()
     return made
-
-
-def _key(task: KnownTask, names: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(getattr(task, name).lower() for name in names)
-
-
-def _keys(tasks: tuple[KnownTask, ...], names: tuple[str, ...]) -> set[tuple[str, ...]]:
-    return {_key(task, names) for task in tasks}
 
 
 def _whose(task: KnownTask, mine: tuple[KnownTask, ...], names: tuple[str, ...]) -> str:

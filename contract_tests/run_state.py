@@ -1,6 +1,7 @@
 """One suite run (`SuiteRun`): its target and options, the HTTP session all its requests share, and the parts
-that do its jobs — pacing (`transport`), sending (`sending.Sender`), validating (`validating.Validator`),
-recording (`recording.Recorder`, into a `report.SuiteReport`) and the probes (`probes.ProbeRunner`).
+that do its jobs — pacing (`transport`), sending (`sending.Sender`), validating (`validating.Validator`; a 429
+before it is sent again: `throttled.ThrottledAnswers`), recording (`recording.Recorder`, into a
+`report.SuiteReport`) and the probes (`probes.ProbeRunner`).
 
 A `SuiteRun` reaches the pytest module only through the fixtures of `runner.SuitePlugin`; nothing here is
 global, so runs in one process (the proofs, the benchmarks) never see each other's state. Its listeners that
@@ -24,6 +25,7 @@ from .report import SuiteReport
 from .schema import SuiteOptions, build_schema
 from .sending import Sender
 from .target import Target
+from .throttled import ThrottledAnswers
 from .transport import paced_requests
 from .validating import Validator
 
@@ -51,6 +53,7 @@ class SuiteRun:
         self.sender = Sender(target, self.spec, options, self.session, self.recorder)
         self.validator = Validator(options, self.recorder)
         self.report.gone = self.validator.checks.deleted  # one set: what the run deleted
+        self.throttled = ThrottledAnswers(self.spec, self.recorder, self.validator.checks.request_ids)
         self.observers = [listener for listener in listeners if isinstance(listener, RunObserver)]
         self._open = False
 
@@ -66,7 +69,12 @@ class SuiteRun:
         stats = self.report.transport
         observe = self._exchange if self.observers else None
         return paced_requests(
-            stats, rate_limit=options.rate_limit, slow_after=options.slow_after, sleep=options.sleep, observe=observe
+            stats,
+            rate_limit=options.rate_limit,
+            slow_after=options.slow_after,
+            sleep=options.sleep,
+            observe=observe,
+            throttled=self.throttled.judge,
         )
 
     @contextlib.contextmanager

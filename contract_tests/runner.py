@@ -5,8 +5,8 @@ The plugin's fixtures give the tests the run (`contract_run`) and its Schemathes
 built on first use, never at import). While collecting, it gives the test marked `every_operation` to that
 schema's `parametrize()`, so Schemathesis' pytest plugin makes one Hypothesis test per operation: ours because
 Schemathesis' loader for a schema made at run time (`schemathesis.pytest.from_fixture`) fails under pytest 9
-("'Function' object has no attribute '_nodeid'"). It also counts the outcomes, and leaves out the `stateful`
-test while the spec has no OpenAPI links to chain.
+("'Function' object has no attribute '_nodeid'"). It also counts the outcomes, runs the state-changing
+operations' tests after the `stateful` one, and leaves that one out while the spec has no OpenAPI links to chain.
 """
 
 from __future__ import annotations
@@ -95,12 +95,23 @@ class SuitePlugin:
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         if self.run.spec.has_links:
+            # The state-changing operations' own cases come last, after the stateful phase: they change (delete)
+            # every task offered to them, and the stateful phase needs those tasks still there to follow the links
+            # of a change's answer (a deleted task's progress).
+            changing = [item for item in items if self._changes_state(item)]
+            items[:] = [item for item in items if item not in changing] + changing
             return
         # Without links there is nothing to chain: the test is left out, not shown as skipped.
         stateful = [item for item in items if item.get_closest_marker(STATEFUL) is not None]
         if stateful:
             config.hook.pytest_deselected(items=stateful)
             items[:] = [item for item in items if item not in stateful]
+
+    def _changes_state(self, item: pytest.Item) -> bool:
+        """Whether `item` is the test of one state-changing operation (`test_operation[DELETE /path]`)."""
+        label = item.name.partition("[")[2].removesuffix("]")
+        operation = self.run.spec.by_label(label) if item.get_closest_marker(EVERY_OPERATION) else None
+        return operation is not None and operation.changes_state
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for observer in self.run.observers:

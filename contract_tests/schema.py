@@ -19,10 +19,10 @@ from schemathesis.auths import AuthContext, set_on_case
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
-from .api_spec import changes_state, load_spec
+from .api_spec import OperationSpec, load_spec, spec_of
 from .checks import AnyCase
 from .spec_file import SPEC_PATH
-from .target import KnownTask, Target
+from .target import KnownTask, Target, given_ids
 
 CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
 
@@ -62,10 +62,12 @@ def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(settings)
 
 
-def id_choices(target: Target, operation_id: str = "", *, changing: bool = False) -> list[IdChoice]:
+def id_choices(target: Target, changing: OperationSpec | None = None) -> list[IdChoice]:
     """Known IDs for fuzzed cases of an operation; a state-changing one's (`changing`) get the tasks offered
-    to it, never the readable ones."""
-    mine = target.changeable_for(operation_id) if changing else target.readable_tasks
+    to it (but those known to fail there, whose 500 its examples reach), never the readable ones."""
+    mine = target.readable_tasks
+    if changing is not None:
+        mine = target.not_failing(changing, target.changeable_for(changing.operation_id))
     full: list[IdChoice] = [(task, 3) for task in (*mine, *target.foreign_tasks, *target.missing_tasks)]
     if not full:
         return [None]
@@ -100,19 +102,22 @@ def _keeps_valid_path(case: AnyCase) -> bool:
 def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], target: Target) -> list[AnyCase]:
     """Explicit cases for every task the target knows: readable (polled twice), foreign, absent and faulty.
 
-    Plus one unsigned request for a readable task, which must be refused with 401. Known-faulty
-    tasks (500 by design) appear here only, never in fuzzed cases, whose checks expect no 500.
-    A state-changing operation gets the tasks offered to it instead of the readable and faulty ones;
-    an operation without a task ID, the instances of all of them (once each).
+    Plus one unsigned request for a readable task, which must be refused with 401. Known-faulty tasks and
+    instances (500 by design) appear here, never in fuzzed cases of an operation they fail on.
+    A state-changing operation gets the tasks offered to it (those known to fail there too) instead of the
+    readable and faulty ones; an operation without a task ID, the instances of all of them (once each).
     """
-    operation_id = str(operation.definition.raw.get("operationId", ""))
-    if changes_state(operation.method):
-        changeable = target.changeable_for(operation_id)
+    spec = spec_of(operation.schema.raw_schema).by_label(operation.label)
+    assert spec is not None  # the schema's operations are the spec's
+    if spec.changes_state:
+        changeable = target.changeable_for(spec.operation_id)
         tasks: tuple[KnownTask, ...] = (*changeable, *target.foreign_tasks, *target.missing_tasks)
     else:
-        readable = target.readable_for(operation_id)
-        tasks = (*readable, *target.foreign_tasks, *target.missing_tasks, *target.faulty_for(operation_id), *readable)
+        readable = target.readable_for(spec)
+        tasks = (*readable, *target.foreign_tasks, *target.missing_tasks, *target.faulty_for(spec), *readable)
     names = {parameter.name for parameter in operation.path_parameters}
+    # Only what names every ID the path takes (an instance known to fail has no task ID for a task's path).
+    tasks = tuple(task for task in tasks if set(spec.id_parameters) <= set(given_ids(task)))
     chosen = [{n: v for n, v in task.as_path_parameters().items() if n in names} for task in tasks]
     if "task_id" not in names:
         chosen = [dict(pair) for pair in dict.fromkeys(tuple(ids.items()) for ids in chosen)]
@@ -136,9 +141,9 @@ def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
             examples.extend(example_cases(context.operation, target))
 
     def flatmap_case(context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
-        operation_id = str(case.operation.definition.raw.get("operationId", ""))
-        changing = changes_state(case.operation.method)
-        options = id_choices(target, operation_id, changing=True) if changing else choices
+        operation = spec_of(case.operation.schema.raw_schema).by_label(case.operation.label)
+        changing = operation is not None and operation.changes_state
+        options = id_choices(target, operation) if changing else choices
         if len(options) == 1 or not _keeps_valid_path(case) or _links_chose_ids(case):
             return st.just(case)
         return st.sampled_from(options).map(lambda choice: _with_ids(case, choice))

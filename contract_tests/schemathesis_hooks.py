@@ -9,9 +9,10 @@ and the domain checks that judge a response alone (`checks.py`) run with `--chec
 contract` would test: with `BASE_URL` set, that server as the environment configures it (give the same URL
 to `--url`); without, the emulator's scenario (`DCS_EMULATOR_SCENARIO`, default the default one).
 
-What stays with `make contract`: the probes, the checks that need the run's target or other operations, and
-the known-faulty tasks' documented 500. Schemathesis' CLI cannot excuse `not_a_server_error` for one task,
-so a request for one of those is re-aimed at an absent task too (on the operations they fail on).
+What stays with `make contract`: the probes, the checks that need the run's target or other operations, the
+known-faulty tasks' and instances' documented 500, and the judging of a throttled answer before it is sent again.
+Schemathesis' CLI cannot excuse `not_a_server_error` for one task, so a request for one of those is re-aimed at
+an absent task (or instance) too, on the operations they fail on.
 """
 
 from __future__ import annotations
@@ -51,4 +52,5 @@ for _name, _hook in known_id_hooks(TARGET).items():
 def before_call(context: schemathesis.HookContext, case: AnyCase, kwargs: dict[str, Any]) -> None:
     aim_state_change(case, TARGET, SPEC)
     operation = operation_of(case)
-    aim_away(case, TARGET.faulty_for(operation.operation_id) if operation is not None else TARGET.faulty_tasks)
+    if operation is not None:
+        aim_away(case, TARGET.failing_keys(operation), operation.id_parameters)

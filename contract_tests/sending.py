@@ -60,7 +60,7 @@ class Sender:
         if self.out_of_time():
             report.unsent += 1
             return None
-        aim = aim_state_change(case, self.target, self.spec)
+        aim = aim_state_change(case, self.target, self.spec, report.gone)
         reason = withheld_because(self.target, self.spec, case.method, case.operation.path, aim)
         if reason is not None:
             report.withheld += 1

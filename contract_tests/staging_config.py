@@ -9,8 +9,10 @@ Environment variables (the Makefile passes the knobs as variables of the same na
 - `DCS_FOREIGN_AK`, `DCS_FOREIGN_SK`: optional, that project's credentials (must not read your tasks).
 - `DCS_DESTRUCTIVE_TASKS`: with `ALLOW_DESTRUCTIVE=1`, the only tasks state-changing requests may touch
   (any state-changing operation of the spec).
-- `DCS_FAULTY_TASKS`: tasks whose backend is known to fail, `instance/task@Operation+Operation,…` (without
-  `@…`: every read operation taking the task): the documented 500 expected there, and any other 500 fails.
+- `DCS_FAULTY_TASKS`: tasks whose backend is known to fail, `instance/task@Operation+Operation,…` (or
+  `project/instance/task@…`), and instances whose operations on the instance itself fail, `instance/*@Operation`
+  (a listing: `instance/*@ListBackgroundTask`); without `@…`, every read operation whose path takes exactly those
+  IDs (a task's progress, an instance's listing). The documented 500 is expected there, and any other 500 fails.
 
 `staging_target` builds the `Target`; `RunKnobs` holds REQUEST_TIMEOUT, RATE_LIMIT, MAX_TIME,
 AUTH_PROBES, METHOD_REJECTION and ALLOW_DESTRUCTIVE.
@@ -86,13 +88,19 @@ def parse_tasks(name: str, text: str, project_id: str) -> tuple[KnownTask, ...]:
     return tuple(tasks)
 
 
+WHOLE_INSTANCE = "*"  # in DCS_FAULTY_TASKS, in a task's place: the instance itself (`instance/*@ListBackgroundTask`)
+
+
 def parse_faulty(text: str, project_id: str) -> tuple[TaskOperations, ...]:
-    """`instance/task@Operation+Operation,…` (the `@…` optional: every read operation) → tasks and operations."""
+    """`instance/task@Operation+Operation,…` and `instance/*@Operation` (an instance: its task ID left empty; the
+    `@…` optional, see `TaskOperations.fails_on`) → tasks and instances, with their operations."""
     faulty = []
     for item in (part.strip() for part in text.split(",") if part.strip()):
         where, _, named = item.partition("@")
         operations = frozenset(name.strip() for name in named.split("+") if name.strip()) or None
-        faulty += [TaskOperations(task, operations) for task in parse_tasks("DCS_FAULTY_TASKS", where, project_id)]
+        for task in parse_tasks("DCS_FAULTY_TASKS", where, project_id):
+            whole = task.task_id == WHOLE_INSTANCE
+            faulty.append(TaskOperations(task._replace(task_id="") if whole else task, operations))
     return tuple(faulty)
 
 

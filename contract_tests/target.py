@@ -23,7 +23,7 @@ from dcs_tasks.lib.variables import SUITE
 from starlette.types import ASGIApp
 
 from . import task_ids
-from .api_spec import ApiSpec, OperationSpec
+from .api_spec import ID_PARAMETERS, ApiSpec, OperationSpec
 from .auth import AkSkSigner, IamTokenAuth, TargetAuth
 
 # The in-process transport's host: requests never leave the process.
@@ -32,25 +32,48 @@ IN_PROCESS_BASE_URL = "http://testserver"
 KnownTask = task_ids.KnownTask
 
 
+def id_key(ids: Mapping[str, object] | None, names: tuple[str, ...] = ID_PARAMETERS) -> tuple[str, ...]:
+    """The IDs `names` of a request's path (or a task's), lower-cased: IDs are hexadecimal, compared without case."""
+    values = ids or {}
+    return tuple(str(values.get(name, "")).lower() for name in names)
+
+
+def keys_of(tasks: tuple[KnownTask, ...], names: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The IDs `names` of each of `tasks` that has them all (an instance, with an empty task ID, has no task's)."""
+    return {id_key(task.as_path_parameters(), names) for task in tasks if all(getattr(task, name) for name in names)}
+
+
 def task_key(path_parameters: Mapping[str, object] | None) -> tuple[str, ...]:
-    """The task a request's path names, lower-cased: IDs are hexadecimal, compared without case."""
-    parameters = path_parameters or {}
-    return tuple(str(parameters.get(name, "")).lower() for name in KnownTask._fields)
+    """The task a request's path names, lower-cased."""
+    return id_key(path_parameters)
 
 
 def names_one_of(path_parameters: Mapping[str, object] | None, tasks: tuple[KnownTask, ...]) -> bool:
     """Whether a request's path names one of ``tasks``."""
-    return task_key(path_parameters) in {task_key(task.as_path_parameters()) for task in tasks}
+    return task_key(path_parameters) in keys_of(tasks, ID_PARAMETERS)
+
+
+def given_ids(task: KnownTask) -> tuple[str, ...]:
+    """The IDs a task (or an instance: no task ID) gives, in path order."""
+    return tuple(name for name in ID_PARAMETERS if getattr(task, name))
 
 
 class TaskOperations(NamedTuple):
-    """A task and the operations (by ID) an expectation about it applies to; None: every one it can apply to."""
+    """A task, or an instance (an empty task ID: the instance itself), and the operations (by ID) an expectation
+    about it applies to; None: every one it can apply to (see `Target.faulty` and `Target.changeable`)."""
 
     task: KnownTask
     operations: frozenset[str] | None = None
 
     def applies_to(self, operation_id: str) -> bool:
         return self.operations is None or operation_id in self.operations
+
+    def fails_on(self, operation: OperationSpec) -> bool:
+        """As a task (or instance) known to fail: whether on `operation`. Without operations named, on every read
+        operation whose path takes exactly its IDs (a task's progress, an instance's listing)."""
+        if self.operations is not None:
+            return operation.operation_id in self.operations
+        return not operation.changes_state and operation.id_parameters == given_ids(self.task)
 
 
 def tasks_for(entries: tuple[TaskOperations, ...], operation_id: str) -> tuple[KnownTask, ...]:
@@ -82,9 +105,12 @@ class Target:
     readable_tasks: tuple[KnownTask, ...] = ()  # the credentials may read these: 200 from every read operation
     foreign_tasks: tuple[KnownTask, ...] = ()  # another project's tasks: never 2xx
     missing_tasks: tuple[KnownTask, ...] = ()  # well-formed IDs that do not exist: 404 expected
-    # Tasks whose backend is known to fail on the operations named (the emulator's `internal_error`): the
-    # documented 500 expected there, and only there is Schemathesis' `not_a_server_error` excused; readable
-    # (200) from any other read operation.
+    # Tasks whose backend is known to fail on the operations named (the emulator's `internal_error`), and
+    # instances (an empty task ID) whose operations on the instance itself fail (a listing): the documented 500
+    # expected there, and only there is Schemathesis' `not_a_server_error` excused; a task is readable (200) from
+    # any other read operation. A task's entry also names its instance: one failing on a listing fails the
+    # listing of its instance. Without operations named, on every read operation whose path takes exactly
+    # its IDs (`TaskOperations.fails_on`).
     faulty: tuple[TaskOperations, ...] = ()
     secrets: tuple[str, ...] = field(default=(), repr=False)  # scrubbed from every report the run writes
     # What the probes need (`probes.py`; set by `emulator_target` and `staging_config.staging_target`):
@@ -102,23 +128,35 @@ class Target:
 
     @property
     def faulty_tasks(self) -> tuple[KnownTask, ...]:
-        return tuple(entry.task for entry in self.faulty)
+        """The tasks known to fail on some operation (not the instances)."""
+        return tuple(entry.task for entry in self.faulty if entry.task.task_id)
 
     @property
     def changeable_tasks(self) -> tuple[KnownTask, ...]:
         return tuple(entry.task for entry in self.changeable)
 
-    def faulty_for(self, operation_id: str) -> tuple[KnownTask, ...]:
-        """The tasks whose backend fails on this operation: 500 expected."""
-        return tasks_for(self.faulty, operation_id)
+    def faulty_for(self, operation: OperationSpec) -> tuple[KnownTask, ...]:
+        """The tasks and instances whose backend fails on this operation: 500 expected (for a request naming one
+        by every ID the operation takes: `keys_of`)."""
+        return tuple(entry.task for entry in self.faulty if entry.fails_on(operation))
+
+    def failing_keys(self, operation: OperationSpec) -> set[tuple[str, ...]]:
+        """The IDs (those the operation takes) of what fails on this operation."""
+        return keys_of(self.faulty_for(operation), operation.id_parameters)
+
+    def not_failing(self, operation: OperationSpec, tasks: tuple[KnownTask, ...]) -> tuple[KnownTask, ...]:
+        """`tasks` but those known to fail on this operation (for a listing: those whose instance is)."""
+        failing, names = self.failing_keys(operation), operation.id_parameters
+        return tuple(task for task in tasks if id_key(task.as_path_parameters(), names) not in failing)
 
     def changeable_for(self, operation_id: str) -> tuple[KnownTask, ...]:
-        """The tasks this state-changing operation may be sent to."""
+        """The tasks this state-changing operation may be sent to (a task known to fail there among them: 500)."""
         return tasks_for(self.changeable, operation_id)
 
-    def readable_for(self, operation_id: str) -> tuple[KnownTask, ...]:
-        """The tasks a read operation answers 2xx for: the readable ones, and the faulty ones it does not fail on."""
-        failing = set(self.faulty_for(operation_id))
+    def readable_for(self, operation: OperationSpec) -> tuple[KnownTask, ...]:
+        """The tasks a read operation answers 2xx for: the readable ones, and the faulty ones it does not fail on
+        (a listing: of their instances, unless the instance fails there)."""
+        failing = set(self.faulty_for(operation))
         return (*self.readable_tasks, *(task for task in self.faulty_tasks if task not in failing))
 
     def requirements(self, spec: ApiSpec) -> tuple[Requirement, ...]:
@@ -126,26 +164,28 @@ class Target:
 
         Each status the spec documents for an operation is required when the suite can provoke it there:
         a success (any documented 2xx) from a readable task (a read operation) or a task it may change (a
-        state-changing one); 400 from a malformed ID in the path (or a bad query value); 401 unsigned; 403
-        from another project's task on the emulator (a remote server may hide it with 404); 404 from an
-        absent ID; 500 from a task known to fail on that operation (a real server has none unless
-        DCS_FAULTY_TASKS names one). 429 is never required, nor anything of a state-changing operation no task
-        is offered to (it is not tested).
+        state-changing one), unless that task (or, for a listing, its instance) is known to fail there; 400 from
+        a malformed ID in the path (or a bad query value); 401 unsigned; 403 from another project's task on the
+        emulator (a remote server may hide it with 404); 404 from an absent ID; 500 from a task (or instance)
+        known to fail on that operation (a real server has none unless DCS_FAULTY_TASKS names one). 429 is never
+        required, nor anything of a state-changing operation no task is offered to (it is not tested).
         """
         return tuple(need for operation in spec.operations for need in self._requirements(operation))
 
     def _requirements(self, operation: OperationSpec) -> list[Requirement]:
-        op, ids = operation.operation_id, bool(operation.id_parameters)
-        tasks = self.changeable_for(op) if operation.changes_state else self.readable_for(op)
+        op, names = operation.operation_id, operation.id_parameters
+        tasks = self.changeable_for(op) if operation.changes_state else self.readable_for(operation)
         if operation.changes_state and not tasks:
             return []  # offered no task, it is left out of the run (`schema.build_schema`)
+        failing = self.failing_keys(operation)
+        tasks = self.not_failing(operation, tasks)
         success = ("a task it may change" if operation.changes_state else "a readable task") if tasks else ""
         causes = {
-            400: "a malformed ID" if ids else ("an invalid query value" if operation.query_parameters else ""),
+            400: "a malformed ID" if names else ("an invalid query value" if operation.query_parameters else ""),
             401: "an unsigned request",
-            403: "another project's task" if ids and self.foreign_tasks and not self.remote else "",
-            404: "an absent ID" if ids else "",
-            500: "a task known to fail there" if operation.takes_task and self.faulty_for(op) else "",
+            403: "another project's task" if names and self.foreign_tasks and not self.remote else "",
+            404: "an absent ID" if names else "",
+            500: f"a{' task' if operation.takes_task else 'n instance'} known to fail there" if failing else "",
         }
         offered = (
             frozenset(task_key(task.as_path_parameters()) for task in tasks) if operation.changes_state else frozenset()

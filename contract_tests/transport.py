@@ -61,9 +61,11 @@ def paced_requests(
     slow_after: float,
     sleep: Callable[[float], None] = time.sleep,
     observe: Callable[[requests.PreparedRequest, requests.Response], None] | None = None,
+    throttled: Callable[[requests.PreparedRequest, requests.Response], None] | None = None,
 ) -> Iterator[None]:
     """While open, every `requests` exchange in this process is paced, retried on 429 and timed; `observe`
-    sees each answer (its body possibly still unread)."""
+    sees each answer (its body possibly still unread), `throttled` each 429 (its body readable) before the
+    request is sent again."""
     original = requests.Session.send
     limiter = build_limiter(limiter_rate(rate_limit)) if rate_limit else None
 
@@ -81,6 +83,8 @@ def paced_requests(
             stats.slowest = max(stats.slowest, elapsed)
             if elapsed >= slow_after:
                 stats.slow.append((elapsed, f"{request.method} {request.path_url}"))
+            if response.status_code == THROTTLED and throttled is not None:
+                throttled(request, response)
             if response.status_code != THROTTLED or attempt == MAX_THROTTLE_RETRIES:
                 stats.throttled_final += response.status_code == THROTTLED
                 return response

@@ -12,7 +12,8 @@ import uvicorn
 
 from .app import create_app
 from .faults import FaultConfig
-from .scenario import DEFAULT_SCENARIO_PATH, Scenario, ScenarioError, TaskRef, load_scenario
+from .models import DeleteAnswer
+from .scenario import DEFAULT_SCENARIO_PATH, InstanceRef, Scenario, ScenarioError, TaskRef, load_scenario
 from .server import config
 
 
@@ -46,7 +47,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def _note(scenario: Scenario, task: TaskRef) -> str:
     failing = dict(scenario.internal_errors()).get(task)
-    return f"  (answers 500: internal_error on {', '.join(sorted(failing))})" if failing else ""
+    throttled = dict(scenario.throttling_instances()).get(InstanceRef(task.project_id, task.instance_id))
+    plan = scenario.projects[task.project_id.lower()].instances[task.instance_id.lower()].tasks[task.task_id.lower()]
+    notes = [f"500 on {', '.join(sorted(failing))}"] if failing else []
+    notes += [f"429 to the first {', '.join(sorted(throttled))} of its instance"] if throttled else []
+    notes += ["deleted with 204"] if plan.delete_answer is DeleteAnswer.NO_CONTENT else []
+    notes += ["the contract suite may delete it"] if plan.disposable else []
+    return f"  ({'; '.join(notes)})" if notes else ""
 
 
 def environment(base_url: str, scenario: Scenario) -> dict[str, str]:
@@ -71,13 +78,14 @@ def _ids(task: TaskRef) -> str:
 
 def suite_environment(scenario: Scenario) -> dict[str, str]:
     """The contract suite's staging variables for this scenario (the root README's "Against staging"): the
-    tasks the demo credentials may read, those known to fail (and on which operations), those it may change
-    (used only with ALLOW_DESTRUCTIVE=1), and another tenant's task and credentials."""
+    tasks the demo credentials may read, the tasks and instances known to fail (and on which operations), those
+    it may change (used only with ALLOW_DESTRUCTIVE=1), and another tenant's task and credentials."""
     demo, failing = scenario.demo, dict(scenario.internal_errors())
     readable = [task for task in scenario.known_tasks() if demo.may_access(task.project_id) and task not in failing]
     env = {"DCS_TASKS": ",".join(map(_ids, readable))}
-    if failing:
-        env["DCS_FAULTY_TASKS"] = ",".join(f"{_ids(task)}@{'+'.join(sorted(ops))}" for task, ops in failing.items())
+    instances = [(TaskRef(*instance, "*"), ops) for instance, ops in scenario.failing_instances()]
+    if faulty := [*failing.items(), *instances]:
+        env["DCS_FAULTY_TASKS"] = ",".join(f"{_ids(task)}@{'+'.join(sorted(ops))}" for task, ops in faulty)
     if disposals := scenario.disposals():
         env["DCS_DESTRUCTIVE_TASKS"] = ",".join(_ids(task) for task, _ in disposals)
     tenant = scenario.other_tenant()

@@ -1,11 +1,12 @@
 """The ASGI app: routing and validation from the spec, then gateway checks, then the handlers.
 
 Order of checks, as the real gateway and service apply them:
-unknown path → 404 DCS.4001; undeclared method → 405 + ``Allow``; injected faults;
+unknown path → 404 DCS.4001; undeclared method → 405 + ``Allow``; injected faults; the first request of an
+operation an instance's ``throttled_once`` names → 429 APIG.0308 (``Retry-After: 0``);
 authentication → 401 APIG.0301; malformed IDs → 400 DCS.4002/4061/4070; a declared query
 parameter off its schema (or repeated) → 400 DCS.4800; project not allowed for
-the credentials → 403 DCS.2003; unknown instance/task → 404; a task the scenario marks
-``internal_error`` → 500 DCS.5000; otherwise 200.
+the credentials → 403 DCS.2003; unknown instance/task → 404; a task or instance the scenario marks
+``internal_error`` for the operation → 500 DCS.5000; otherwise 200 (or 204 without content).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .control import control_routes
 from .errors import RejectedError
 from .faults import Fault, FaultConfig, FaultInjector
 from .lockout import LockoutPolicy
-from .responses import Extension
+from .responses import Extension, NoContent
 from .scenario import DEFAULT_SCENARIO_PATH, Scenario, load_scenario
 from .spec import Operation, split_raw_path
 from .spec import Route as SpecRoute
@@ -50,7 +51,8 @@ class Dispatcher:
         request_id = uuid.uuid4().hex
         headers: list[tuple[bytes, bytes]] = []
         try:
-            status, body = 200, await self._handle(scope, receive, headers)
+            answer = await self._handle(scope, receive, headers)
+            status, body = (204, b"") if isinstance(answer, NoContent) else (200, answer)
         except RejectedError as rejected:
             if rejected.error is errors.DROP:
                 # Promise a body, send none and return: uvicorn closes the socket mid-response.
@@ -60,11 +62,15 @@ class Dispatcher:
         except Exception:  # a bug must still answer with the documented body, never a traceback
             log.exception("emulator error on %s", scope.get("path"))
             status, body = 500, errors.INTERNAL_ERROR.body(request_id)
-        headers += [JSON, (b"content-length", str(len(body)).encode()), (b"x-request-id", request_id.encode())]
+        if status != 204:  # RFC 9110: a 204 has no content, so nothing to describe either
+            headers += [JSON, (b"content-length", str(len(body)).encode())]
+        headers.append((b"x-request-id", request_id.encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    async def _handle(self, scope: Scope, receive: Receive, out_headers: list[tuple[bytes, bytes]]) -> bytes:
+    async def _handle(
+        self, scope: Scope, receive: Receive, out_headers: list[tuple[bytes, bytes]]
+    ) -> bytes | NoContent:
         emulator = self.emulator
         raw_path = _raw_path(scope)
         route, params = _route(emulator.routes, raw_path)
@@ -74,6 +80,9 @@ class Dispatcher:
             out_headers.append((b"allow", route.allow.encode()))
             raise RejectedError(errors.METHOD_NOT_ALLOWED)
         await _inject_fault(emulator.faults, out_headers)
+        if emulator.throttle.throttles(params, operation.operation_id):
+            out_headers.append((b"retry-after", b"0"))
+            raise RejectedError(errors.THROTTLED)
         body = await _read_body(receive)
         headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
         try:

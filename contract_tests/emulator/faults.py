@@ -1,4 +1,5 @@
-"""Seeded fault injection: latency, 500/503, 429 with Retry-After, a req/s throttle, dropped connections.
+"""Seeded fault injection: latency, 500/503, 429 with Retry-After, a req/s throttle, dropped connections; and the
+scenario's deterministic throttle (`OnceThrottle`: an instance's `throttled_once`).
 
 Off by default. Each request draws the same number of random values from one seeded generator,
 so a given seed and request order always produce the same faults.
@@ -9,9 +10,12 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any
+
+from .models import Project
 
 
 class Fault(StrEnum):
@@ -119,3 +123,32 @@ class FaultInjector:
             self._window_start, self._window_count = now, 0
         self._window_count += 1
         return self._window_count > self.config.rate_limit
+
+
+class OnceThrottle:
+    """The gateway's answer to the first request of each operation an instance's ``throttled_once`` names that
+    names that instance (its project and ID, compared without case): 429, which the client waits out
+    (``Retry-After: 0``) and sends again; every later one passes. Deterministic, unlike the seeded faults: a
+    client's handling of the documented 429 is tested on every run."""
+
+    def __init__(self, projects: Mapping[str, Project]) -> None:
+        self._named = {
+            (project.id.lower(), instance.id.lower()): instance.throttled_once
+            for project in projects.values()
+            for instance in project.instances.values()
+            if instance.throttled_once
+        }
+        self._sent: set[tuple[str, str, str]] = set()
+        self._lock = threading.Lock()
+
+    def throttles(self, path_parameters: Mapping[str, str], operation_id: str) -> bool:
+        """Whether this request is the first of its operation naming an instance that throttles it once."""
+        if not self._named:
+            return False
+        instance = (path_parameters.get("project_id", "").lower(), path_parameters.get("instance_id", "").lower())
+        if operation_id not in self._named.get(instance, ()):
+            return False
+        with self._lock:
+            first = (*instance, operation_id) not in self._sent
+            self._sent.add((*instance, operation_id))
+        return first

@@ -58,6 +58,13 @@ class TimeFormat(StrEnum):
         return instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
 
 
+class DeleteAnswer(StrEnum):
+    """What a successful deletion answers: both are documented."""
+
+    MESSAGE = "message"  # 200 {"message": ""}, as the vendor documents it
+    NO_CONTENT = "no_content"  # 204 with no content, as some deployments answer (RFC 9110)
+
+
 Stamp = Callable[[float], str]  # seconds from the task's start → rendered timestamp
 
 
@@ -185,6 +192,10 @@ class TaskPlan:
     disposable: frozenset[str] = attrs.field(
         default=frozenset(),
         metadata={"doc": "state-changing operation IDs the contract suite may send it (e.g. DeleteBackgroundTask)"},
+    )
+    delete_answer: DeleteAnswer = attrs.field(
+        default=DeleteAnswer.MESSAGE,
+        metadata={"doc": 'a successful deletion answers: message 200 {"message": ""}, no_content 204 with no content'},
     )
     steps: tuple[StepPlan, ...] = attrs.field(validator=not_empty, metadata={"doc": "run one after the other"})
 
@@ -368,6 +379,20 @@ def _combine(statuses: tuple[Status, ...]) -> Status:
 class Instance:
     id: str = attrs.field(validator=not_empty)
     name: str = attrs.field(validator=not_empty)
+    internal_error: frozenset[str] = attrs.field(
+        default=frozenset(),
+        metadata={
+            "doc": "operation IDs that fail inside the service for this instance and its tasks (e.g. its listing): "
+            "500 DCS.5000 (after auth, ID, access and lookup)"
+        },
+    )
+    throttled_once: frozenset[str] = attrs.field(
+        default=frozenset(),
+        metadata={
+            "doc": "operation IDs whose first request naming this instance the gateway throttles: "
+            "429 APIG.0308 with Retry-After: 0 (before authentication)"
+        },
+    )
     tasks: Mapping[str, TaskPlan] = attrs.field(validator=keyed_by_id)
 
 
@@ -387,11 +412,12 @@ class NotFoundError(LookupError):
 
 
 class BackendFailureError(RuntimeError):
-    """The service failed internally on an operation the task's `internal_error` names."""
+    """The service failed internally on an operation the task's (or its instance's) `internal_error` names."""
 
-    def __init__(self, task_id: str, operation: str) -> None:
-        super().__init__(f"the backend failed internally on task {task_id} ({operation})")
-        self.task_id = task_id
+    def __init__(self, kind: str, resource_id: str, operation: str) -> None:
+        super().__init__(f"the backend failed internally on {kind} {resource_id} ({operation})")
+        self.kind = kind
+        self.resource_id = resource_id
         self.operation = operation
 
 
@@ -407,11 +433,15 @@ class Backend:
         self._created: dict[tuple[str, str, str], datetime] = {}  # when each added task was created
         self._lock = threading.Lock()
 
-    def instance(self, project_id: str, instance_id: str) -> Instance:
+    def instance(self, project_id: str, instance_id: str, *, operation: str = "") -> Instance:
+        """The instance, looked up for ``operation``: an unknown one raises NotFoundError, and one whose
+        ``internal_error`` names the operation BackendFailureError (after the lookup, as the service)."""
         project = self.projects.get(project_id.lower())
         instance = project.instances.get(instance_id.lower()) if project else None
         if instance is None:
             raise NotFoundError("instance", instance_id)
+        if operation in instance.internal_error:
+            raise BackendFailureError("instance", instance.id, operation)
         return instance
 
     def tasks(self, project_id: str, instance_id: str) -> Mapping[str, TaskPlan]:
@@ -430,20 +460,23 @@ class Backend:
 
     def task(self, project_id: str, instance_id: str, task_id: str, *, operation: str = "") -> TaskPlan:
         """The task, looked up for ``operation``: an unknown or deleted one raises NotFoundError, and one
-        whose ``internal_error`` names the operation BackendFailureError (after the lookup, as the service)."""
+        whose ``internal_error`` (or its instance's) names the operation BackendFailureError (after the lookup,
+        as the service)."""
         task = self.tasks(project_id, instance_id).get(task_id.lower())
         if task is None or _key(project_id, instance_id, task_id) in self._deleted:
             raise NotFoundError("task", task_id)
-        if operation in task.internal_error:
-            raise BackendFailureError(task.id, operation)
+        if operation in task.internal_error or operation in self.instance(project_id, instance_id).internal_error:
+            raise BackendFailureError("task", task.id, operation)
         return task
 
-    def delete(self, project_id: str, instance_id: str, task_id: str, *, operation: str = "") -> None:
+    def delete(self, project_id: str, instance_id: str, task_id: str, *, operation: str = "") -> TaskPlan:
         """Delete the task's record, whatever its status (the spec's stated assumption: a running task
-        is not cancelled, it is only no longer listed or shown). An unknown or deleted task raises."""
+        is not cancelled, it is only no longer listed or shown), and return its plan. An unknown or deleted
+        task raises, as does one the operation fails on (nothing is deleted then)."""
         with self._lock:
-            self.task(project_id, instance_id, task_id, operation=operation)
+            task = self.task(project_id, instance_id, task_id, operation=operation)
             self._deleted.add(_key(project_id, instance_id, task_id))
+            return task
 
     def task_start(self, task: TaskPlan) -> datetime:
         return self.clock.origin + timedelta(seconds=task.start)
@@ -457,9 +490,12 @@ class Backend:
         limit: int | None = None,
         start_time: str | None = None,
         end_time: str | None = None,
+        operation: str = "",
     ) -> TaskPage:
         """The instance's tasks created inside the window (query-form bounds, both inclusive), newest
-        first, one page of them; every task's status is the one its progress has at the same instant."""
+        first, one page of them; every task's status is the one its progress has at the same instant. An
+        instance whose ``internal_error`` names ``operation`` raises BackendFailureError (after the lookup)."""
+        self.instance(project_id, instance_id, operation=operation)
         now, origin = self.clock.now(), self.clock.origin
         summaries = []
         for task in self.tasks(project_id, instance_id).values():

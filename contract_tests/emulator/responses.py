@@ -12,6 +12,7 @@ from . import errors
 from .models import (
     Backend,
     BackendFailureError,
+    DeleteAnswer,
     NotFoundError,
     StepState,
     SubStepState,
@@ -21,8 +22,15 @@ from .models import (
     TaskSummary,
 )
 
-# Path parameters (as sent, decoded) and the declared query parameters (typed, checked): the body.
-Handler = Callable[[Mapping[str, str], Mapping[str, int | str]], bytes]
+
+class NoContent:
+    """A handler's answer when the operation succeeded and says nothing more: 204, no content (RFC 9110)."""
+
+
+NO_CONTENT = NoContent()
+# Path parameters (as sent, decoded) and the declared query parameters (typed, checked): the body of a 200, or
+# NO_CONTENT.
+Handler = Callable[[Mapping[str, str], Mapping[str, int | str]], bytes | NoContent]
 # More operations on the same backend (a model of their own and its handlers, by operation ID): how a test
 # serves a copy of the spec with operations this emulator does not have.
 Extension = Callable[[Backend], Mapping[str, Handler]]
@@ -78,17 +86,19 @@ class Responder:
                 limit=None if limit is None else int(limit),
                 start_time=None if start is None else str(start),
                 end_time=None if end is None else str(end),
+                operation=LIST,
             )
         return errors.dump(list_document(page))
 
-    def delete_background_task(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
-        """``DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}``: 200 ``{"message": ""}``.
+    def delete_background_task(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes | NoContent:
+        """``DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}``: 200 ``{"message": ""}``, or 204
+        without content for a task whose ``delete_answer`` is ``no_content``.
 
         Raises :class:`~.errors.RejectedError`: 404 for an unknown (or already deleted) task, 500 for a backend failure.
         """
         with _not_found():
-            self.backend.delete(params["project_id"], params["instance_id"], params["task_id"], operation=DELETE)
-        return DELETED
+            task = self.backend.delete(params["project_id"], params["instance_id"], params["task_id"], operation=DELETE)
+        return NO_CONTENT if task.delete_answer is DeleteAnswer.NO_CONTENT else DELETED
 
     def show_background_task_progress(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
         """``GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress``.
@@ -128,7 +138,7 @@ def _not_found() -> Iterator[None]:
 def _documented_failures(handler: Handler) -> Handler:
     """An extension's handler, its model's NotFoundError and BackendFailureError answered as the documented 404/500."""
 
-    def handle(params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
+    def handle(params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes | NoContent:
         with _not_found():
             return handler(params, query)
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import attrs
 import yaml
 
 from ..task_ids import KnownTask
-from .models import Project, TaskPlan
+from .models import Instance, Project, TaskPlan
 from .reading import NOT_IN_FILE, ReadError, keyed_by_id, not_empty, read
 
 DEFAULT_SCENARIO_PATH = Path(__file__).parent / "scenarios" / "default.yaml"
@@ -60,6 +61,13 @@ class Credential:
 TaskRef = KnownTask
 
 
+class InstanceRef(NamedTuple):
+    """An instance's IDs, as a request's path names it."""
+
+    project_id: str
+    instance_id: str
+
+
 @attrs.frozen(kw_only=True)
 class Scenario:
     credentials: tuple[Credential, ...] = attrs.field(
@@ -86,8 +94,20 @@ class Scenario:
         return [ref for ref, _ in self.internal_errors()]
 
     def internal_errors(self) -> list[tuple[TaskRef, frozenset[str]]]:
-        """Each task some operation fails on (500), with the operations (``internal_error``)."""
-        return [(ref, task.internal_error) for ref, task in self._tasks() if task.internal_error]
+        """Each task some operation fails on (500), with the operations: its own ``internal_error`` and its
+        instance's (which fail for every task of the instance too)."""
+        failing = [(ref, task.internal_error | instance.internal_error) for ref, instance, task in self._plans()]
+        return [(ref, operations) for ref, operations in failing if operations]
+
+    def failing_instances(self) -> list[tuple[InstanceRef, frozenset[str]]]:
+        """Each instance some operation fails on (500) whatever the task (its listing), with the operations
+        (the instance's ``internal_error``)."""
+        return [(ref, instance.internal_error) for ref, instance in self._instances() if instance.internal_error]
+
+    def throttling_instances(self) -> list[tuple[InstanceRef, frozenset[str]]]:
+        """Each instance whose first request of some operations is throttled (429), with the operations
+        (``throttled_once``)."""
+        return [(ref, instance.throttled_once) for ref, instance in self._instances() if instance.throttled_once]
 
     def disposable_tasks(self) -> list[TaskRef]:
         """The known tasks the scenario offers to state-changing operations (``disposable``)."""
@@ -99,13 +119,23 @@ class Scenario:
 
     def operations_named(self) -> frozenset[str]:
         """Every operation ID the scenario names (each must be one of the spec's)."""
-        return frozenset(name for _, task in self._tasks() for name in (*task.internal_error, *task.disposable))
+        by_tasks = {name for _, task in self._tasks() for name in (*task.internal_error, *task.disposable)}
+        by_instances = {name for _, i in self._instances() for name in (*i.internal_error, *i.throttled_once)}
+        return frozenset(by_tasks | by_instances)
 
-    def _tasks(self) -> Iterator[tuple[TaskRef, TaskPlan]]:
+    def _instances(self) -> Iterator[tuple[InstanceRef, Instance]]:
         for project in self.projects.values():
             for instance in project.instances.values():
-                for task in instance.tasks.values():
-                    yield TaskRef(project.id, instance.id, task.id), task
+                yield InstanceRef(project.id, instance.id), instance
+
+    def _plans(self) -> Iterator[tuple[TaskRef, Instance, TaskPlan]]:
+        for (project_id, instance_id), instance in self._instances():
+            for task in instance.tasks.values():
+                yield TaskRef(project_id, instance_id, task.id), instance, task
+
+    def _tasks(self) -> Iterator[tuple[TaskRef, TaskPlan]]:
+        for ref, _, task in self._plans():
+            yield ref, task
 
     def credential_for(self, project_id: str) -> Credential:
         """Some credentials allowed on ``project_id`` (raises LookupError when none is)."""

@@ -11,7 +11,7 @@ from typing import Any
 from ..spec_file import spec_document
 from .auth import Authenticator
 from .clock import Clock, ScaledClock
-from .faults import FaultConfig, FaultInjector
+from .faults import FaultConfig, FaultInjector, OnceThrottle
 from .lockout import Lockout, LockoutPolicy
 from .models import Backend
 from .responses import Extension, Responder
@@ -59,6 +59,7 @@ class Emulator:
             raise ScenarioError(f"{scenario.source}: operations not in the spec: {', '.join(sorted(unknown))}")
         self._scenario = scenario
         self.backend = Backend(scenario.projects, self.clock)
+        self.throttle = OnceThrottle(scenario.projects)
         self.responder = Responder(self.backend, self._extensions)
         policy = self._lockout_policy
         self.lockout = None if policy is None else Lockout(self.clock.now, policy)

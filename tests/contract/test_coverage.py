@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from contract_tests.api_spec import ApiSpec, load_spec
-from contract_tests.coverage import Coverage, judge_value
+from contract_tests.api_spec import ApiSpec, judge_value, load_spec
+from contract_tests.coverage import Coverage
 from contract_tests.emulator_target import emulator_target
 from contract_tests.run_state import SuiteRun
 from contract_tests.runner import run_suite
