@@ -135,7 +135,7 @@ def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
         if context.operation is not None:
             examples.extend(example_cases(context.operation, target))
 
-    def flatmap_case(context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
+    def flatmap_case(_context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
         operation_id = str(case.operation.definition.raw.get("operationId", ""))
         changing = changes_state(case.operation.method)
         options = id_choices(target, operation_id, changing=True) if changing else choices

@@ -81,7 +81,7 @@ class Responder:
             )
         return errors.dump(list_document(page))
 
-    def delete_background_task(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
+    def delete_background_task(self, params: Mapping[str, str], _query: Mapping[str, int | str]) -> bytes:
         """``DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}``: 200 ``{"message": ""}``.
 
         Raises :class:`~.errors.RejectedError`: 404 for an unknown (or already deleted) task, 500 for a backend failure.
@@ -90,7 +90,7 @@ class Responder:
             self.backend.delete(params["project_id"], params["instance_id"], params["task_id"], operation=DELETE)
         return DELETED
 
-    def show_background_task_progress(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
+    def show_background_task_progress(self, params: Mapping[str, str], _query: Mapping[str, int | str]) -> bytes:
         """``GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress``.
 
         Raises :class:`~.errors.RejectedError`: 404 for an unknown resource, 500 for a backend failure.

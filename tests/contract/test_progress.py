@@ -108,7 +108,7 @@ def test_the_time_left_follows_rate_limit_and_max_time() -> None:
     assert capped.eta() == "~0:15 (MAX_TIME)"
 
 
-def _demo_env(url: str) -> dict[str, str]:
+def _demo_env(_url: str) -> dict[str, str]:
     readable = scenario_tasks(SCENARIO).readable[0]
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
