@@ -67,7 +67,7 @@ def body_check(schema: str) -> Callable[[Callable[[dict[str, Any], AnyCase], boo
     answers of any other schema, and bodies that are not a JSON object, are SKIPPED."""
 
     def register(judge: Callable[[dict[str, Any], AnyCase], bool | None]) -> CheckFunction:
-        def check(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+        def check(_ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
             body = documented_body(case, response, schema)
             return SKIPPED if body is None else judge(body, case)
 
@@ -89,7 +89,7 @@ def _task_key(case: AnyCase) -> tuple[str, ...]:
 
 
 @body_check(PROGRESS)
-def progress_complete_iff_steps_finished(body: dict[str, Any], case: AnyCase) -> bool | None:
+def progress_complete_iff_steps_finished(body: dict[str, Any], _case: AnyCase) -> bool | None:
     """`progress` is 100 exactly when every step is FINISH."""
     steps = _steps(body)
     if not steps or not isinstance(body.get("progress"), int):
@@ -102,7 +102,7 @@ def progress_complete_iff_steps_finished(body: dict[str, Any], case: AnyCase) ->
 
 
 @body_check(PROGRESS)
-def remain_time_zero_when_done(body: dict[str, Any], case: AnyCase) -> bool | None:
+def remain_time_zero_when_done(body: dict[str, Any], _case: AnyCase) -> bool | None:
     """A task at 100% has nothing left to run."""
     if body.get("progress") != 100 or "remain_time" not in body:
         return SKIPPED
@@ -121,7 +121,7 @@ def _timed_items(steps: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]
 
 
 @body_check(PROGRESS)
-def end_time_not_before_begin_time(body: dict[str, Any], case: AnyCase) -> bool | None:
+def end_time_not_before_begin_time(body: dict[str, Any], _case: AnyCase) -> bool | None:
     """Each step and sub-step ends no earlier than it began (either timestamp form)."""
     for label, item in _timed_items(_steps(body)):
         begin, end = item.get("begin_time"), item.get("end_time")
@@ -137,7 +137,7 @@ def end_time_not_before_begin_time(body: dict[str, Any], case: AnyCase) -> bool 
 
 
 @body_check(PROGRESS)
-def failed_step_has_error_code(body: dict[str, Any], case: AnyCase) -> bool | None:
+def failed_step_has_error_code(body: dict[str, Any], _case: AnyCase) -> bool | None:
     """A FAILED step (or sub-step) says why, in `error_code`."""
     for step in _steps(body):
         if step.get("step_status") == FAILED and not step.get("error_code"):
@@ -156,7 +156,7 @@ class progress_never_decreases:  # noqa: N801 - the class name is the check's na
     def __init__(self) -> None:
         self.last: dict[tuple[str, ...], int] = {}
 
-    def after_response(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    def after_response(self, _ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         body = documented_body(case, response, PROGRESS)
         if body is None or not isinstance(body.get("progress"), int):
             return SKIPPED
@@ -183,7 +183,7 @@ def _statuses(body: dict[str, Any]) -> Iterator[tuple[str, object]]:
 
 
 @body_check(PROGRESS)
-def status_values_upper_case(body: dict[str, Any], case: AnyCase) -> bool | None:
+def status_values_upper_case(body: dict[str, Any], _case: AnyCase) -> bool | None:
     """Step and sub-step statuses are upper case, as the spec documents (the open enum accepts any string)."""
     wrong = [(where, v) for where, v in _statuses(body) if isinstance(v, str) and not _UPPER_CASE.match(v)]
     if wrong:
@@ -193,7 +193,7 @@ def status_values_upper_case(body: dict[str, Any], case: AnyCase) -> bool | None
 
 
 @body_check(PROGRESS)
-def remain_time_not_negative(body: dict[str, Any], case: AnyCase) -> bool | None:
+def remain_time_not_negative(body: dict[str, Any], _case: AnyCase) -> bool | None:
     """`remain_time` counts seconds still to run: never below 0."""
     if not isinstance(body.get("remain_time"), int):
         return SKIPPED
@@ -213,7 +213,7 @@ def _began(step: dict[str, Any], label: str) -> datetime.datetime | None:
 
 
 @body_check(PROGRESS)
-def steps_in_execution_order(body: dict[str, Any], case: AnyCase) -> bool | None:
+def steps_in_execution_order(body: dict[str, Any], _case: AnyCase) -> bool | None:
     """Top-level steps are listed in execution order: no step began before the step listed above it (nor
     while that one has not begun)."""
     steps = _steps(body)
@@ -369,14 +369,14 @@ class TargetChecks:
             and id_key(case.path_parameters, operation.id_parameters) in self.target.failing_keys(operation)
         )
 
-    def request_id_unique(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    def request_id_unique(self, _ctx: CheckContext, response: Response, _case: AnyCase) -> bool | None:
         """Every answer of a run carries its own `X-Request-Id` (judged on every operation, probes included)."""
         problem = self.request_ids.repeated(response)
         if problem is not None:
             raise AssertionError(problem)
         return None if header(response, "X-Request-Id") else SKIPPED
 
-    def signed_request_accepted(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    def signed_request_accepted(self, _ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         """A request signed correctly with the target's credentials is never refused with 401 (every operation)."""
         if not self.signed(response):
             return SKIPPED
@@ -406,7 +406,7 @@ class TargetChecks:
             return frozenset({404}), "a well-formed ID that does not exist"
         return None
 
-    def known_tasks_answer_as_expected(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    def known_tasks_answer_as_expected(self, _ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         """A readable task answers a documented success to every read operation (401 unsigned), a task (or
         instance) known to fail there 500 with the error body, a task the run may change a documented success to
         the state-changing operations offered (500 where it is known to fail), another project's task never 2xx,

@@ -211,7 +211,7 @@ class FamilyChecks:
 
     # -- the checks ------------------------------------------------------------------------------
 
-    def listed_status_agrees_with_progress(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    def listed_status_agrees_with_progress(self, _ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         """Every listed status agrees with the task's progress (SUCCESS: 100 %, FAILED: a FAILED step, EXECUTING:
         started and unfinished, WAITING/CREATED: not started), and a listed task's progress is there."""
         body = self._listing(case, response)
@@ -250,7 +250,7 @@ class FamilyChecks:
             raise AssertionError(f"{what}, and a listing read after that shows it {again or 'not at all'}")
         self.excused["task moved on between the listing and its progress"] += 1
 
-    def deleted_task_is_gone(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    def deleted_task_is_gone(self, _ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         """Once deleted, a task's progress answers 404 and no listing shows it."""
         operation, key = operation_of(case), _task_key(case)
         signed = self._signed(response)
@@ -281,7 +281,7 @@ class FamilyChecks:
             raise AssertionError(f"deleted tasks are listed: {sorted(task for _, _, task in shown & self.deleted)}")
         return None
 
-    def pages_partition_the_listing(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    def pages_partition_the_listing(self, _ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         """Pages of `offset`/`limit`, read until an empty one, neither overlap nor skip, together hold `task_count`
         distinct tasks, and a page at or past the end is empty."""
         body = self._listing(case, response)
@@ -324,7 +324,7 @@ class FamilyChecks:
                 return f"the page at offset {offset}, past the {len(seen)} tasks listed, holds {len(_tasks(past))}"
         return None
 
-    def time_window_respected(self, ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+    def time_window_respected(self, _ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         """Tasks listed for a window were created inside it; a window around a listed task returns it."""
         body = self._listing(case, response)
         operation = operation_of(case)

@@ -310,7 +310,7 @@ class Coverage(RunObserver):
         if node is not None:
             self.responses.observed_in(node, document, self.observed)
 
-    def link_followed(self, transition: str, status: int) -> None:
+    def link_followed(self, transition: str, _status: int) -> None:
         self.links[transition] += 1
 
     # ── what it comes to ──

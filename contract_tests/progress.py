@@ -120,12 +120,12 @@ class RunProgress(RunObserver):
             op.started = True
             self.phase = f"examples · {op.name}"
 
-    def test_finished(self, name: str, passed: bool) -> None:
+    def test_finished(self, name: str, _passed: bool) -> None:  # noqa: PT019 - an observer's method, not a test
         self.stateful_finished = self.stateful_finished or name == "test_workflows"
         if name.startswith(_OPERATION_TEST) and (op := self.operations.get(name[len(_OPERATION_TEST) : -1])):
             op.finished = True
 
-    def case_done(self, case: AnyCase, response: Response | None) -> None:
+    def case_done(self, case: AnyCase, _response: Response | None) -> None:
         if self.first_case_at is None:
             self.first_case_at = self.clock()
         phase = case.meta.phase.name.value if case.meta is not None else "examples"
@@ -138,7 +138,7 @@ class RunProgress(RunObserver):
             op.fuzzing += phase == "fuzzing"
             self.phase = f"{phase} · {op.name}"
 
-    def failure_recorded(self, failure: FailureRecord, response: Answer | None) -> None:
+    def failure_recorded(self, failure: FailureRecord, _response: Answer | None) -> None:
         key = (failure.check, failure.title)
         if key in self.failures:
             return  # Hypothesis replays a failure while it shrinks it: one line per failure

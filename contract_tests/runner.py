@@ -117,7 +117,7 @@ class SuitePlugin:
         for observer in self.run.observers:
             observer.tests_planned([item.name for item in session.items])
 
-    def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+    def pytest_runtest_logstart(self, location: tuple[str, int | None, str]) -> None:
         for observer in self.run.observers:
             observer.test_started(location[2])
 

@@ -140,7 +140,7 @@ def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
         if context.operation is not None:
             examples.extend(example_cases(context.operation, target))
 
-    def flatmap_case(context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
+    def flatmap_case(_context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
         operation = spec_of(case.operation.schema.raw_schema).by_label(case.operation.label)
         changing = operation is not None and operation.changes_state
         options = id_choices(target, operation) if changing else choices

@@ -49,7 +49,7 @@ for _name, _hook in known_id_hooks(TARGET).items():
 
 
 @schemathesis.hook
-def before_call(context: schemathesis.HookContext, case: AnyCase, kwargs: dict[str, Any]) -> None:
+def before_call(_context: schemathesis.HookContext, case: AnyCase, _kwargs: dict[str, Any]) -> None:
     aim_state_change(case, TARGET, SPEC)
     operation = operation_of(case)
     if operation is not None:

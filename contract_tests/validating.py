@@ -35,7 +35,9 @@ class Validator:
     def watch(self, schema: BaseSchema) -> None:
         """Record every verdict the checks give on `schema`'s cases."""
 
-        def after_validate(context: HookContext, case: AnyCase, response: Response, results: list[CheckResult]) -> None:
+        def after_validate(
+            _context: HookContext, case: AnyCase, response: Response, results: list[CheckResult]
+        ) -> None:
             self.recorder.check_results(case, response, results)
 
         schema.hook("after_validate")(after_validate)

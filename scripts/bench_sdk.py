@@ -99,7 +99,7 @@ def large_response(steps: int = 200, sub_steps: int = 50) -> dict[str, Any]:
     """
     example = page_example()
     step_template, sub_template = example["step_details"][1], example["step_details"][1]["sub_step_details"][0]
-    start = datetime.datetime(2022, 9, 1, 11, 52, 24)
+    start = datetime.datetime(2022, 9, 1, 11, 52, 24, tzinfo=datetime.UTC)  # printed zone-less, as the vendor does
 
     def stamp(seconds: int) -> str:
         moment = start + datetime.timedelta(seconds=seconds)

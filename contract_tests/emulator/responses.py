@@ -90,7 +90,7 @@ class Responder:
             )
         return errors.dump(list_document(page))
 
-    def delete_background_task(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes | NoContent:
+    def delete_background_task(self, params: Mapping[str, str], _query: Mapping[str, int | str]) -> bytes | NoContent:
         """``DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}``: 200 ``{"message": ""}``, or 204
         without content for a task whose ``delete_answer`` is ``no_content``.
 
@@ -100,7 +100,7 @@ class Responder:
             task = self.backend.delete(params["project_id"], params["instance_id"], params["task_id"], operation=DELETE)
         return NO_CONTENT if task.delete_answer is DeleteAnswer.NO_CONTENT else DELETED
 
-    def show_background_task_progress(self, params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
+    def show_background_task_progress(self, params: Mapping[str, str], _query: Mapping[str, int | str]) -> bytes:
         """``GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress``.
 
         Raises :class:`~.errors.RejectedError`: 404 for an unknown resource, 500 for a backend failure.

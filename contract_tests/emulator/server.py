@@ -24,7 +24,7 @@ class EmulatorHttpProtocol(HttpToolsProtocol):
     it with a plain-text 400.
     """
 
-    def send_400_response(self, msg: str) -> None:
+    def send_400_response(self, _msg: str) -> None:
         request_id = uuid.uuid4().hex
         body = MALFORMED_REQUEST.body(request_id)
         head = (

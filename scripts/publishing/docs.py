@@ -125,7 +125,7 @@ def check_page(page: Path, screenshot: Path, bundle: Bundle) -> list[str]:
     return [outcome]
 
 
-def visibility_problems(tab: Page, operation: dict[str, object], statuses: list[str]) -> list[str]:
+def visibility_problems(tab: Page, _operation: dict[str, object], statuses: list[str]) -> list[str]:
     problems = []
     if not tab.get_by_text(OPERATION_PATH).first.is_visible():
         problems.append(f"the operation path {OPERATION_PATH} is not visible")

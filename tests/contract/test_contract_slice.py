@@ -94,7 +94,7 @@ def test_listeners_hear_of_every_case_and_every_failure() -> None:
     failures: list[tuple[FailureRecord, Response | requests.Response | None]] = []
 
     class Listener:
-        def case_done(self, case: AnyCase, response: Response | None) -> None:
+        def case_done(self, _case: AnyCase, response: Response | None) -> None:
             answers.append(response)
 
         def failure_recorded(self, failure: FailureRecord, response: Response | requests.Response | None) -> None:

@@ -116,7 +116,7 @@ class TaskLogModel:
         self.retried: list[KnownTask] = []
 
     def __call__(self, backend: Backend) -> Mapping[str, Handler]:
-        def logs(params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
+        def logs(params: Mapping[str, str], _query: Mapping[str, int | str]) -> bytes:
             task = backend.task(params["project_id"], params["instance_id"], params["task_id"], operation=LOGS)
             progress = task.progress_at(backend.task_start(task), backend.clock.now())
             lines = [
@@ -126,7 +126,7 @@ class TaskLogModel:
             ]
             return dump({"logs": lines})
 
-        def retry(params: Mapping[str, str], query: Mapping[str, int | str]) -> bytes:
+        def retry(params: Mapping[str, str], _query: Mapping[str, int | str]) -> bytes:
             task = backend.task(params["project_id"], params["instance_id"], params["task_id"], operation=RETRY)
             self.retried.append(KnownTask(params["project_id"], params["instance_id"], task.id))
             return dump({"message": ""})

@@ -316,7 +316,7 @@ def test_max_time_stops_the_run_and_says_so() -> None:
     class TimeFlies:
         """Once the stateful phase has sent its first step, the run's budget is spent."""
 
-        def case_done(self, case: AnyCase, response: Response | None) -> None:
+        def case_done(self, case: AnyCase, _response: Response | None) -> None:
             if case.meta is not None and case.meta.phase.name.value == "stateful":
                 run.sender.started -= 601
 

@@ -76,7 +76,7 @@ def test_a_task_created_by_someone_else_while_the_suite_pages() -> None:
     backend = emulator_of(app).backend
     created: list[KnownTask] = []
 
-    def create_once(scope: Scope, status: int, body: bytes) -> None:
+    def create_once(scope: Scope, status: int, _body: bytes) -> None:
         query = dict(parse_qsl(bytes(scope.get("query_string", b"")).decode()))
         ids = task_path_ids(scope)
         if created or status != 200 or "task_id" in ids or query != {"offset": "0", "limit": "2"}:
@@ -103,7 +103,7 @@ def test_a_task_deleted_by_someone_else_while_the_suite_pages() -> None:
     backend = emulator_of(app).backend
     gone, deleted = _task(LONG), list[KnownTask]()
 
-    def delete_once(scope: Scope, status: int, body: bytes) -> None:
+    def delete_once(scope: Scope, status: int, _body: bytes) -> None:
         query = dict(parse_qsl(bytes(scope.get("query_string", b"")).decode()))
         ids = task_path_ids(scope)
         paging = status == 200 and "task_id" not in ids and query == {"offset": "0", "limit": "2"}

@@ -32,7 +32,7 @@ class Canned:
     def __init__(self, answer: Answer) -> None:
         self.answer = answer
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, _receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
         status, headers, body = self.answer(scope)
@@ -52,12 +52,12 @@ def _signed(scope: Scope) -> bool:
     return any(name.lower() in (b"authorization", b"x-auth-token") for name, _ in scope["headers"])
 
 
-def sign_in_page(scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+def sign_in_page(_scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     """An SSO portal: its sign-in page, 200 text/html, for every URL."""
     return 200, [(b"content-type", b"text/html; charset=utf-8")], SIGN_IN
 
 
-def crashed_upstream(scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+def crashed_upstream(_scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     """A service whose backend is down: the documented 500 error body to everything (even a request ID)."""
     return _json(500, {"error_code": "DCS.5000", "error_msg": "Internal service error.", "error_ext_msg": None})
 
@@ -69,7 +69,7 @@ def another_json_api(scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], byte
     return _json(404, {"detail": "Not Found"}, request_id=False)
 
 
-def unrouted_gateway(scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+def unrouted_gateway(_scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     """An API gateway in front of nothing: APIG.0101 (the API does not exist) to every request, signed or not."""
     request_id = uuid.uuid4().hex
     body = {
@@ -84,7 +84,7 @@ def unrouted_gateway(scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], byte
     )
 
 
-def health_check(scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+def health_check(_scope: Scope) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     """A catch-all route of a load balancer: 200 {"status": "UP"} to everything."""
     return _json(200, {"status": "UP"}, request_id=False)
 
@@ -98,15 +98,17 @@ class WrongTarget:
 
 def accepts_unsigned(app: ASGIApp, scenario: Scenario) -> ASGIApp:
     """The emulator behind a gateway that signs every request as the demo user: a mock that serves everyone."""
-    return ResigningGateway(app, lambda scope: scenario.demo)
+    return ResigningGateway(app, lambda _scope: scenario.demo)
 
 
 WRONG_TARGETS = (
     WrongTarget(
-        "HTML sign-in page", lambda app, s: Canned(sign_in_page), "not one answer was JSON (every answer was text/html"
+        "HTML sign-in page",
+        lambda _app, _s: Canned(sign_in_page),
+        "not one answer was JSON (every answer was text/html",
     ),
     WrongTarget(
-        "500 for everything", lambda app, s: Canned(crashed_upstream), "every request got a server error (500)"
+        "500 for everything", lambda _app, _s: Canned(crashed_upstream), "every request got a server error (500)"
     ),
     WrongTarget(
         "2xx to unsigned requests",
@@ -114,13 +116,13 @@ WRONG_TARGETS = (
         "an unsigned request (ShowBackgroundTaskProgress, the readable task) was answered 200",
     ),
     # not named by the issue:
-    WrongTarget("another JSON API", lambda app, s: Canned(another_json_api), "never the documented error body"),
+    WrongTarget("another JSON API", lambda _app, _s: Canned(another_json_api), "never the documented error body"),
     WrongTarget(
         "a gateway that does not route the API",
-        lambda app, s: Canned(unrouted_gateway),
+        lambda _app, _s: Canned(unrouted_gateway),
         "every request got 404, the unsigned one too",
     ),
-    WrongTarget("a catch-all health check", lambda app, s: Canned(health_check), "got the same answer"),
+    WrongTarget("a catch-all health check", lambda _app, _s: Canned(health_check), "got the same answer"),
 )
 
 
@@ -148,7 +150,7 @@ def charset_parameter(app: ASGIApp) -> ASGIApp:
     """The emulator with `Content-Type: application/json;charset=UTF-8` (what Spring writes): still JSON."""
 
     def rewrite(
-        scope: Scope, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+        _scope: Scope, status: int, headers: list[tuple[bytes, bytes]], body: bytes
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         headers = [(n, b"application/json;charset=UTF-8" if n.lower() == b"content-type" else v) for n, v in headers]
         return status, headers, body

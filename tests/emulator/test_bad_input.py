@@ -95,7 +95,8 @@ def test_signed_request_with_non_ascii_header_values_is_still_judged(
     oracle.check(response)
 
 
-def test_oversized_body_is_refused(served: Running, scenario: Scenario, example: TaskRef, oracle: SpecOracle) -> None:
+@pytest.mark.usefixtures("scenario")
+def test_oversized_body_is_refused(served: Running, example: TaskRef, oracle: SpecOracle) -> None:
     response = served.client.request("GET", progress_path(example), content=b"x" * (2 << 20))
     assert (response.status_code, oracle.check(response)["error_code"]) == (400, "DCS.4800")
 

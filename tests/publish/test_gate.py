@@ -123,6 +123,6 @@ def test_publishing_an_open_enum_as_an_extensible_string_is_compatible(workspace
     published = yaml.safe_load(workspace.published.read_text(encoding="utf-8"))
     assert "anyOf" in published["components"]["schemas"]["StepDetail"]["properties"]["step_status"]
     patch = workspace.bumped("patch")
-    result = workspace.gate_after(lambda document: None, patch)
+    result = workspace.gate_after(lambda _document: None, patch)
     assert result.returncode == 0, result.stderr
     assert f"{workspace.published_version} -> {patch}: compatible" in result.stdout

@@ -43,7 +43,7 @@ def client(**options: object) -> DcsClient:
 
 
 def naive() -> datetime.datetime:
-    return datetime.datetime(2024, 5, 1, 10, 0)  # no tzinfo: the mistake under test
+    return datetime.datetime(2024, 5, 1, 10, 0)  # noqa: DTZ001 - no tzinfo: the mistake under test
 
 
 def with_env(name: str, value: str, *, explicit: bool = True) -> Callable[[pytest.MonkeyPatch], object]:

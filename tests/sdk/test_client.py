@@ -46,7 +46,7 @@ def client_for(handler: Handler, **options: object) -> DcsClient:
 def answer(
     status: int, body: object = None, *, text: str | None = None, headers: dict[str, str] | None = None
 ) -> Handler:
-    def handle(request: httpx.Request) -> httpx.Response:
+    def handle(_request: httpx.Request) -> httpx.Response:
         if text is not None:
             return httpx.Response(status, text=text, headers=headers)
         return httpx.Response(status, json=body, headers=headers)
@@ -205,7 +205,7 @@ def test_success_body_not_a_json_object_is_a_validation_error(text: str) -> None
 def test_retries_then_typed_error_and_connection_errors() -> None:
     calls: list[int] = []
 
-    def flaky(request: httpx.Request) -> httpx.Response:
+    def flaky(_request: httpx.Request) -> httpx.Response:
         calls.append(1)
         if len(calls) < 3:
             return httpx.Response(503, json={"error_code": "DCS.5000", "error_msg": "busy"})

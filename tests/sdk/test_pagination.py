@@ -55,7 +55,7 @@ class Service:
         return httpx.Response(200, json=body)
 
 
-def options(service: Service) -> dict[str, object]:
+def options(_service: Service) -> dict[str, object]:
     return {"credentials": CREDENTIALS, "retry_policy": RetryPolicy(max_retries=0), "endpoint": "https://dcs.test"}
 
 
@@ -146,7 +146,7 @@ def test_time_filters_take_aware_datetimes_and_send_the_service_form() -> None:
 @pytest.mark.parametrize("argument", ["start_time", "end_time"])
 def test_a_naive_datetime_is_refused_before_anything_is_sent(argument: str) -> None:
     service = Service()
-    naive = datetime.datetime(2020, 6, 9, 16, 0, 0)
+    naive = datetime.datetime(2020, 6, 9, 16, 0, 0)  # noqa: DTZ001 - the mistake under test
     with sync_client(service) as client, pytest.raises(ValueError, match="naive"):
         client.list_background_task(INSTANCE, **{argument: naive})  # type: ignore[arg-type]
     assert service.queries == []

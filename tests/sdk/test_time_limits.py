@@ -95,7 +95,7 @@ def test_backoff_never_sleeps_past_call_timeout() -> None:
     sleeps: list[float] = []
     answers = [503, 503, 200]
 
-    def handle(request: httpx.Request) -> httpx.Response:
+    def handle(_request: httpx.Request) -> httpx.Response:
         status = answers.pop(0)
         return httpx.Response(status, json={"progress": 100} if status == 200 else {}, headers={"Retry-After": "5"})
 

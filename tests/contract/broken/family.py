@@ -70,7 +70,7 @@ FAMILY_VARIANTS: tuple[Variant, ...] = (
     ),
     Variant(
         "a deleted task stays",
-        lambda app, scenario: _KeepsDeletedTasks(app),
+        lambda app, _scenario: _KeepsDeletedTasks(app),
         frozenset({"deleted_task_is_gone"}),
     ),
     Variant("offset ignored", _ignores(frozenset({"offset"})), frozenset({"pages_partition_the_listing"})),

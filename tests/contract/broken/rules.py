@@ -107,7 +107,7 @@ _MALFORMED_CODES = {error.code for error in errors.INVALID_PARAMETER.values()}
 def _malformed_id(replacement: errors.ApiError, codes: frozenset[str] = frozenset(_MALFORMED_CODES)) -> Rewrite:
     """A malformed path ID (the documented 400 with its DCS code) answered with `replacement` instead."""
 
-    def rewrite(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+    def rewrite(_scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
         if status == 400 and json.loads(body).get("error_code") in codes:
             return _error(replacement, headers)
         return status, headers, body
@@ -153,7 +153,7 @@ def _deletion(scope: Scope) -> bool:
 # -- every answer carries its own X-Request-Id --------------------------------------------------------------------
 
 
-def _constant_request_id(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+def _constant_request_id(_scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
     kept = [(name, value) for name, value in headers if name.lower() != b"x-request-id"]
     return status, [*kept, (b"x-request-id", b"4c4ec4b1e3f1b0f0a3c2f5e1d2b3a4c5")], body
 
@@ -164,7 +164,7 @@ class _CachedErrors:
     def __init__(self) -> None:
         self.first: dict[int, bytes] = {}
 
-    def __call__(self, scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+    def __call__(self, _scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
         if status < 400:
             return status, headers, body
         current = next((value for name, value in headers if name.lower() == b"x-request-id"), b"")
@@ -202,7 +202,7 @@ def _count_of_the_page(document: dict[str, Any]) -> None:
 def _past_the_end(answer: Callable[[int, int, int], int]) -> Callable[[ASGIApp, Scenario], ASGIApp]:
     """A listing whose offset at or past the end (`answer(offset, limit, total)`) is served from another offset."""
 
-    def wrap(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    def wrap(app: ASGIApp, _scenario: Scenario) -> ASGIApp:
         backend = emulator_of(app).backend  # type: ignore[arg-type]  # the emulator's own app
 
         def rewrite(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
@@ -296,7 +296,7 @@ RULE_VARIANTS: tuple[Variant, ...] = (
     Variant("one X-Request-Id for every answer", _answers(_constant_request_id), frozenset({"request_id_unique"})),
     Variant(
         "error answers reuse an X-Request-Id",
-        lambda app, scenario: ResponseRewriter(app, _CachedErrors()),
+        lambda app, _scenario: ResponseRewriter(app, _CachedErrors()),
         frozenset({"request_id_unique"}),
     ),
     # top-level steps in execution order
@@ -309,12 +309,12 @@ RULE_VARIANTS: tuple[Variant, ...] = (
     ),
     Variant(
         "offset past the end: the last page again",
-        _past_the_end(lambda offset, limit, total: max(0, total - limit)),
+        _past_the_end(lambda _offset, limit, total: max(0, total - limit)),
         frozenset({"offset_past_end_is_empty", "pages_partition_the_listing"}),
     ),
     Variant(
         "offset past the end wraps around",
-        _past_the_end(lambda offset, limit, total: offset % total),
+        _past_the_end(lambda offset, _limit, total: offset % total),
         frozenset({"offset_past_end_is_empty", "pages_partition_the_listing"}),
     ),
     # the listed status agrees with the progress, for every status

@@ -127,7 +127,7 @@ class ResigningGateway:
 def _json_rewrite(change: Callable[[dict[str, Any]], None], *, status: int = 200) -> Rewrite:
     """Apply `change` to JSON object bodies of responses with `status`."""
 
-    def rewrite(scope: Scope, code: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+    def rewrite(_scope: Scope, code: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
         if code != status:
             return code, headers, body
         document = json.loads(body)
@@ -173,16 +173,16 @@ def _failed_without_error_code(document: dict[str, Any]) -> None:
             step.pop("error_code", None)
 
 
-def _no_error_body(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+def _no_error_body(_scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
     return status, headers, body if status < 400 else b""
 
 
-def _text_content_type(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+def _text_content_type(_scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
     headers = [(name, value) for name, value in headers if name.lower() != b"content-type"]
     return status, [*headers, (b"content-type", b"text/plain; charset=utf-8")], body
 
 
-def _no_request_id(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+def _no_request_id(_scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
     return status, [(name, value) for name, value in headers if name.lower() != b"x-request-id"], body
 
 
@@ -205,16 +205,16 @@ def _only_for(tasks: list[KnownTask], status: int, rewrite: Rewrite) -> Rewrite:
     return rewrite_some
 
 
-def _fault_hidden(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+def _fault_hidden(_scope: Scope, _status: int, headers: Headers, _body: bytes) -> tuple[int, Headers, bytes]:
     # A backend failure papered over with an empty, schema-valid progress document.
     return 200, headers, json.dumps({"progress": 0, "remain_time": 0, "step_details": []}).encode()
 
 
-def _bare_500(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+def _bare_500(_scope: Scope, _status: int, headers: Headers, _body: bytes) -> tuple[int, Headers, bytes]:
     return 500, headers, b""
 
 
-def _documented_500(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+def _documented_500(_scope: Scope, _status: int, headers: Headers, _body: bytes) -> tuple[int, Headers, bytes]:
     # A well-formed 500: only the target's known-faulty task may answer it.
     return 500, headers, errors.INTERNAL_ERROR.body("0" * 32)
 
@@ -249,7 +249,7 @@ Wrap = Callable[[ASGIApp, Scenario], ASGIApp]
 
 
 def _answers(rewrite: Rewrite) -> Wrap:
-    return lambda app, scenario: ResponseRewriter(app, rewrite)
+    return lambda app, _scenario: ResponseRewriter(app, rewrite)
 
 
 def _progress_bodies(change: Callable[[dict[str, Any]], None]) -> Wrap:
@@ -264,13 +264,13 @@ def _example_task(rewrite: Rewrite) -> Wrap:
     return lambda app, scenario: ResponseRewriter(app, _only_for(scenario.known_tasks()[:1], 200, rewrite))
 
 
-def _regressing(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+def _regressing(app: ASGIApp, _scenario: Scenario) -> ASGIApp:
     return ResponseRewriter(app, _Regressing())  # its own poll counts per wrapped app
 
 
 def _accept_unsigned(app: ASGIApp, scenario: Scenario) -> ASGIApp:
     demo = scenario.demo
-    return ResigningGateway(app, lambda scope: demo)
+    return ResigningGateway(app, lambda _scope: demo)
 
 
 def _claimed(scope: Scope, scenario: Scenario) -> Credential | None:
@@ -368,7 +368,9 @@ def _auth_after_lookup(scenario: Scenario) -> Rewrite:
     return rewrite
 
 
-def _undeclared_method_bare_404(scope: Scope, status: int, headers: Headers, body: bytes) -> tuple[int, Headers, bytes]:
+def _undeclared_method_bare_404(
+    _scope: Scope, status: int, headers: Headers, body: bytes
+) -> tuple[int, Headers, bytes]:
     if status != 405:
         return status, headers, body
     kept = [(name, value) for name, value in headers if name.lower() not in (b"allow", b"content-type")]
