@@ -263,7 +263,7 @@ def offset_past_end_is_empty(body: dict[str, Any], case: AnyCase) -> bool | None
 
 
 @schemathesis.check
-def no_body_where_no_content_documented(ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
+def no_body_where_no_content_documented(_ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
     """A status the spec documents with no content (a 204: RFC 9110 says it has none) answers with no body
     (every operation)."""
     operation = operation_of(case)

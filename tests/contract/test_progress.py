@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests.api_spec import load_spec
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.emulator.server import serve_in_thread
 from contract_tests.emulator_target import emulator_target, scenario_tasks
@@ -24,7 +25,6 @@ from contract_tests.progress import RunProgress, choose_mode
 from contract_tests.run_state import SuiteRun
 from contract_tests.runner import ROOT, run_suite
 from contract_tests.schema import SuiteOptions
-from contract_tests.spec_inventory import spec_inventory
 from contract_tests.transport import TransportStats
 from tests.terminal import history, timed_screens, tmux_server
 
@@ -201,7 +201,7 @@ def test_the_live_display_in_a_terminal_with_failures_printed_above_it(tmp_path:
     assert requests == sorted(requests)
     assert requests[-1] > requests[0]
     # The phase names the operation under way (which ones a screenshot catches depends on the machine's pace).
-    operations = "|".join(operation.operation_id for operation in spec_inventory().operations)
+    operations = "|".join(operation.operation_id for operation in load_spec().operations)
     assert any(re.search(rf"· ({operations}) · elapsed", screen) for screen in live), live
     failed = [line for line in everything.splitlines() if line.startswith("FAILED [")]
     assert len(failed) == len(set(failed)) >= 1

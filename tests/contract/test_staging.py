@@ -54,15 +54,21 @@ def test_staging_settings_from_the_environment() -> None:
         "RATE_LIMIT": "600/m",
         "MAX_TIME": "90",
         "AUTH_PROBES": "0",
-        "DCS_FAULTY_TASKS": "i1/t5@ShowBackgroundTaskProgress+OtherRead, p9/i9/t9",
+        "DCS_FAULTY_TASKS": "i1/t5@ShowBackgroundTaskProgress+OtherRead, p9/i9/t9, i7/*",
     }
     knobs = RunKnobs.from_env(env)
     assert (knobs.request_timeout, knobs.rate_limit, knobs.max_time, knobs.auth_probes) == (12.5, 10.0, 90.0, False)
     target = staging_target("https://staging.example", knobs, env)
     assert [tuple(t) for t in target.readable_tasks] == [("p1", "i1", "t1"), ("p1", "i1", "t2"), ("p1", "i2", "t3")]
     assert target.foreign_tasks == (KnownTask("fp", "fi", "ft"),)
-    assert target.faulty_for("ShowBackgroundTaskProgress") == (KnownTask("p1", "i1", "t5"), KnownTask("p9", "i9", "t9"))
-    assert target.faulty_for("AnotherRead") == (KnownTask("p9", "i9", "t9"),)  # without `@…`: every operation
+    spec = load_spec().by_id
+    progress, listing, delete = (
+        spec[name] for name in ("ShowBackgroundTaskProgress", "ListBackgroundTask", "DeleteBackgroundTask")
+    )
+    assert target.faulty_for(progress) == (KnownTask("p1", "i1", "t5"), KnownTask("p9", "i9", "t9"))
+    # without `@…`: the read operations whose path takes exactly those IDs (`i7/*`: the instance, its listing)
+    assert target.faulty_for(listing) == (KnownTask("p1", "i7", ""),)
+    assert target.faulty_for(delete) == ()
     assert KnownTask("p9", "i9", "t9") not in target.readable_tasks  # known to fail: read only where it does not
     assert isinstance(target.foreign_auth, AkSkSigner)
     assert target.temporary_auth is target.auth  # the configured credentials carry the security token
