@@ -21,7 +21,7 @@ FAULTS ?=
 CONTROL_API ?=
 EMULATOR_AT = --host $(HOST) --port $(PORT) $(if $(SCENARIO),--scenario $(SCENARIO))
 # Contract-suite settings (make contract BASE_URL=… MAX_EXAMPLES=… SEED=… RUN_ANYWAY=1 PROGRESS=plain), and the staging knobs
-# (README "Against staging"; each also read from the environment variable of the same name)
+# (docs/contract-suite.md, "Against staging"; each also read from the environment variable of the same name)
 BASE_URL ?=
 MAX_EXAMPLES ?=
 SEED ?=

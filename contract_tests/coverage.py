@@ -50,7 +50,7 @@ from .api_spec import (
 from .checks import AnyCase
 from .recording import RunObserver
 
-# Each figure: its title and what counts, as the HTML report and the README say it.
+# Each figure: its title and what counts, as the HTML report and docs/contract-suite.md say it.
 FIGURES = {
     "operations": ("operations", "answered at least once"),
     "parameters_valid": ("parameters, valid", "each path and query parameter sent with a value its schema accepts"),

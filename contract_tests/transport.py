@@ -24,6 +24,7 @@ from schemathesis.core.rate_limit import RATE_LIMIT_AUTO_MAX_WAIT, build_limiter
 
 THROTTLED = 429
 MAX_THROTTLE_RETRIES = 6
+NO_CONTENT = frozenset({204, 304})  # statuses that never have content (RFC 9110 §15.3.5, §15.4.5)
 DEFAULT_BACKOFF = 1.0  # seconds, doubling, when a 429 carries no usable Retry-After
 _UNITS = (("s", 1), ("m", 60), ("h", 3600), ("d", 86400))
 
@@ -42,6 +43,19 @@ def retry_after_seconds(headers: Mapping[str, str], attempt: int) -> float:
     """The wait `Retry-After` asks for, else an exponential backoff; capped at 60 s either way."""
     wait = parse_retry_after((headers.get("Retry-After") or "").strip())
     return min(DEFAULT_BACKOFF * 2**attempt, RATE_LIMIT_AUTO_MAX_WAIT) if wait is None else wait
+
+
+def read_body(response: requests.Response) -> None:
+    """Read the body as `requests` would, except after a status that has no content (a 204): there a body the
+    server sent anyway is left unread (HTTP clients refuse it: "Response may not contain content"), and the
+    answer keeps its headers, so the check that judges it says what was wrong instead of the run failing."""
+    try:
+        _ = response.content
+    except requests.exceptions.ChunkedEncodingError:
+        if response.status_code not in NO_CONTENT:
+            raise
+        response._content = b""  # what requests itself sets for an empty body
+        response._content_consumed = True
 
 
 def limiter_rate(per_second: float) -> str:
@@ -75,7 +89,9 @@ def paced_requests(
             if limiter is not None:
                 limiter.try_acquire("contract")
             started = time.monotonic()
-            response = original(session, request, **kwargs)
+            response = original(session, request, **{**kwargs, "stream": True})
+            if not kwargs.get("stream") or response.status_code in NO_CONTENT:  # a 204 has nothing to stream
+                read_body(response)
             elapsed = time.monotonic() - started
             stats.sent += 1
             if observe is not None:

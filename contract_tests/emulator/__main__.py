@@ -77,7 +77,7 @@ def _ids(task: TaskRef) -> str:
 
 
 def suite_environment(scenario: Scenario) -> dict[str, str]:
-    """The contract suite's staging variables for this scenario (the root README's "Against staging"): the
+    """The contract suite's staging variables for this scenario (docs/contract-suite.md, "Against staging"): the
     tasks the demo credentials may read, the tasks and instances known to fail (and on which operations), those
     it may change (used only with ALLOW_DESTRUCTIVE=1), and another tenant's task and credentials."""
     demo, failing = scenario.demo, dict(scenario.internal_errors())

@@ -1,4 +1,4 @@
-"""The README's staging recipe (and the vendor SDK's names instead) configures the CLI and the SDK alike.
+"""docs/contract-suite.md's staging recipe (and the vendor SDK's names instead) configures the CLI and the SDK alike.
 
 Only the recipe's variables and ``DCS_ENDPOINT`` are in the environment of ``dcs-tasks list`` and
 of a script calling ``DcsClient()``, against the emulator with its temporary credentials: the

@@ -16,12 +16,13 @@ from contract_tests.runner import run_suite
 
 from .broken.family import FAMILY_VARIANTS
 from .broken.rules import RULE_VARIANTS
+from .broken.statuses import STATUS_VARIANTS
 from .broken.variants import VARIANTS, Variant
 from .slice import SLICE_OPTIONS
 
 pytestmark = pytest.mark.slow  # a suite run against each broken emulator
 
-ALL_VARIANTS = (*VARIANTS, *FAMILY_VARIANTS, *RULE_VARIANTS)
+ALL_VARIANTS = (*VARIANTS, *FAMILY_VARIANTS, *RULE_VARIANTS, *STATUS_VARIANTS)
 
 
 @pytest.mark.parametrize("variant", ALL_VARIANTS, ids=[variant.name for variant in ALL_VARIANTS])

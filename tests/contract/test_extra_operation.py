@@ -45,6 +45,7 @@ LOGS, RETRY = "ListBackgroundTaskLogs", "RetryBackgroundTask"
 TASK_PATH = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}"
 FAILED_TASK = "5c9e2a7b3d1f4e6a8b0c2d4e6f8a0b1c"  # the scenario's failed task: its logs fail inside the service
 RETRIED_TASK = "e5f7a9b1c3d54e6f8a0b2c4d6e8f0a1b"  # the quick task: offered to the retry only
+DISPOSABLE_TASK = "9a8b7c6d5e4f40312a3b4c5d6e7f8091"  # the example's deletable task: offered to both
 ERRORS = {
     code: {"$ref": f"#/components/responses/{name}"}
     for code, name in (
@@ -147,7 +148,7 @@ def scenario_naming_the_new_operations() -> Any:
     for project in document["projects"]:
         for instance in project["instances"]:
             for task in instance["tasks"]:
-                if task.get("disposable"):  # offered to both: the deletion's examples run first, and delete it
+                if task["id"] == DISPOSABLE_TASK:  # offered to both: the deletion's examples run first, and delete it
                     task["disposable"] = ["DeleteBackgroundTask", RETRY]
                 if task["id"] == RETRIED_TASK:
                     task["disposable"] = [RETRY]
@@ -159,10 +160,7 @@ def scenario_naming_the_new_operations() -> Any:
 SCENARIO = scenario_naming_the_new_operations()
 DISPOSABLE, RETRIED = (
     next(task for task in SCENARIO.disposable_tasks() if task.task_id == task_id)
-    for task_id in (
-        "9a8b7c6d5e4f40312a3b4c5d6e7f8091",
-        RETRIED_TASK,
-    )
+    for task_id in (DISPOSABLE_TASK, RETRIED_TASK)
 )
 PROGRESS_CHECKS = {
     "progress_complete_iff_steps_finished",
@@ -249,10 +247,10 @@ def test_against_a_remote_target_the_post_goes_only_to_the_task_named_changeable
     summary = format_summary(report, target=target.description, replay="(extra operations, remote)")
     assert report.ok, summary
     # DCS_DESTRUCTIVE_TASKS: offered to every state-changing operation, so both go to the deletion first
-    assert (
-        set(target.changeable_for(RETRY)) == set(target.changeable_for("DeleteBackgroundTask")) == {DISPOSABLE, RETRIED}
-    )
-    offered, malformed = {DISPOSABLE.task_id, RETRIED.task_id}, spec.resource_id
+    destructive = set(SCENARIO.disposable_tasks())
+    assert {DISPOSABLE, RETRIED} < destructive
+    assert set(target.changeable_for(RETRY)) == set(target.changeable_for("DeleteBackgroundTask")) == destructive
+    offered, malformed = {task.task_id for task in destructive}, spec.resource_id
     assert {sent["task_id"].lower() for sent in posts.sent} & offered, summary  # POSTs went to the offered tasks …
     for sent in posts.sent:  # … and otherwise only to an absent task, or with an ID the server must refuse
         ids = [str(sent.get(name, "")) for name in ("project_id", "instance_id", "task_id")]
@@ -260,7 +258,9 @@ def test_against_a_remote_target_the_post_goes_only_to_the_task_named_changeable
         assert named in (*offered, ABSENT_TASK) or not all(malformed.fullmatch(value) for value in ids), sent
     assert {task.task_id.lower() for task in model.retried} <= offered, summary
     assert report.state_changing["re-aimed"] > 0, summary
-    assert "the run deleted every task offered to it first" in summary  # RetryBackgroundTask's success: not provokable
+    # the deletion goes first and deletes what it can: the retry succeeds on the task whose deletion fails
+    assert report.by_operation[RETRY][200] >= 1, summary
+    assert "the run deleted every task offered to it first" not in summary
 
 
 def test_the_copy_is_a_valid_spec(spec_copy: Path) -> None:

@@ -25,7 +25,7 @@ SECRETS = (SCENARIO.demo.secret_key,)
 
 
 def staging_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The README's staging recipe with the emulator's demo credentials and one readable task."""
+    """docs/contract-suite.md's staging recipe with the emulator's demo credentials and one readable task."""
     monkeypatch.setenv("CLOUD_SDK_AK", SCENARIO.demo.access_key)
     monkeypatch.setenv("CLOUD_SDK_SK", SCENARIO.demo.secret_key)
     monkeypatch.setenv("DCS_PROJECT_ID", READABLE.project_id)

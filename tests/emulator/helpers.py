@@ -13,7 +13,7 @@ import yaml
 from dcs_tasks.lib import signing
 from openapi_schema_validator import OAS30Validator
 
-from contract_tests.emulator import Credential, TaskRef
+from contract_tests.emulator import Credential, Scenario, TaskRef
 from contract_tests.emulator.models import Backend
 from contract_tests.emulator.responses import Responder
 from contract_tests.spec_file import SPEC_PATH
@@ -99,3 +99,24 @@ class SpecOracle:
             if "request_id" not in body:
                 assert body["error_ext_msg"] is None
         return body
+
+
+PROGRESS = "ShowBackgroundTaskProgress"
+
+
+def failing_progress(scenario: Scenario) -> list[TaskRef]:
+    """The tasks whose progress query fails inside the service (500): their own or their instance's
+    ``internal_error`` names it."""
+    return [task for task, operations in scenario.internal_errors() if PROGRESS in operations]
+
+
+def spend_progress_throttles(client: httpx.Client, scenario: Scenario, host: str) -> None:
+    """Send the one progress query each instance's ``throttled_once`` throttles (429, then never again), so a test
+    that reads every task sees each answer the clock gives; asserts the 429 on the way."""
+    for instance, operations in scenario.throttling_instances():
+        if PROGRESS not in operations:
+            continue
+        task = next(task for task in scenario.known_tasks() if task[:2] == tuple(instance))
+        path = progress_path(task)
+        response = client.get(path, headers=signed_headers(scenario.demo, path, host=host))
+        assert (response.status_code, response.headers["retry-after"]) == (429, "0"), response.text

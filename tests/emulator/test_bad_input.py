@@ -11,7 +11,13 @@ import pytest
 
 from contract_tests.emulator import Scenario, TaskRef
 from tests.emulator.conftest import Running
-from tests.emulator.helpers import SpecOracle, progress_path, signed_headers
+from tests.emulator.helpers import (
+    SpecOracle,
+    failing_progress,
+    progress_path,
+    signed_headers,
+    spend_progress_throttles,
+)
 
 
 def raw_exchange(running: Running, request: bytes) -> httpx.Response:
@@ -111,10 +117,11 @@ def test_concurrent_mixed_requests_are_answered_consistently(
         path = progress_path(task)
         requests.append((path, signed_headers(scenario.demo, path, host=served.host)))
         expected[path] = 200 if scenario.demo.may_access(task.project_id) else 403
-        if task in scenario.internal_error_tasks():
+        if task in failing_progress(scenario):
             expected[path] = 500
     requests.append((progress_path(tasks[0]).replace(tasks[0].task_id, "bad"), {"X-Auth-Token": "nope"}))
     expected[requests[-1][0]] = 401
+    spend_progress_throttles(served.client, scenario, served.host)
     reference = {path: served.client.get(path, headers=headers).content for path, headers in requests}
 
     async def hammer() -> list[httpx.Response]:

@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 
 from contract_tests.emulator import Scenario, TaskRef, emulator_of
 from tests.emulator.conftest import Running
-from tests.emulator.helpers import SpecOracle, progress_path, signed_headers
+from tests.emulator.helpers import (
+    SpecOracle,
+    failing_progress,
+    progress_path,
+    signed_headers,
+    spend_progress_throttles,
+)
 
 
 def checkpoints(running: Running, task: TaskRef) -> list[float]:
@@ -26,7 +32,8 @@ def test_every_task_across_its_whole_lifecycle_matches_the_spec(
 ) -> None:
     seen_statuses: set[str] = set()
     time_shapes: set[str] = set()
-    faulty = scenario.internal_error_tasks()
+    faulty = failing_progress(scenario)
+    spend_progress_throttles(served.client, scenario, served.host)
     for task in scenario.known_tasks():
         credential = scenario.credential_for(task.project_id)
         if task in faulty:
@@ -80,7 +87,7 @@ def test_every_error_status_matches_the_spec(served: Running, scenario: Scenario
 def test_a_task_whose_backend_fails_answers_the_documented_500(
     served: Running, scenario: Scenario, oracle: SpecOracle
 ) -> None:
-    (task,) = scenario.internal_error_tasks()
+    (task,) = failing_progress(scenario)
     assert scenario.demo.may_access(task.project_id)  # the demo credentials (the suite's) reach it
     path = progress_path(task)
     for offset in checkpoints(served, task):  # at any point of its plan

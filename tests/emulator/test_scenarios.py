@@ -35,14 +35,29 @@ from tests.emulator.helpers import progress_path, shown_progress, signed_headers
 
 def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
     tasks = scenario.known_tasks()
-    assert len(tasks) == 9
-    (disposable,) = scenario.disposable_tasks()  # the one the contract suite may delete
-    assert scenario.demo.may_access(disposable.project_id)
-    assert disposable not in scenario.internal_error_tasks()
-    (faulty,) = scenario.internal_error_tasks()  # the documented 500, reachable by the demo credentials
-    assert faulty in tasks
-    assert scenario.demo.may_access(faulty.project_id)
-    assert len({task.instance_id for task in tasks}) == 3
+    assert len(tasks) == 13
+    assert len({task.instance_id for task in tasks}) == 5
+    disposable = scenario.disposable_tasks()  # the ones the contract suite may delete
+    assert len(disposable) == 4
+    assert all(scenario.demo.may_access(task.project_id) for task in disposable)
+    failing = dict(scenario.internal_errors())  # each documented 500, reachable by the demo credentials
+    # (a task of an instance whose listing fails counts: its instance's internal_error applies to it too)
+    expected = [["DeleteBackgroundTask"], ["ListBackgroundTask"], ["ShowBackgroundTaskProgress"]]
+    assert sorted(map(sorted, failing.values())) == expected
+    assert all(task in tasks and scenario.demo.may_access(task.project_id) for task in failing)
+    # the contract suite's fixtures: every other documented status (a listing's 500, 429, a deletion's 204)
+    ((listing_fails, operations),) = scenario.failing_instances()
+    assert operations == {"ListBackgroundTask"}
+    ((throttled, operations),) = scenario.throttling_instances()
+    assert operations == {"ListBackgroundTask", "ShowBackgroundTaskProgress", "DeleteBackgroundTask"}
+    fixtures = [task for task in tasks if task.instance_id == throttled.instance_id]
+    assert set(fixtures) < set(disposable)
+    answers = [
+        scenario.projects[t.project_id].instances[t.instance_id].tasks[t.task_id].delete_answer for t in fixtures
+    ]
+    assert sorted(answer.value for answer in answers) == ["message", "message", "no_content"]
+    assert sum(task in failing for task in fixtures) == 1
+    assert any(task.instance_id == listing_fails.instance_id for task in tasks)
     demo = scenario.demo
     assert demo.token
     assert demo.access_key
