@@ -43,6 +43,8 @@ from contract_tests.schema import SuiteOptions
 from contract_tests.target import Target
 
 ROOT = Path(__file__).resolve().parents[1]
+# The display costs a fraction of a percent while runs differ by a few: five alternating runs each, the best counting.
+SIDE_BY_SIDE_REPEATS = 5
 
 
 Targets = Callable[[], AbstractContextManager[Target]]
@@ -151,14 +153,14 @@ def main(argv: list[str] | None = None) -> int:
             yield emulator_target(scenario, base_url=url, label="Prism")
 
     if args.progress_only:
-        measure_side_by_side(in_process, options, max(args.repeats, 3), SHOWN)
+        measure_side_by_side(in_process, options, max(args.repeats, SIDE_BY_SIDE_REPEATS), SHOWN)
         return 0
     ceiling = measure("generation only (ceiling)", in_process, dataclasses.replace(options, send=False), args.repeats)
     rates = {"in-process": measure("emulator, in-process ASGI", in_process, options, args.repeats)}
     rates["loopback"] = measure("emulator, loopback HTTP", loopback, options, args.repeats)
     prism = measure("Prism mock, loopback HTTP", prism_mock, options, args.repeats)
     print("what a run shows costs (slower is positive):")
-    shown = measure_side_by_side(in_process, options, max(args.repeats, 3), SHOWN)
+    shown = measure_side_by_side(in_process, options, max(args.repeats, SIDE_BY_SIDE_REPEATS), SHOWN)
     rates["in-process, progress display"] = shown["progress display"]
     print("ratios (aim: at least 1.5x Prism, at most 2x slower than the ceiling):")
     for name, rate in rates.items():
