@@ -19,6 +19,7 @@ import sys
 
 import requests
 
+from .base_url import base_url_problem
 from .emulator_target import open_target
 from .probes import auth_modes
 from .recording import describe_connection_error
@@ -36,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("method")
     parser.add_argument("path")
     args = parser.parse_args(argv)
+    problem = base_url_problem(args.base_url) if args.base_url is not None else None
+    if problem is not None:  # as `make contract` says it, before anything is sent
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
         with open_target(args.base_url, RunKnobs.from_env()) as target:
             modes = auth_modes(target)

@@ -268,6 +268,24 @@ def test_replay_names_an_auth_mode_the_target_does_not_offer(
     assert "--auth nonsense: this target offers signed, unsigned, token-altered" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("base_url", "said"),
+    [
+        ("127.0.0.1:8080", "has no scheme: give the server's root URL (write http://127.0.0.1:8080"),
+        ("http://127.0.0.1:8080/v2", "has the path /v2, which the spec's server URL"),
+    ],
+)
+def test_replay_refuses_a_base_url_make_contract_refuses(
+    base_url: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same one line as `make contract` gives, before anything is sent (nothing listens on that port)."""
+    _remote_env(monkeypatch, DCS_AUTH_TOKEN="SECRET-TOKEN")
+    assert replay.main(["--base-url", base_url, "GET", "/v2/x"]) == 2
+    printed = capsys.readouterr().err
+    assert said in printed
+    assert printed.count("\n") == 1
+
+
 def test_schemathesis_configuration_names_the_state_changing_methods_of_api_spec() -> None:
     """The shared configuration turns Schemathesis' warnings off for re-aimed state-changing requests: for exactly
     the methods `api_spec.changes_state` names (a TOML file cannot import them)."""
