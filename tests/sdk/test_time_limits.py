@@ -23,7 +23,7 @@ from dcs_tasks import (
     WaitTimeoutError,
 )
 
-from tests.stub_servers import hanging_server
+from tests.stub_servers import hanging_server, trickling_server
 
 from .conftest import CREDENTIALS, INSTANCE, TASK
 
@@ -88,6 +88,30 @@ def test_the_async_client_keeps_both_bounds(hanging: str, bounded: str, error: t
     with pytest.raises(error):
         asyncio.run(run())
     assert time.monotonic() - started < 3
+
+
+@pytest.mark.slow  # reads a body sent one byte at a time
+@pytest.mark.parametrize("client_kind", ["sync", "async"])
+def test_a_body_trickled_a_byte_at_a_time_cannot_stretch_call_timeout(client_kind: str) -> None:
+    """Each read gets a byte well within the read timeout, so only the call's own deadline can end it."""
+
+    async def show_async(url: str) -> None:
+        async with AsyncDcsClient(endpoint=url, credentials=CREDENTIALS) as client:
+            await client.show_background_task_progress(INSTANCE, TASK, call_timeout=2)
+
+    def show(url: str) -> None:
+        if client_kind == "async":
+            asyncio.run(show_async(url))
+            return
+        with DcsClient(endpoint=url, credentials=CREDENTIALS) as client:
+            client.show_background_task_progress(INSTANCE, TASK, call_timeout=2)
+
+    with trickling_server() as url:
+        started = time.monotonic()
+        with pytest.raises(CallTimeoutError) as raised:
+            show(url)
+    assert 1.9 <= time.monotonic() - started < 3
+    assert "call_timeout=2 s passed while the body was read" in str(raised.value)
 
 
 def test_backoff_never_sleeps_past_call_timeout() -> None:

@@ -32,6 +32,7 @@ import httpx
 
 from .. import __version__
 from ..client import Client
+from . import body_deadline
 from .auth import auth_for
 from .chain import AnyCredentials
 from .config import resolve
@@ -276,7 +277,8 @@ class SyncClientBase(_Base[httpx.Client, httpx.BaseTransport]):
         exchange = self._prepare(request, options)
 
         def attempt() -> httpx.Response:
-            return exchange.received(self.http.send(exchange.build(self.http), auth=self.auth))
+            response = self.http.send(exchange.build(self.http), auth=self.auth, stream=True)
+            return exchange.received(body_deadline.read(response, exchange.deadline))
 
         with exchange.typed_errors():
             return call_with_retries(self.retry_policy, exchange.method, exchange.what, attempt, exchange.deadline)
@@ -313,7 +315,8 @@ class AsyncClientBase(_Base[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         exchange = self._prepare(request, options)
 
         async def attempt() -> httpx.Response:
-            return exchange.received(await self.http.send(exchange.build(self.http), auth=self.auth))
+            response = await self.http.send(exchange.build(self.http), auth=self.auth, stream=True)
+            return exchange.received(await body_deadline.aread(response, exchange.deadline))
 
         with exchange.typed_errors():
             return await async_call_with_retries(
