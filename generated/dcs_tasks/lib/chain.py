@@ -33,6 +33,7 @@ from .variables import (
     Setting,
     Spelling,
     environment,
+    first_variable,
     variable,
 )
 
@@ -145,5 +146,5 @@ def environment_keys(environ: Mapping[str, str] | None = None) -> Credentials:
     found = environment_keys_link(env, looked_at)
     if found is None or not isinstance(found.value, Credentials):
         raise CredentialsError(f"no credentials found. Looked at, in order: {'; '.join(looked_at)}.")
-    project = next((value for name in PROJECT_VARIABLES if (value := variable(env, name))), None)
-    return found.value if project is None else found.value.with_project(project)
+    project = first_variable(env, PROJECT_VARIABLES)
+    return found.value if project is None else found.value.with_project(project[1])

@@ -43,6 +43,7 @@ from .variables import (
     Spelling,
     checked_url,
     environment,
+    first_variable,
     variable,
 )
 
@@ -117,10 +118,9 @@ def resolve_project(
         return Setting(project_id, spelling.project)
     if own := credentials.value.project_id:
         return Setting(own, f"the credentials from {credentials.source}")
-    env = environment(environ)
-    for name in PROJECT_VARIABLES:
-        if found := variable(env, name):
-            return Setting(found, name)
+    if found := first_variable(environment(environ), PROJECT_VARIABLES):
+        name, value = found
+        return Setting(value, name)
     explicit = f"pass {spelling.project} or " if spelling.project not in PROJECT_VARIABLES else ""
     return (
         f"no project ID: {explicit}set {' or '.join(PROJECT_VARIABLES)} "

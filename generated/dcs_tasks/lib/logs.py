@@ -10,10 +10,11 @@ otherwise configure ``logging`` as usual.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Mapping
 from typing import TextIO
+
+from .variables import environment
 
 logger = logging.getLogger("dcs_tasks")
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
@@ -40,8 +41,7 @@ class CurrentStderrHandler(logging.StreamHandler[TextIO]):
 
 def setup_from_environment(environ: Mapping[str, str] | None = None) -> None:
     """Honour ``DCS_LOG`` once per process (called when a client is built)."""
-    env = os.environ if environ is None else environ
-    level = _LEVELS.get(env.get("DCS_LOG", "").strip().lower())
+    level = _LEVELS.get(environment(environ).get("DCS_LOG", "").strip().lower())
     if level is None or getattr(logger, "_dcs_configured", False):
         return
     handler = CurrentStderrHandler()

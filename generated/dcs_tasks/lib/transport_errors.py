@@ -61,16 +61,12 @@ def typed_transport_error(
     host = request.url.host if request is not None else None
     port = request.url.port or DEFAULT_PORTS.get(request.url.scheme) if request is not None else None
     target = f"{host}:{port}" if host else "the service"
-    kind: type[APIConnectionError] = APIConnectionError
-    if isinstance(error, httpx.TimeoutException):
-        kind = APITimeoutError
-        if deadline is not None and deadline.limited:
-            kind = CallTimeoutError
-    if kind is CallTimeoutError:
-        assert deadline is not None
+    detail = f"({type(error).__name__}: {error or 'no detail'})"
+    timed_out = isinstance(error, httpx.TimeoutException)
+    if timed_out and deadline is not None and deadline.limited:
         via = f" (through the proxy {proxy})" if proxy else ""
         text = f"no answer from {target}{via} within call_timeout={deadline.seconds:g} s"
-    else:
-        text = _describe(error, target, proxy)
-    message = f"{what}: {text} ({type(error).__name__}: {error or 'no detail'})"
+        return CallTimeoutError(f"{what}: {text} {detail}", request=request, host=host, port=port, proxy=proxy)
+    kind = APITimeoutError if timed_out else APIConnectionError
+    message = f"{what}: {_describe(error, target, proxy)} {detail}"
     return kind(message, request=request, host=host, port=port, proxy=proxy)

@@ -93,6 +93,11 @@ def variable(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def first_variable(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first of ``names`` that is set (not blank), with its value."""
+    return next(((name, value) for name in names if (value := variable(env, name))), None)
+
+
 def checked_url(url: object, name: str) -> str:
     """An endpoint URL without its trailing slash; anything but an http(s) URL with a host is refused."""
     if not isinstance(url, str):

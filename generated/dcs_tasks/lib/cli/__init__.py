@@ -14,7 +14,6 @@ exit codes:
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping, Sequence
 
@@ -27,6 +26,7 @@ from ..errors import (
     TaskFailedError,
     WaitTimeoutError,
 )
+from ..variables import environment
 from . import arguments, settings
 from .settings import UsageError
 
@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     failed: TaskFailedError | None = None
     message = ""
     try:
-        with settings.client(args, os.environ if environ is None else environ) as client:
+        with settings.client(args, environment(environ)) as client:
             code = run(args, client, console, deadline)
     except KeyboardInterrupt:
         code, message = INTERRUPTED, "interrupted"
