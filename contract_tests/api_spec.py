@@ -27,12 +27,11 @@ from urllib.parse import unquote
 import jsonschema_rs
 import yaml
 
-from .spec_file import SPEC_PATH, spec_document
+from .spec_file import HTTP_METHODS, SPEC_PATH, spec_document
 
 # RFC 9110 §9.2.1: GET, HEAD, OPTIONS and TRACE are safe; the methods the spec could declare that are not
 # change state. The one place this is decided: the read-only rule, re-aiming and the probes ask here.
 STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ID_PARAMETERS = ("project_id", "instance_id", "task_id")  # the IDs of `KnownTask`, in path order
 JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json$", re.IGNORECASE)
 _COMPONENT = re.compile(r"^#/components/schemas/(?P<name>[^/]+)$")

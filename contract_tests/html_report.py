@@ -11,13 +11,12 @@ import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from .coverage import FIGURES, Coverage
 from .failure_log import FailureLog
-from .report import SuiteReport, redact
+from .report import SuiteReport, format_counts, redact
 from .spec_file import spec_document
 from .verdict import Verdict
 
@@ -51,18 +50,14 @@ def _outcome(inputs: ReportInputs) -> dict[str, str]:
     return {"word": word, "line": inputs.result}
 
 
-def _counts(counter: Any) -> str:  # noqa: ANN401 - a Counter of any key
-    return ", ".join(f"{key}: {count}" for key, count in sorted(counter.items())) or "none"
-
-
 def _run(report: SuiteReport | None) -> dict[str, object] | None:
     if report is None:
         return None
     stats = report.transport
     return {
         "cases": report.total_cases,
-        "by_phase": _counts(report.phases),
-        "by_status": _counts(report.cases),
+        "by_phase": format_counts(report.phases),
+        "by_status": format_counts(report.cases),
         "requests": stats.sent,
         "throttled": f"{stats.throttled} answers 429 waited out ({stats.waited:.1f} s)",
         "stopped": report.stopped,

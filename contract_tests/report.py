@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .target import Requirement
 from .transport import TransportStats
@@ -74,9 +76,6 @@ class SuiteReport:
     @property
     def total_cases(self) -> int:
         return sum(self.cases.values())
-
-    def statuses_seen(self) -> set[int]:
-        return {status for statuses in self.by_operation.values() for status in statuses}
 
     def unmet(self) -> list[Requirement]:
         """The requirements no answer of their operation met."""
@@ -146,7 +145,8 @@ class SuiteReport:
         return json.dumps(self.as_dict(), indent=2, ensure_ascii=False)
 
 
-def _counts(counter: Counter[int]) -> str:
+def format_counts(counter: Mapping[Any, int]) -> str:
+    """`key: count, …` in key order, or `none`."""
     return ", ".join(f"{status}: {count}" for status, count in sorted(counter.items())) or "none"
 
 
@@ -182,8 +182,11 @@ def format_summary(report: SuiteReport, *, target: str, replay: str) -> str:
         f"cases:       {report.total_cases}",
         f"  by phase:  {', '.join(f'{name}: {count}' for name, count in sorted(report.phases.items()))}"
         + ("" if report.phases["stateful"] else " (stateful: none; it needs OpenAPI links)"),
-        f"  by status: {_counts(report.cases)}",
-        f"auth probes: {sum(report.probes.values())} (unsigned/tampered requests; by status: {_counts(report.probes)})",
+        f"  by status: {format_counts(report.cases)}",
+        (
+            f"auth probes: {sum(report.probes.values())} "
+            f"(unsigned/tampered requests; by status: {format_counts(report.probes)})"
+        ),
         *_status_lines(report),
         f"checks ({len(report.checks)}):",
     ]
@@ -226,7 +229,8 @@ def _traffic_lines(report: SuiteReport) -> list[str]:
         (
             f"other probes: {sum(report.other_probes.values())} (tenancy, undeclared methods, malformed and "
             f"over-long IDs, canonical queries; "
-            f"by status: {_counts(report.other_probes)}); {report.guard_requests} signed requests between auth probes"
+            f"by status: {format_counts(report.other_probes)}); "
+            f"{report.guard_requests} signed requests between auth probes"
         ),
         f"throttled:   {stats.throttled} answers 429 waited out and re-sent ({stats.waited:.1f} s waited)"
         + (f", {stats.throttled_final} still 429 after retries (not judged)" if stats.throttled_final else ""),

@@ -10,6 +10,8 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SPEC_PATH = REPO_ROOT / "openapi" / "dcs.yaml"
+# The operations an OpenAPI path item may hold, by method.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @functools.cache

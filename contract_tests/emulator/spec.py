@@ -15,7 +15,8 @@ from urllib.parse import unquote
 
 import jsonschema_rs
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from ..spec_file import HTTP_METHODS
+
 _PARAMETER = re.compile(r"^\{([^{}]+)\}$")
 _INTEGER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only; longer would not be an int32 anyway
 

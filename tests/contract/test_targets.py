@@ -12,7 +12,7 @@ import pytest
 from schemathesis.core.result import Ok
 
 from contract_tests import cli, replay
-from contract_tests.api_spec import HTTP_METHODS, STATE_CHANGING_METHODS, load_spec
+from contract_tests.api_spec import STATE_CHANGING_METHODS, load_spec
 from contract_tests.auth import AkSkSigner, IamTokenAuth
 from contract_tests.destructive import Aim, aim_state_change
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
@@ -20,6 +20,7 @@ from contract_tests.emulator_target import emulator_target, scenario_tasks
 from contract_tests.loopback import running_emulator
 from contract_tests.probes import progress_path
 from contract_tests.schema import CONFIG_PATH, build_schema
+from contract_tests.spec_file import HTTP_METHODS
 from contract_tests.staging_config import RunKnobs, staging_target
 from contract_tests.target import TargetConfigError, target_from_env
 
