@@ -203,13 +203,6 @@ def id_operations(spec: ApiSpec) -> list[OperationSpec]:
     ]
 
 
-def anchors(target: Target, operation: OperationSpec) -> tuple[KnownTask, ...]:
-    """The tasks a probe may aim `operation` at: the readable ones, or the ones offered to a state-changing one."""
-    if operation.changes_state:
-        return target.changeable_for(operation.operation_id)
-    return target.readable_for(operation)
-
-
 class _Probes:
     """Probes for one operation, deduplicated by what goes on the wire."""
 
@@ -241,7 +234,7 @@ def tenancy_probes(target: Target, spec: ApiSpec) -> list[Probe]:
     check = "cross_tenant_access_denied"
     made: list[Probe] = []
     for operation in id_operations(spec):
-        probes, mine, names = _Probes(operation), anchors(target, operation), operation.id_parameters
+        probes, mine, names = _Probes(operation), target.anchors(operation), operation.id_parameters
         whole = keys_of((*target.readable_tasks, *mine), names) | keys_of(target.foreign_tasks, names)
         # A state-changing request only ever names a task offered to it: a broken server could act on it.
         safe = {task.task_id for task in mine} if operation.changes_state else None
@@ -278,7 +271,7 @@ def auth_probes(target: Target, spec: ApiSpec, *, failing_ak: bool) -> list[Prob
     made: list[Probe] = []
     for operation in id_operations(spec):
         probes = _Probes(operation)
-        tasks = anchors(target, operation) if operation.changes_state else (*unknown, *target.readable_tasks)
+        tasks = target.anchors(operation) if operation.changes_state else (*unknown, *target.readable_tasks)
         for task in tasks:
             probes.add("auth_before_lookup", "unsigned", task, "unsigned", UNAUTHORIZED)
             if isinstance(target.auth, IamTokenAuth):
@@ -334,7 +327,7 @@ def id_probes(target: Target, spec: ApiSpec) -> list[Probe]:
     made: list[Probe] = []
     for operation in id_operations(spec):
         probes = _Probes(operation)
-        for anchor in anchors(target, operation)[:1]:
+        for anchor in target.anchors(operation)[:1]:
             for name in operation.id_parameters:
                 value = getattr(anchor, name)
                 probes.add(
@@ -363,7 +356,7 @@ def canonical_probes(target: Target, spec: ApiSpec) -> list[Probe]:
         if operation.changes_state:
             continue
         probes = _Probes(operation)
-        for anchor in anchors(target, operation)[:1]:
+        for anchor in target.anchors(operation)[:1]:
             for label, query in CANONICAL_QUERIES.items():
                 probes.add(
                     "signed_request_accepted",
@@ -440,13 +433,7 @@ class ProbeRunner:
                 self.recorder.wrong_answer(
                     probe.check, f"{probe.label}: {probe.method} {problem}", response, probe.auth
                 )
-            self._judge_request_id(response, probe.auth)
-
-    def _judge_request_id(self, response: requests.Response, auth: str) -> None:
-        self.report.checks["request_id_unique"] += 1
-        problem = self.request_ids.repeated(response)
-        if problem is not None:
-            self.recorder.wrong_answer("request_id_unique", problem, response, auth)
+            self.recorder.request_id(self.request_ids, response, probe.auth)
 
     def _keep_unlocked(self, mode: str) -> None:
         """Before a request that may fail authentication: after two in a row with this AK, one correctly signed."""
@@ -459,7 +446,7 @@ class ProbeRunner:
             if response.status_code == 401:
                 title = "a correctly signed request between auth probes got 401"
                 self.recorder.wrong_answer("credentials_not_locked", title, response, good)
-            self._judge_request_id(response, good)
+            self.recorder.request_id(self.request_ids, response, good)
             self.bad_in_a_row[key] = 0
         self.bad_in_a_row[key] += 1
 

@@ -17,7 +17,7 @@ from schemathesis import Response
 from schemathesis.checks import CheckResult
 from schemathesis.core import curl
 
-from .checks import AnyCase
+from .checks import AnyCase, RequestIds
 from .report import FailureRecord, SuiteReport, redact
 from .target import Target
 
@@ -154,6 +154,13 @@ class Recorder:
         """A probe's answer its check refused: status, headers and the start of the body."""
         body = f"status {response.status_code}, headers {dict(response.headers)}\nbody: {response.text[:2000]}"
         self.record(check, title, body, response.request, response, auth=auth)
+
+    def request_id(self, request_ids: RequestIds, response: requests.Response, auth: str = "") -> None:
+        """`request_id_unique` on an answer no Schemathesis check sees (a probe's, a throttled one)."""
+        self.report.checks["request_id_unique"] += 1
+        problem = request_ids.repeated(response)
+        if problem is not None:
+            self.wrong_answer("request_id_unique", problem, response, auth)
 
     def no_answer(self, where: str, error: requests.RequestException, elapsed: float, auth: str = "") -> str:
         """A request (`where`: what was sent) that got no answer within REQUEST_TIMEOUT (`request_timeout`) or no

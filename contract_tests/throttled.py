@@ -41,7 +41,4 @@ class ThrottledAnswers:
         if problems:
             title = f"{operation.operation_id} throttled with a {response.status_code} the spec does not document"
             self.recorder.wrong_answer(CHECK, f"{title}: {'; '.join(problems)}", response, "")
-        report.checks["request_id_unique"] += 1
-        repeated = self.request_ids.repeated(response)
-        if repeated is not None:
-            self.recorder.wrong_answer("request_id_unique", repeated, response, "")
+        self.recorder.request_id(self.request_ids, response)
