@@ -25,7 +25,7 @@ from schemathesis.checks import CheckFunction
 
 from .api_spec import OperationSpec, spec_of
 from .auth import AkSkSigner
-from .target import ABSENT_TASK, Target, id_key, keys_of, task_key
+from .target import ABSENT_TASK, Target, id_key, keys_of
 
 AnyCase = Case[Any]
 Answer = Response | requests.Response
@@ -84,8 +84,9 @@ def _steps(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [step for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
 
 
-def _task_key(case: AnyCase) -> tuple[str, ...]:
-    return task_key(case.path_parameters)
+def case_key(case: AnyCase) -> tuple[str, ...]:
+    """The IDs a case's path names (project, instance, task; lower-cased, empty where it has none)."""
+    return id_key(case.path_parameters)
 
 
 @body_check(PROGRESS)
@@ -160,7 +161,7 @@ class progress_never_decreases:  # noqa: N801 - the class name is the check's na
         body = documented_body(case, response, PROGRESS)
         if body is None or not isinstance(body.get("progress"), int):
             return SKIPPED
-        key, progress = _task_key(case), body["progress"]
+        key, progress = case_key(case), body["progress"]
         previous = self.last.get(key)
         # Keep the highest seen, so one regression does not hide the next.
         self.last[key] = max(progress, previous or 0)
@@ -416,7 +417,7 @@ class TargetChecks:
         operation = operation_of(case)
         if operation is None or not operation.id_parameters:
             return SKIPPED
-        if operation.takes_task and _task_key(case) in self.deleted:
+        if operation.takes_task and case_key(case) in self.deleted:
             return SKIPPED
         expected = self.expected(operation, case.path_parameters or {})
         status = response.status_code

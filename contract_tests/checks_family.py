@@ -40,7 +40,7 @@ from schemathesis import CheckContext, Response
 from schemathesis.checks import CheckFunction
 
 from .api_spec import spec_of
-from .checks import FAILED, LISTING, PROGRESS, SKIPPED, WAITING, AnyCase, _count, _task_key, json_object, operation_of
+from .checks import FAILED, LISTING, PROGRESS, SKIPPED, WAITING, AnyCase, _count, case_key, json_object, operation_of
 from .target import Target
 
 SHOW, DELETE = "ShowBackgroundTaskProgress", "DeleteBackgroundTask"
@@ -217,7 +217,7 @@ class FamilyChecks:
         body = self._listing(case, response)
         if body is None or "instance_id" not in (case.path_parameters or {}):
             return SKIPPED
-        project, instance = _task_key(case)[:2]
+        project, instance = case_key(case)[:2]
         judged = 0
         for task in _tasks(body):
             task_id = str(task.get("id", ""))
@@ -252,7 +252,7 @@ class FamilyChecks:
 
     def deleted_task_is_gone(self, _ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         """Once deleted, a task's progress answers 404 and no listing shows it."""
-        operation, key = operation_of(case), _task_key(case)
+        operation, key = operation_of(case), case_key(case)
         signed = self._signed(response)
         if operation is None:
             return SKIPPED
@@ -285,7 +285,7 @@ class FamilyChecks:
         """Pages of `offset`/`limit`, read until an empty one, neither overlap nor skip, together hold `task_count`
         distinct tasks, and a page at or past the end is empty."""
         body = self._listing(case, response)
-        instance = _task_key(case)[:2]
+        instance = case_key(case)[:2]
         operation = operation_of(case)
         pageable = operation is not None and {"offset", "limit"} <= set(operation.query_parameters)
         if body is None or not pageable or instance in self.paged or set(case.query or {}) & {"start_time", "end_time"}:
@@ -335,7 +335,7 @@ class FamilyChecks:
         if {"start_time", "end_time"} & set(query):
             _inside(body, _window_bound(query.get("start_time")), _window_bound(query.get("end_time")))
             return None
-        instance = _task_key(case)[:2]
+        instance = case_key(case)[:2]
         dated = [(task, created) for task in _tasks(body) if (created := _created(task)) is not None]
         if instance in self.windowed or not dated:
             return SKIPPED

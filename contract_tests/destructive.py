@@ -27,7 +27,7 @@ from typing import Any
 from schemathesis import Case
 
 from .api_spec import ApiSpec, changes_state
-from .target import ABSENT_INSTANCE, ABSENT_TASK, KnownTask, Target, id_key, names_one_of, task_key
+from .target import ABSENT_INSTANCE, ABSENT_TASK, KnownTask, Target, id_key, names_one_of
 
 
 class Aim(StrEnum):
@@ -74,7 +74,7 @@ def _left_on_instance(
     return tuple(
         task
         for task in offered
-        if id_key(task.as_path_parameters(), instance) == here and task_key(task.as_path_parameters()) not in gone
+        if id_key(task.as_path_parameters(), instance) == here and id_key(task.as_path_parameters()) not in gone
     )
 
 

@@ -109,12 +109,10 @@ def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], targ
     """
     spec = spec_of(operation.schema.raw_schema).by_label(operation.label)
     assert spec is not None  # the schema's operations are the spec's
-    if spec.changes_state:
-        changeable = target.changeable_for(spec.operation_id)
-        tasks: tuple[KnownTask, ...] = (*changeable, *target.foreign_tasks, *target.missing_tasks)
-    else:
-        readable = target.readable_for(spec)
-        tasks = (*readable, *target.foreign_tasks, *target.missing_tasks, *target.faulty_for(spec), *readable)
+    mine = target.anchors(spec)
+    tasks: tuple[KnownTask, ...] = (*mine, *target.foreign_tasks, *target.missing_tasks)
+    if not spec.changes_state:
+        tasks = (*tasks, *target.faulty_for(spec), *mine)  # readable ones polled twice
     names = {parameter.name for parameter in operation.path_parameters}
     # Only what names every ID the path takes (an instance known to fail has no task ID for a task's path).
     tasks = tuple(task for task in tasks if set(spec.id_parameters) <= set(given_ids(task)))
@@ -135,15 +133,21 @@ def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
     """Schemathesis hooks, by name, that give cases `target`'s known IDs: explicit cases for each known task
     (`before_add_examples`) and known IDs swapped into valid generated paths (`flatmap_case`)."""
     choices = id_choices(target)
+    changing: dict[str, list[IdChoice]] = {}  # per state-changing operation, made once
+
+    def choices_for(operation: OperationSpec | None) -> list[IdChoice]:
+        if operation is None or not operation.changes_state:
+            return choices
+        if operation.operation_id not in changing:
+            changing[operation.operation_id] = id_choices(target, operation)
+        return changing[operation.operation_id]
 
     def before_add_examples(context: schemathesis.HookContext, examples: list[AnyCase]) -> None:
         if context.operation is not None:
             examples.extend(example_cases(context.operation, target))
 
     def flatmap_case(_context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
-        operation = spec_of(case.operation.schema.raw_schema).by_label(case.operation.label)
-        changing = operation is not None and operation.changes_state
-        options = id_choices(target, operation) if changing else choices
+        options = choices_for(spec_of(case.operation.schema.raw_schema).by_label(case.operation.label))
         if len(options) == 1 or not _keeps_valid_path(case) or _links_chose_ids(case):
             return st.just(case)
         return st.sampled_from(options).map(lambda choice: _with_ids(case, choice))

@@ -43,14 +43,9 @@ def keys_of(tasks: tuple[KnownTask, ...], names: tuple[str, ...]) -> set[tuple[s
     return {id_key(task.as_path_parameters(), names) for task in tasks if all(getattr(task, name) for name in names)}
 
 
-def task_key(path_parameters: Mapping[str, object] | None) -> tuple[str, ...]:
-    """The task a request's path names, lower-cased."""
-    return id_key(path_parameters)
-
-
 def names_one_of(path_parameters: Mapping[str, object] | None, tasks: tuple[KnownTask, ...]) -> bool:
     """Whether a request's path names one of ``tasks``."""
-    return task_key(path_parameters) in keys_of(tasks, ID_PARAMETERS)
+    return id_key(path_parameters) in keys_of(tasks, ID_PARAMETERS)
 
 
 def given_ids(task: KnownTask) -> tuple[str, ...]:
@@ -159,6 +154,13 @@ class Target:
         failing = set(self.faulty_for(operation))
         return (*self.readable_tasks, *(task for task in self.faulty_tasks if task not in failing))
 
+    def anchors(self, operation: OperationSpec) -> tuple[KnownTask, ...]:
+        """The tasks a run aims `operation` at as its own: the readable ones (a read operation; those known to fail
+        there left out), or the ones offered to it (a state-changing one; those known to fail there included)."""
+        if operation.changes_state:
+            return self.changeable_for(operation.operation_id)
+        return self.readable_for(operation)
+
     def requirements(self, spec: ApiSpec) -> tuple[Requirement, ...]:
         """The documented statuses a run must reach, per operation: the one place this is decided.
 
@@ -174,7 +176,7 @@ class Target:
 
     def _requirements(self, operation: OperationSpec) -> list[Requirement]:
         op, names = operation.operation_id, operation.id_parameters
-        tasks = self.changeable_for(op) if operation.changes_state else self.readable_for(operation)
+        tasks = self.anchors(operation)
         if operation.changes_state and not tasks:
             return []  # offered no task, it is left out of the run (`schema.build_schema`)
         failing = self.failing_keys(operation)
@@ -188,7 +190,7 @@ class Target:
             500: f"a{' task' if operation.takes_task else 'n instance'} known to fail there" if failing else "",
         }
         offered = (
-            frozenset(task_key(task.as_path_parameters()) for task in tasks) if operation.changes_state else frozenset()
+            frozenset(id_key(task.as_path_parameters()) for task in tasks) if operation.changes_state else frozenset()
         )
         needs = (
             [Requirement(op, operation.success_statuses, success, offered)]
