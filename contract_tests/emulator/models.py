@@ -446,9 +446,11 @@ class Backend:
 
     def tasks(self, project_id: str, instance_id: str) -> Mapping[str, TaskPlan]:
         """The instance's tasks by lower-cased ID, the scenario's and those added since (deleted ones included)."""
-        planned = self.instance(project_id, instance_id).tasks
+        return self._tasks_of(self.instance(project_id, instance_id), project_id, instance_id)
+
+    def _tasks_of(self, instance: Instance, project_id: str, instance_id: str) -> Mapping[str, TaskPlan]:
         added = self._added.get((project_id.lower(), instance_id.lower()))
-        return {**planned, **added} if added else planned
+        return {**instance.tasks, **added} if added else instance.tasks
 
     def add_task(self, project_id: str, instance_id: str, plan: TaskPlan) -> None:
         """A task created now on the instance (its ``start`` still counts from the clock's origin)."""
@@ -462,10 +464,11 @@ class Backend:
         """The task, looked up for ``operation``: an unknown or deleted one raises NotFoundError, and one
         whose ``internal_error`` (or its instance's) names the operation BackendFailureError (after the lookup,
         as the service)."""
-        task = self.tasks(project_id, instance_id).get(task_id.lower())
+        instance = self.instance(project_id, instance_id)
+        task = self._tasks_of(instance, project_id, instance_id).get(task_id.lower())
         if task is None or _key(project_id, instance_id, task_id) in self._deleted:
             raise NotFoundError("task", task_id)
-        if operation in task.internal_error or operation in self.instance(project_id, instance_id).internal_error:
+        if operation in task.internal_error or operation in instance.internal_error:
             raise BackendFailureError("task", task.id, operation)
         return task
 
@@ -495,10 +498,10 @@ class Backend:
         """The instance's tasks created inside the window (query-form bounds, both inclusive), newest
         first, one page of them; every task's status is the one its progress has at the same instant. An
         instance whose ``internal_error`` names ``operation`` raises BackendFailureError (after the lookup)."""
-        self.instance(project_id, instance_id, operation=operation)
+        instance = self.instance(project_id, instance_id, operation=operation)
         now, origin = self.clock.now(), self.clock.origin
         summaries = []
-        for task in self.tasks(project_id, instance_id).values():
+        for task in self._tasks_of(instance, project_id, instance_id).values():
             key = _key(project_id, instance_id, task.id)
             if key in self._deleted:
                 continue
