@@ -67,11 +67,3 @@ def trickling_server(interval: float = 0.2) -> contextlib.AbstractContextManager
             return
 
     return _serving(trickle)
-
-
-def refused_port() -> int:
-    """A loopback port nothing listens on (bound, then released), so a connection to it is refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port

@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
+from contract_tests.loopback import free_port  # bound, then released: nothing listens there
 from scripts.task_scenarios import INSTANCE_ID, TaskSpec, default_document
-from tests.stub_servers import hanging_server, refused_port
+from tests.stub_servers import hanging_server
 
 from .conftest import FAILING, FINISHING, LONG, Emulator, cli_env, run_cli
 
@@ -171,7 +172,7 @@ def test_watch_against_a_server_that_never_answers_ends_at_its_timeout() -> None
 
 
 def test_connection_refused_names_the_host_and_port() -> None:
-    port = refused_port()
+    port = free_port()
     done = run_cli("show", INSTANCE_ID, "t" * 32, "--endpoint", f"http://127.0.0.1:{port}", env=cli_env())
     assert done.returncode == 3
     assert f"cannot connect to 127.0.0.1:{port}" in done.stderr

@@ -15,7 +15,7 @@ from openapi_schema_validator import OAS30Validator
 
 from contract_tests.emulator import Credential, Scenario, TaskRef
 from contract_tests.emulator.models import Backend
-from contract_tests.emulator.responses import Responder
+from contract_tests.emulator.responses import SHOW, Responder
 from contract_tests.spec_file import SPEC_PATH
 
 UNDOCUMENTED_ERRORS = {405, 429, 503}
@@ -101,20 +101,17 @@ class SpecOracle:
         return body
 
 
-PROGRESS = "ShowBackgroundTaskProgress"
-
-
 def failing_progress(scenario: Scenario) -> list[TaskRef]:
     """The tasks whose progress query fails inside the service (500): their own or their instance's
     ``internal_error`` names it."""
-    return [task for task, operations in scenario.internal_errors() if PROGRESS in operations]
+    return [task for task, operations in scenario.internal_errors() if SHOW in operations]
 
 
 def spend_progress_throttles(client: httpx.Client, scenario: Scenario, host: str) -> None:
     """Send the one progress query each instance's ``throttled_once`` throttles (429, then never again), so a test
     that reads every task sees each answer the clock gives; asserts the 429 on the way."""
     for instance, operations in scenario.throttling_instances():
-        if PROGRESS not in operations:
+        if SHOW not in operations:
             continue
         task = next(task for task in scenario.known_tasks() if task[:2] == tuple(instance))
         path = progress_path(task)

@@ -21,7 +21,7 @@ from dcs_tasks import AsyncDcsClient, Credentials, CredentialsError, DcsClient, 
 from dcs_tasks.lib.config import resolve
 from huaweicloudsdkcore.auth.internal import MetadataAccessor
 
-from tests.stub_servers import refused_port
+from contract_tests.loopback import free_port  # bound, then released: nothing listens there
 
 from .conftest import INSTANCE, TASK
 
@@ -236,7 +236,7 @@ def test_a_server_without_an_agency_is_told_so(metadata: MetadataStub) -> None:
 
 
 def test_an_unreachable_metadata_service_fails_quickly_with_its_url() -> None:
-    url = f"http://127.0.0.1:{refused_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(CredentialsError, match=f"cannot get credentials from the metadata service at {url}"):
         MetadataCredentials(url, timeout=1).current()
 

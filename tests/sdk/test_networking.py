@@ -19,7 +19,7 @@ import httpx
 import pytest
 from dcs_tasks import APIConnectionError, AsyncDcsClient, DcsClient, RetryPolicy
 
-from tests.stub_servers import refused_port
+from contract_tests.loopback import free_port  # bound, then released: nothing listens there
 
 from .conftest import CREDENTIALS, INSTANCE, TASK, example_200
 
@@ -157,7 +157,7 @@ NO_RETRY = RetryPolicy(max_retries=0)
 
 @pytest.mark.usefixtures("no_proxy_environment")
 def test_connection_refused_names_the_host_and_port() -> None:
-    port = refused_port()
+    port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     with (
         DcsClient(endpoint=endpoint, credentials=CREDENTIALS, retry_policy=NO_RETRY) as client,
@@ -175,7 +175,7 @@ def test_connection_refused_names_the_host_and_port() -> None:
 def test_a_refusing_proxy_is_named_as_the_proxy(
     configured: str, dcs: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    proxy_port = refused_port()
+    proxy_port = free_port()
     proxy_url = f"http://127.0.0.1:{proxy_port}"
     if configured == "environment":
         monkeypatch.setenv("HTTP_PROXY", proxy_url)

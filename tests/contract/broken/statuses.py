@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Scope
 
 from contract_tests.emulator import Scenario, errors
 
-from .rules import task_path_ids
+from .rules import _error, task_path_ids
 from .variants import Headers, ResponseRewriter, Rewrite, Variant, Wrap
 
 THROTTLED = frozenset({"throttled_answer_documented"})
@@ -96,8 +96,7 @@ def _deleted_anyway(_scope: Scope, _status: int, headers: Headers, _body: bytes)
 
 
 def _documented_500(_scope: Scope, _status: int, headers: Headers, _body: bytes) -> Answer:
-    kept = _without(headers, b"content-type")
-    return 500, [*kept, (b"content-type", b"application/json")], errors.INTERNAL_ERROR.body("0" * 32)
+    return _error(errors.INTERNAL_ERROR, headers)
 
 
 STATUS_VARIANTS: tuple[Variant, ...] = (
