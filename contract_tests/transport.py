@@ -99,11 +99,11 @@ def paced_requests(
             stats.slowest = max(stats.slowest, elapsed)
             if elapsed >= slow_after:
                 stats.slow.append((elapsed, f"{request.method} {request.path_url}"))
-            if response.status_code == THROTTLED and throttled is not None:
-                throttled(request, response)
             if response.status_code != THROTTLED or attempt == MAX_THROTTLE_RETRIES:
                 stats.throttled_final += response.status_code == THROTTLED
-                return response
+                return response  # a last 429 goes to the caller, whose checks judge and count it
+            if throttled is not None:
+                throttled(request, response)
             wait = retry_after_seconds(response.headers, attempt)
             stats.throttled += 1
             stats.waited += wait

@@ -31,7 +31,7 @@ from contract_tests.runner import run_suite
 from contract_tests.schema import SuiteOptions
 from contract_tests.staging_config import RunKnobs, may_send, parse_rate, staging_target
 from contract_tests.target import KnownTask, TargetConfigError
-from contract_tests.transport import TransportStats, limiter_rate, paced_requests
+from contract_tests.transport import MAX_THROTTLE_RETRIES, TransportStats, limiter_rate, paced_requests
 
 from .broken.variants import VARIANTS
 from .slice import SLICE_OPTIONS
@@ -338,3 +338,20 @@ def test_max_time_stops_the_run_and_says_so() -> None:
     assert report.ok, summary
     assert "STOPPED EARLY: MAX_TIME 600 s reached" in summary
     assert summary.splitlines()[-1].startswith("result:      PASSED (partial: the run stopped early)")
+
+
+def test_the_throttled_hook_sees_each_429_waited_out_and_the_last_one_is_left_to_the_caller() -> None:
+    """A gateway that throttles forever: each 429 the transport waits out is judged by its hook; the last one goes
+    back to the caller, whose checks judge and count it (once: the hook does not see it too)."""
+    app = create_app(SCENARIO, faults=FaultConfig(throttle_429=1.0, retry_after=0, seed=1))
+    target = emulator_target(SCENARIO, app=app)
+    url = target.base_url + progress_path(target.readable_tasks[0])
+    stats, hooked = TransportStats(), []
+    with (
+        asgi.get_client(app) as session,  # type: ignore[arg-type]
+        paced_requests(stats, rate_limit=None, slow_after=5.0, throttled=lambda _req, resp: hooked.append(resp)),
+    ):
+        status = session.get(url, auth=target.auth).status_code
+    assert status == 429
+    assert len(hooked) == stats.throttled == MAX_THROTTLE_RETRIES
+    assert stats.throttled_final == 1
