@@ -235,6 +235,7 @@ class ApiSpec:
         self.by_id: Mapping[str, OperationSpec] = {operation.operation_id: operation for operation in self.operations}
         self._by_label = {operation.label: operation for operation in self.operations}
         self._by_method: dict[str, list[OperationSpec]] = {}
+        self._validators: dict[str, jsonschema_rs.Draft4Validator] = {}  # by schema pointer, compiled once
         for operation in self.operations:
             self._by_method.setdefault(operation.method, []).append(operation)
 
@@ -336,16 +337,7 @@ class ApiSpec:
         if not documented:
             return False
         node = operation.bodies.get(documented[0])
-        if node is None:
-            return not body
-        if not is_json_media_type(content_type):
-            return False
-        try:
-            instance = json.loads(body)
-        except ValueError:
-            return False
-        valid: bool = jsonschema_rs.Draft4Validator(self.json_schema(node)).is_valid(instance)
-        return valid
+        return not body if node is None else not self._body_problems(node, content_type, body)
 
     def undocumented(self, operation: OperationSpec, status: int, headers: Mapping[str, str], body: bytes) -> list[str]:
         """What an answer of `operation` holds that the spec does not document for its status: the status itself, a
@@ -375,7 +367,9 @@ class ApiSpec:
             instance = json.loads(body)
         except ValueError:
             return [f"the body is not JSON: not {what}"]
-        error = next(iter(jsonschema_rs.Draft4Validator(self.json_schema(node)).iter_errors(instance)), None)
+        if node.pointer not in self._validators:
+            self._validators[node.pointer] = jsonschema_rs.Draft4Validator(self.json_schema(node))
+        error = next(iter(self._validators[node.pointer].iter_errors(instance)), None)
         return [] if error is None else [f"the body is not {what}: {error.message}"]
 
     # ── reading the document ──
