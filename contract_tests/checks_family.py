@@ -261,12 +261,7 @@ class FamilyChecks:
             answer = self._fetch(case, SHOW, str(case.path_parameters["task_id"]))
             if answer.status_code != 404:
                 raise AssertionError(f"the progress of a task just deleted answered {answer.status_code}, expected 404")
-            listed = {
-                str(task.get("id", "")).lower()
-                for _, page in self._pages(case, WHOLE_LISTING).pages
-                for task in _tasks(page)
-            }
-            if key[2] in listed:
+            if self._listed(case, key[2]) is not None:
                 raise AssertionError(f"task {key[2]!r} is still listed after it was deleted")
             return None
         if PROGRESS in operation.response_schemas.values() and operation.takes_task and signed and key in self.deleted:
