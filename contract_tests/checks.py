@@ -84,6 +84,11 @@ def _steps(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [step for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
 
 
+def step_statuses(body: dict[str, Any]) -> list[Any]:
+    """Each top-level step's `step_status`, in the order listed."""
+    return [step.get("step_status") for step in _steps(body)]
+
+
 def case_key(case: AnyCase) -> tuple[str, ...]:
     """The IDs a case's path names (project, instance, task; lower-cased, empty where it has none)."""
     return id_key(case.path_parameters)
@@ -92,10 +97,9 @@ def case_key(case: AnyCase) -> tuple[str, ...]:
 @body_check(PROGRESS)
 def progress_complete_iff_steps_finished(body: dict[str, Any], _case: AnyCase) -> bool | None:
     """`progress` is 100 exactly when every step is FINISH."""
-    steps = _steps(body)
-    if not steps or not isinstance(body.get("progress"), int):
+    statuses = step_statuses(body)
+    if not statuses or not isinstance(body.get("progress"), int):
         return SKIPPED
-    statuses = [step.get("step_status") for step in steps]
     all_finished = all(status == FINISH for status in statuses)
     if (body["progress"] == 100) != all_finished:
         raise AssertionError(f"progress is {body['progress']} but the step statuses are {statuses}")

@@ -40,7 +40,19 @@ from schemathesis import CheckContext, Response
 from schemathesis.checks import CheckFunction
 
 from .api_spec import spec_of
-from .checks import FAILED, LISTING, PROGRESS, SKIPPED, WAITING, AnyCase, _count, case_key, json_object, operation_of
+from .checks import (
+    FAILED,
+    LISTING,
+    PROGRESS,
+    SKIPPED,
+    WAITING,
+    AnyCase,
+    _count,
+    case_key,
+    json_object,
+    operation_of,
+    step_statuses,
+)
 from .target import Target
 
 SHOW, DELETE = "ShowBackgroundTaskProgress", "DeleteBackgroundTask"
@@ -82,8 +94,7 @@ def _created(task: dict[str, Any]) -> datetime.datetime | None:
 def progress_state(body: dict[str, Any]) -> str | None:
     """How far a task has come by its progress: FAILED (a step failed), SUCCESS (100 %), NOT_STARTED (every
     step WAITING at 0 %), EXECUTING (anything between); None when the body says too little."""
-    steps = body.get("step_details")
-    statuses = [step.get("step_status") for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
+    statuses = step_statuses(body)
     progress = body.get("progress")
     if FAILED in statuses:
         return FAILED
@@ -350,9 +361,7 @@ class FamilyChecks:
 def _summary(progress: dict[str, Any] | None) -> str:
     if progress is None:
         return "no body"
-    steps = progress.get("step_details")
-    statuses = [step.get("step_status") for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
-    return f"progress {progress.get('progress')!r}, steps {statuses}"
+    return f"progress {progress.get('progress')!r}, steps {step_statuses(progress)}"
 
 
 def _inside(body: dict[str, Any], start: datetime.datetime | None, end: datetime.datetime | None) -> None:
