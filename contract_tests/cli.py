@@ -6,17 +6,17 @@ what it found (plus the JUnit XML and JSON summary under `reports/`).
         [--method-rejection 405|404|any] [--allow-destructive 1|0] [--run-anyway] [--progress MODE]
 
 Without `--base-url` it starts the emulator on a free loopback port and stops it afterwards;
-with one it tests that server, configured by environment variables (see `target.target_from_env`
-and `staging_config`). The knobs default to the environment variables of the same names
+with one it tests that server, configured by environment variables (see `target.remote`
+and `target.remote`). The knobs default to the environment variables of the same names
 (REQUEST_TIMEOUT, RATE_LIMIT, MAX_TIME, AUTH_PROBES, METHOD_REJECTION, ALLOW_DESTRUCTIVE).
-Before the generated cases, a first verdict on the target (`verdict.py`); a target that does not look like
+Before the generated cases, a first verdict on the target (`phases.verdict`); a target that does not look like
 the service stops the run there, unless `--run-anyway` (RUN_ANYWAY=1). While the suite runs, live progress
-(`progress.py`: a rich display on a terminal, a plain line every 10 s otherwise; PROGRESS=off for none).
+(`reporting.progress`: a rich display on a terminal, a plain line every 10 s otherwise; PROGRESS=off for none).
 Exit status: 0 when every check passed and every required status was reached, 1 otherwise, 2 on a
 configuration error, a target that cannot be reached (connection refused, DNS) or one that does not look
 like the service; the result line says which, and a one-line coverage summary closes the output of a run.
 Every run writes `reports/contract-summary.json`, `contract-report.html` and `contract-failures.har`
-(`outputs.py`). Ours rather than Schemathesis' CLI: the probes, the verdict, the summary and these exit
+(`reporting.outputs`). Ours rather than Schemathesis' CLI: the probes, the verdict, the summary and these exit
 codes are the suite's (`schemathesis_hooks.py` gives Schemathesis' CLI the suite's signer and known IDs).
 """
 
@@ -32,21 +32,22 @@ from pathlib import Path
 
 import requests
 
-from .api_spec import load_spec
-from .base_url import base_url_problem
-from .coverage import Coverage
-from .emulator_target import DEFAULT_SCENARIO_PATH, open_target
-from .failure_log import FailureLog
-from .html_report import ReportInputs
-from .outputs import OutputPaths, write_outputs
-from .progress import MODES, RunProgress, choose_mode
-from .report import format_summary
-from .run_state import SuiteRun
-from .runner import ROOT, run_suite
-from .schema import SuiteOptions
-from .staging_config import KNOB_VARIABLES, RunKnobs, parse_flag
-from .target import Target, TargetConfigError
-from .verdict import RUN_ANYWAY, UnreachableError, Verdict, first_verdict, wrapped
+from .phases.verdict import RUN_ANYWAY, UnreachableError, Verdict, first_verdict, wrapped
+from .reporting.coverage import Coverage
+from .reporting.failure_log import FailureLog
+from .reporting.html_report import ReportInputs
+from .reporting.outputs import OutputPaths, write_outputs
+from .reporting.progress import MODES, RunProgress, choose_mode
+from .reporting.summary import format_summary
+from .run.runner import ROOT, run_suite
+from .run.state import SuiteRun
+from .settings.base_url import base_url_problem
+from .settings.errors import SettingsError
+from .settings.knobs import KNOB_VARIABLES, RunKnobs, parse_flag
+from .settings.options import SuiteOptions
+from .spec.api import load_spec
+from .target.emulator import DEFAULT_SCENARIO_PATH, open_target
+from .target.model import Target
 
 DEFAULT_MAX_EXAMPLES = 350  # per operation: the spec's operations plus the stateful phase stay within 30 s
 REPORTS = ROOT / "reports"
@@ -110,7 +111,7 @@ def credentials_still_work(target: Target, session: requests.Session, timeout: f
 def progress_mode(args: argparse.Namespace) -> str:
     mode = args.progress or os.environ.get("PROGRESS") or "auto"
     if mode not in MODES:
-        raise TargetConfigError(f"PROGRESS must be one of {', '.join(MODES)}, got {mode!r}")
+        raise SettingsError(f"PROGRESS must be one of {', '.join(MODES)}, got {mode!r}")
     return mode
 
 
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"settings: {settings}", flush=True)
             nothing = dataclasses.replace(nothing, target=target.description, settings=settings, secrets=target.secrets)
             return run_and_report(args, paths, target, options, dataclasses.replace(nothing, run_anyway=run_anyway))
-    except TargetConfigError as error:
+    except SettingsError as error:
         return not_run(paths, nothing, "configuration error", error=str(error))
     except UnreachableError as error:
         return not_run(paths, nothing, f"cannot reach the target: {error}", error=f"cannot reach the target: {error}")

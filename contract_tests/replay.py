@@ -19,13 +19,13 @@ import sys
 
 import requests
 
-from .base_url import base_url_problem
-from .emulator_target import open_target
-from .probes import auth_modes
-from .recording import describe_connection_error
-from .report import redact
-from .staging_config import RunKnobs
-from .target import TargetConfigError
+from .record.findings import redact
+from .record.recording import describe_connection_error
+from .settings.base_url import base_url_problem
+from .settings.errors import SettingsError
+from .settings.knobs import RunKnobs
+from .target.auth_modes import auth_modes
+from .target.emulator import open_target
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         with open_target(args.base_url, RunKnobs.from_env()) as target:
             modes = auth_modes(target)
             if args.auth not in modes:
-                raise TargetConfigError(f"--auth {args.auth}: this target offers {', '.join(modes)}")
+                raise SettingsError(f"--auth {args.auth}: this target offers {', '.join(modes)}")
             body = args.data.encode() if args.data is not None else None
             response = requests.request(
                 args.method,
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                 auth=modes[args.auth],
                 timeout=args.timeout,
             )
-    except TargetConfigError as error:
+    except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except requests.RequestException as error:

@@ -4,8 +4,8 @@
       schemathesis --config-file contract_tests/schemathesis.toml run openapi/dcs.yaml --url URL --checks all
 
 As in `make contract`, every request is signed last by the suite's signer, cases get the target's known IDs
-(`schema.known_id_hooks`), a state-changing request the target did not offer is re-aimed at an absent task,
-and the domain checks that judge a response alone (`checks.py`) run with `--checks all`. The target is the one `make
+(`phases.cases.known_id_hooks`), a state-changing request the target did not offer is re-aimed at an absent task,
+and the domain checks that judge a response alone (`checks/`) run with `--checks all`. The target is the one `make
 contract` would test: with `BASE_URL` set, that server as the environment configures it (give the same URL
 to `--url`); without, the emulator's scenario (`DCS_EMULATOR_SCENARIO`, default the default one).
 
@@ -23,13 +23,16 @@ from typing import Any
 
 import schemathesis
 
-from .api_spec import load_spec
-from .checks import AnyCase, operation_of
-from .destructive import aim_away, aim_state_change
-from .emulator_target import DEFAULT_SCENARIO_PATH, emulator_target, load_scenario
-from .schema import known_id_hooks
-from .staging_config import RunKnobs, staging_target
-from .target import Target
+from .checks.base import operation_of
+from .checks.registry import register_with_schemathesis
+from .phases.cases import known_id_hooks
+from .record.answers import AnyCase
+from .settings.knobs import RunKnobs
+from .spec.api import load_spec
+from .target.emulator import DEFAULT_SCENARIO_PATH, emulator_target, load_scenario
+from .target.model import Target
+from .target.policy import aim_away, aim_state_change
+from .target.remote import staging_target
 
 
 def cli_target() -> Target:
@@ -41,16 +44,23 @@ def cli_target() -> Target:
     return emulator_target(scenario, base_url="the --url of schemathesis run")
 
 
-TARGET = cli_target()
-SPEC = load_spec()
-schemathesis.auth.set_from_requests(TARGET.auth)  # type: ignore[attr-defined]  # set on `auth` at import
-for _name, _hook in known_id_hooks(TARGET).items():
-    schemathesis.hook(_name)(_hook)
+def install() -> None:
+    """Give Schemathesis' CLI the suite's rules: its signer, the known IDs, the re-aiming of state-changing and
+    known-faulty requests, and the checks that judge one answer."""
+    target, spec = cli_target(), load_spec()
+    schemathesis.auth.set_from_requests(target.auth)  # type: ignore[attr-defined]  # the CLI's global auth
+    for name, hook in known_id_hooks(target).items():
+        schemathesis.hook(name)(hook)
+
+    def before_call(_context: schemathesis.HookContext, case: AnyCase, _kwargs: dict[str, Any]) -> None:
+        aim_state_change(case, target, spec)
+        operation = operation_of(case)
+        if operation is not None:
+            aim_away(case, target.failing_keys(operation), operation.id_parameters)
+
+    schemathesis.hook(before_call)
+    register_with_schemathesis()
 
 
-@schemathesis.hook
-def before_call(_context: schemathesis.HookContext, case: AnyCase, _kwargs: dict[str, Any]) -> None:
-    aim_state_change(case, TARGET, SPEC)
-    operation = operation_of(case)
-    if operation is not None:
-        aim_away(case, TARGET.failing_keys(operation), operation.id_parameters)
+# Schemathesis' CLI imports this module by its SCHEMATHESIS_HOOKS name and nothing else: importing it is the run.
+install()

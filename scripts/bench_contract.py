@@ -30,17 +30,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from contract_tests.coverage import Coverage
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
-from contract_tests.emulator_target import emulator_target
-from contract_tests.failure_log import FailureLog
-from contract_tests.loopback import PRISM, running_emulator, running_prism
-from contract_tests.progress import RunProgress
-from contract_tests.recording import RunObserver
-from contract_tests.run_state import SuiteRun
-from contract_tests.runner import run_suite
-from contract_tests.schema import SuiteOptions
-from contract_tests.target import Target
+from contract_tests.record.recording import RunObserver
+from contract_tests.reporting.coverage import Coverage
+from contract_tests.reporting.failure_log import FailureLog
+from contract_tests.reporting.progress import RunProgress
+from contract_tests.run.runner import run_suite
+from contract_tests.run.state import SuiteRun
+from contract_tests.settings.options import SuiteOptions
+from contract_tests.target.emulator import emulator_target
+from contract_tests.target.loopback import PRISM, running_emulator, running_prism
+from contract_tests.target.model import Target
 
 ROOT = Path(__file__).resolve().parents[1]
 # The display costs a fraction of a percent while runs differ by a few: five alternating runs each, the best counting.

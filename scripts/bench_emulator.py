@@ -23,7 +23,7 @@ import httpx
 from dcs_tasks import Credentials, sign_request_parts
 
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
-from contract_tests.loopback import PRISM, running_emulator, running_prism
+from contract_tests.target.loopback import PRISM, running_emulator, running_prism
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from contract_tests.spec_file import SPEC_PATH as SPEC
+from contract_tests.spec.document import SPEC_PATH as SPEC
 
 PROGRESS_PATH = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"
 

@@ -31,8 +31,8 @@ from typing import Any
 
 import yaml
 
-from contract_tests.spec_file import REPO_ROOT as ROOT
-from contract_tests.spec_file import SPEC_PATH as SPEC
+from contract_tests.spec.document import REPO_ROOT as ROOT
+from contract_tests.spec.document import SPEC_PATH as SPEC
 
 GENERATOR_DIR = ROOT / "openapi" / "generator"
 TARGET = ROOT / "generated"

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from contract_tests.spec_file import SPEC_PATH
+from contract_tests.spec.document import SPEC_PATH
 from scripts import generate
 
 pytestmark = pytest.mark.slow  # renders the SDK with openapi-python-client

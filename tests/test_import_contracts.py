@@ -17,7 +17,7 @@ from importlinter.contracts.forbidden import ForbiddenContract
 from importlinter.contracts.layers import LayersContract
 from importlinter.contracts.protected import ProtectedContract
 
-from contract_tests.spec_file import REPO_ROOT
+from contract_tests.spec.document import REPO_ROOT
 
 CONFIG = api.read_configuration(str(REPO_ROOT / "pyproject.toml"))
 CONTRACT_TYPES: dict[str, Any] = {
@@ -27,6 +27,18 @@ CONTRACT_TYPES: dict[str, Any] = {
 }
 # For each contract: imports that break it, one at a time (importer, imported).
 BREAKING_IMPORTS: dict[str, list[tuple[str, str]]] = {
+    "suite-layers": [
+        ("contract_tests.reporting.summary", "contract_tests.cli"),
+        ("contract_tests.run.state", "contract_tests.reporting.coverage"),
+        ("contract_tests.phases.verdict", "contract_tests.run.state"),
+        ("contract_tests.checks.base", "contract_tests.phases.sending"),
+        ("contract_tests.record.recording", "contract_tests.checks.base"),
+        ("contract_tests.target.model", "contract_tests.record.answers"),
+        ("contract_tests.settings.knobs", "contract_tests.target.model"),
+        ("contract_tests.spec.api", "contract_tests.settings.errors"),
+        ("contract_tests.settings.knobs", "contract_tests.emulator.scenario"),  # siblings, independent
+        ("contract_tests.replay", "contract_tests.cli"),  # the entry points are independent too
+    ],
     "emulator-layers": [
         ("contract_tests.emulator.models", "contract_tests.emulator.responses"),
         ("contract_tests.emulator.state", "contract_tests.emulator.app"),
@@ -42,9 +54,13 @@ BREAKING_IMPORTS: dict[str, list[tuple[str, str]]] = {
     "emulator-without-suite": [
         ("contract_tests.emulator.scenario", "contract_tests.target"),
         ("contract_tests.emulator.app", "contract_tests.checks"),
-        ("contract_tests.emulator.auth", "contract_tests.auth"),
+        ("contract_tests.emulator.auth", "contract_tests.target.auth"),
+        ("contract_tests.emulator.state", "contract_tests.spec.api"),  # the suite's reader, not a shared module
     ],
-    "shared-modules-stand-alone": [("contract_tests.task_ids", "contract_tests.target")],
+    "shared-modules-stand-alone": [
+        ("contract_tests.spec.ids", "contract_tests.target"),
+        ("contract_tests.spec.document", "contract_tests.spec.api"),
+    ],
     "suite-starts-emulator-in-one-place": [
         ("contract_tests.checks", "contract_tests.emulator.scenario"),
         ("contract_tests.target", "contract_tests.emulator"),

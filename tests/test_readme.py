@@ -24,8 +24,8 @@ import pytest
 
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, ScaledClock, create_app, load_scenario
 from contract_tests.emulator.server import serve_in_thread
-from contract_tests.loopback import free_port
-from contract_tests.spec_file import REPO_ROOT
+from contract_tests.spec.document import REPO_ROOT
+from contract_tests.target.loopback import free_port
 
 pytestmark = pytest.mark.slow  # mypy and a Python process per block
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import attrs
 import yaml
 
-from ..task_ids import KnownTask
+from ..spec.ids import KnownTask
 from .models import Instance, Project, TaskPlan
 from .reading import NOT_IN_FILE, ReadError, keyed_by_id, not_empty, read
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 import jsonschema_rs
 
-from ..spec_file import HTTP_METHODS
+from ..spec.document import HTTP_METHODS
 
 _PARAMETER = re.compile(r"^\{([^{}]+)\}$")
 _INTEGER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only; longer would not be an int32 anyway

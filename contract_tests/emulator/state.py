@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..spec_file import spec_document
+from ..spec.document import spec_document
 from .auth import Authenticator
 from .clock import Clock, ScaledClock
 from .faults import FaultConfig, FaultInjector, OnceThrottle

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from contract_tests.spec_file import REPO_ROOT, SPEC_PATH
+from contract_tests.spec.document import REPO_ROOT, SPEC_PATH
 
 ROOT, SPEC = REPO_ROOT, SPEC_PATH  # the names the publishing modules use
 OPENAPI = ROOT / "openapi"

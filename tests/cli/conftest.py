@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.loopback import HOST, running_server
+from contract_tests.target.loopback import HOST, running_server
 from scripts.task_scenarios import INSTANCE_ID, TaskSpec, default_document, scenario_document
 
 DCS_TASKS = Path(sys.executable).with_name("dcs-tasks")  # the console script, installed with the SDK

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from contract_tests.loopback import free_port  # bound, then released: nothing listens there
+from contract_tests.target.loopback import free_port
 from scripts.task_scenarios import INSTANCE_ID, TaskSpec, default_document
 from tests.stub_servers import hanging_server
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
-from contract_tests.loopback import running_emulator
+from contract_tests.target.loopback import running_emulator
 
 from .conftest import run_cli
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from contract_tests.schema import SuiteOptions
+from contract_tests.settings.options import SuiteOptions
 
 SLICE_OPTIONS = SuiteOptions(seed=20240101, max_examples=60)

@@ -15,7 +15,7 @@ import requests
 from dcs_tasks import CredentialsError
 from dcs_tasks.lib import signing
 
-from contract_tests.auth import AkSkSigner, IamTokenAuth
+from contract_tests.target.auth import AkSkSigner, IamTokenAuth
 from tests.sdk.official import official_authorization
 
 Received = tuple[str, str, dict[str, str], bytes]  # method, request target, headers, body

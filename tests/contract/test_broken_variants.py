@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.auth import IamTokenAuth
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
-from contract_tests.emulator_target import emulator_target
-from contract_tests.report import format_summary
-from contract_tests.run_state import SuiteRun
-from contract_tests.runner import run_suite
+from contract_tests.reporting.summary import format_summary
+from contract_tests.run.runner import run_suite
+from contract_tests.run.state import SuiteRun
+from contract_tests.target.auth import IamTokenAuth
+from contract_tests.target.emulator import emulator_target
 
 from .broken.family import FAMILY_VARIANTS
 from .broken.rules import RULE_VARIANTS

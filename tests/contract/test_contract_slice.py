@@ -9,13 +9,14 @@ import pytest
 import requests
 from schemathesis import Response
 
-from contract_tests.api_spec import load_spec
-from contract_tests.checks import AnyCase
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
-from contract_tests.emulator_target import emulator_target
-from contract_tests.report import FailureRecord, format_summary
-from contract_tests.run_state import SuiteRun
-from contract_tests.runner import run_suite
+from contract_tests.record.answers import AnyCase
+from contract_tests.record.findings import FailureRecord
+from contract_tests.reporting.summary import format_summary
+from contract_tests.run.runner import run_suite
+from contract_tests.run.state import SuiteRun
+from contract_tests.spec.api import load_spec
+from contract_tests.target.emulator import emulator_target
 
 from .broken.variants import VARIANTS
 from .slice import SLICE_OPTIONS
@@ -84,7 +85,7 @@ def test_the_slice_deletes_only_what_the_target_offers() -> None:
     report = run_suite(run)
     summary = format_summary(report, target=target.description, replay="(slice)")
     assert report.failures == {}, summary
-    assert run.validator.checks.deleted == offered - failing, summary
+    assert run.validator.checks.target.deleted == offered - failing, summary
     assert run.validator.family.fetched["ShowBackgroundTaskProgress"] > 0, summary
     assert run.validator.family.fetched["ListBackgroundTask"] > 0, summary
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import yaml
 
-from contract_tests.api_spec import ApiSpec, judge_value, load_spec
-from contract_tests.coverage import Coverage
-from contract_tests.emulator_target import emulator_target
-from contract_tests.run_state import SuiteRun
-from contract_tests.runner import run_suite
+from contract_tests.reporting.coverage import Coverage
+from contract_tests.run.runner import run_suite
+from contract_tests.run.state import SuiteRun
+from contract_tests.spec.api import ApiSpec, judge_value, load_spec
+from contract_tests.target.emulator import emulator_target
+from contract_tests.target.requirements import requirements
 
 from .slice import SLICE_OPTIONS
 
@@ -157,7 +158,7 @@ def test_the_slice_covers_every_operation_parameter_and_example_of_the_spec() ->
         for status, n in documented.items()
         if n
     }
-    for need in target.requirements(load_spec()):
+    for need in requirements(target, load_spec()):
         assert any((need.operation_id, str(status)) in reached for status in need.statuses), need.label()
     assert figures["links"].covered >= 1
     assert figures["response_keywords"].covered >= figures["response_keywords"].total // 2

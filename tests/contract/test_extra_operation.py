@@ -21,21 +21,25 @@ import pytest
 import yaml
 from schemathesis import Response
 
-from contract_tests.api_spec import load_spec
-from contract_tests.checks import AnyCase
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, parse_scenario
 from contract_tests.emulator.__main__ import environment, suite_environment
 from contract_tests.emulator.errors import dump
 from contract_tests.emulator.models import Backend
 from contract_tests.emulator.responses import Handler
 from contract_tests.emulator.server import serve_in_thread
-from contract_tests.emulator_target import emulator_target
-from contract_tests.report import FailureRecord, SuiteReport, format_summary
-from contract_tests.run_state import SuiteRun
-from contract_tests.runner import run_suite
-from contract_tests.spec_file import SPEC_PATH
-from contract_tests.staging_config import RunKnobs, staging_target
-from contract_tests.target import ABSENT_TASK, KnownTask
+from contract_tests.record.answers import AnyCase
+from contract_tests.record.findings import FailureRecord
+from contract_tests.record.run_report import SuiteReport
+from contract_tests.reporting.summary import format_summary
+from contract_tests.run.runner import run_suite
+from contract_tests.run.state import SuiteRun
+from contract_tests.settings.knobs import RunKnobs
+from contract_tests.spec.api import load_spec
+from contract_tests.spec.document import SPEC_PATH
+from contract_tests.spec.ids import KnownTask
+from contract_tests.target.emulator import emulator_target
+from contract_tests.target.model import ABSENT_TASK
+from contract_tests.target.remote import staging_target
 
 from .slice import SLICE_OPTIONS
 

@@ -3,7 +3,7 @@
 Every module of the package must be reached from the product without the tests: from an entry point (a
 `__main__` block or module), from `scripts/`, or from a module that names it, as an import (read with `ast`,
 so a function-level or type-only import counts too) or as the module name or file name the product runs it by
-(`python -m contract_tests.replay`, pytest on `suite_tests.py`). The few modules only a tool outside Python
+(`python -m contract_tests.replay`, pytest on `run/suite_tests.py`). The few modules only a tool outside Python
 names are listed in `RUN_BY_NAME`, with who runs them.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from contract_tests.spec_file import REPO_ROOT
+from contract_tests.spec.document import REPO_ROOT
 
 RUN_BY_NAME = {
     "contract_tests.schemathesis_hooks": "Schemathesis' CLI, SCHEMATHESIS_HOOKS=contract_tests.schemathesis_hooks",
@@ -45,7 +45,7 @@ def named_by(path: Path, name: str, known: dict[str, Path]) -> set[str]:
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             found.add(node.value)  # `python -m contract_tests.replay`
             if node.value.endswith(".py"):
-                found.add(f"{package}.{node.value.removesuffix('.py')}")  # pytest on `suite_tests.py`
+                found.add(f"{package}.{node.value.removesuffix('.py')}")  # pytest on `run/suite_tests.py`
     # importing a module runs the `__init__` of every package above it
     return {parent for module in found & set(known) for parent in _with_parents(module)} & set(known)
 

@@ -17,15 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.api_spec import load_spec
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.emulator.server import serve_in_thread
-from contract_tests.emulator_target import emulator_target, scenario_tasks
-from contract_tests.progress import RunProgress, choose_mode
-from contract_tests.run_state import SuiteRun
-from contract_tests.runner import ROOT, run_suite
-from contract_tests.schema import SuiteOptions
-from contract_tests.transport import TransportStats
+from contract_tests.record.transport import TransportStats
+from contract_tests.reporting.progress import RunProgress, choose_mode
+from contract_tests.run.runner import ROOT, run_suite
+from contract_tests.run.state import SuiteRun
+from contract_tests.settings.options import SuiteOptions
+from contract_tests.spec.api import load_spec
+from contract_tests.target.emulator import emulator_target, scenario_tasks
 from tests.terminal import history, timed_screens, tmux_server
 
 from .broken.variants import VARIANTS

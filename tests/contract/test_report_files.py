@@ -16,12 +16,12 @@ import jsonschema_rs
 import pytest
 
 from contract_tests import cli
-from contract_tests.coverage import FIGURES
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.emulator.server import serve_in_thread
-from contract_tests.emulator_target import scenario_tasks
-from contract_tests.html_report import ReportInputs, render
-from contract_tests.runner import ROOT
+from contract_tests.reporting.coverage import FIGURES
+from contract_tests.reporting.html_report import ReportInputs, render
+from contract_tests.run.runner import ROOT
+from contract_tests.target.emulator import scenario_tasks
 from scripts.publishing.docs import REMOTE_RESOURCE, chromium, offline_tab
 
 from .broken.variants import VARIANTS

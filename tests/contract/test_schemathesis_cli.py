@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH
-from contract_tests.loopback import running_emulator
-from contract_tests.spec_file import REPO_ROOT, SPEC_PATH
+from contract_tests.spec.document import REPO_ROOT, SPEC_PATH
+from contract_tests.target.loopback import running_emulator
 
 pytestmark = pytest.mark.slow  # a Schemathesis CLI run against a loopback emulator
 

@@ -16,22 +16,27 @@ from schemathesis.python import asgi
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract_tests import cli
-from contract_tests.api_spec import load_spec
-from contract_tests.auth import AkSkSigner
-from contract_tests.checks import AnyCase
-from contract_tests.destructive import Aim
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, FaultConfig, create_app, emulator_of, load_scenario
 from contract_tests.emulator.__main__ import suite_environment
 from contract_tests.emulator.server import serve_in_thread
-from contract_tests.emulator_target import emulator_target
-from contract_tests.probes import auth_modes, mixed_tenancy, progress_path
-from contract_tests.report import FailureRecord, format_summary
-from contract_tests.run_state import SuiteRun
-from contract_tests.runner import run_suite
-from contract_tests.schema import SuiteOptions
-from contract_tests.staging_config import RunKnobs, may_send, parse_rate, staging_target
-from contract_tests.target import KnownTask, TargetConfigError
-from contract_tests.transport import MAX_THROTTLE_RETRIES, TransportStats, limiter_rate, paced_requests
+from contract_tests.phases.probes import mixed_tenancy, progress_path
+from contract_tests.record.answers import AnyCase
+from contract_tests.record.findings import FailureRecord
+from contract_tests.record.transport import MAX_THROTTLE_RETRIES, TransportStats, limiter_rate, paced_requests
+from contract_tests.reporting.summary import format_summary
+from contract_tests.run.runner import run_suite
+from contract_tests.run.state import SuiteRun
+from contract_tests.settings.errors import SettingsError
+from contract_tests.settings.knobs import RunKnobs, parse_rate
+from contract_tests.settings.options import SuiteOptions
+from contract_tests.spec.api import load_spec
+from contract_tests.spec.ids import KnownTask
+from contract_tests.target.auth import AkSkSigner
+from contract_tests.target.auth_modes import auth_modes
+from contract_tests.target.emulator import emulator_target
+from contract_tests.target.policy import Aim, may_send
+from contract_tests.target.remote import staging_target
+from contract_tests.target.requirements import requirements
 
 from .broken.variants import VARIANTS
 from .slice import SLICE_OPTIONS
@@ -74,7 +79,7 @@ def test_staging_settings_from_the_environment() -> None:
     assert target.temporary_auth is target.auth  # the configured credentials carry the security token
     assert target.read_only
     assert target.method_rejection == "any"  # 405 + Allow or the gateway's 404 APIG.0101
-    assert not any(403 in need.statuses for need in target.requirements(load_spec()))  # 404 may hide it
+    assert not any(403 in need.statuses for need in requirements(target, load_spec()))  # 404 may hide it
     assert "SECRET-FSK" in target.secrets
     assert {"security-token-dropped", "security-token-altered", "other-tenant"} <= set(auth_modes(target))
 
@@ -91,7 +96,7 @@ def test_staging_settings_from_the_environment() -> None:
     ],
 )
 def test_bad_staging_settings_say_what_is_wrong(env: dict[str, str], message: str) -> None:
-    with pytest.raises(TargetConfigError, match=message):
+    with pytest.raises(SettingsError, match=message):
         staging_target("http://x", RunKnobs.from_env({**BASE_ENV, **env}), {**BASE_ENV, **env})
 
 

@@ -12,17 +12,19 @@ import pytest
 from schemathesis.core.result import Ok
 
 from contract_tests import cli, replay
-from contract_tests.api_spec import STATE_CHANGING_METHODS, load_spec
-from contract_tests.auth import AkSkSigner, IamTokenAuth
-from contract_tests.destructive import Aim, aim_state_change
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
-from contract_tests.emulator_target import emulator_target, scenario_tasks
-from contract_tests.loopback import running_emulator
-from contract_tests.probes import progress_path
-from contract_tests.schema import CONFIG_PATH, build_schema
-from contract_tests.spec_file import HTTP_METHODS
-from contract_tests.staging_config import RunKnobs, staging_target
-from contract_tests.target import TargetConfigError, target_from_env
+from contract_tests.phases.cases import CONFIG_PATH, build_schema
+from contract_tests.phases.probes import progress_path
+from contract_tests.settings.errors import SettingsError
+from contract_tests.settings.knobs import RunKnobs
+from contract_tests.spec.api import STATE_CHANGING_METHODS, load_spec
+from contract_tests.spec.document import HTTP_METHODS
+from contract_tests.target.auth import AkSkSigner, IamTokenAuth
+from contract_tests.target.emulator import emulator_target, scenario_tasks
+from contract_tests.target.loopback import running_emulator
+from contract_tests.target.policy import Aim, aim_state_change
+from contract_tests.target.remote import staging_target, target_from_env
+from contract_tests.target.requirements import requirements
 
 from .slice import SLICE_OPTIONS
 
@@ -45,7 +47,7 @@ def test_env_with_ak_sk_and_a_known_task() -> None:
     assert target.auth.security_token == "SECRET-STS"
     assert target.auth.project_id == "p1"
     assert [tuple(task) for task in target.readable_tasks] == [("p1", "i1", "t1")]
-    required = {(need.operation_id, status) for need in target.requirements(load_spec()) for status in need.statuses}
+    required = {(need.operation_id, status) for need in requirements(target, load_spec()) for status in need.statuses}
     assert ("ShowBackgroundTaskProgress", 200) in required
     assert ("ListBackgroundTask", 200) in required
     assert not any(status == 500 for _, status in required)
@@ -72,7 +74,7 @@ def test_env_with_a_token_and_no_task() -> None:
     target = target_from_env("http://x", {"DCS_AUTH_TOKEN": "SECRET-TOKEN", "DCS_PROJECT_ID": "p1"})
     assert isinstance(target.auth, IamTokenAuth)
     assert target.readable_tasks == ()
-    needs = target.requirements(load_spec())
+    needs = requirements(target, load_spec())
     assert not any(200 in need.statuses for need in needs)  # nothing known to read
     assert not any(need.operation_id == "DeleteBackgroundTask" for need in needs if need.statuses & {200, 204})
     assert "SECRET" not in target.description + repr(target)
@@ -87,7 +89,7 @@ def test_env_with_a_token_and_no_task() -> None:
     ],
 )
 def test_incomplete_env_says_what_is_missing(env: dict[str, str], message: str) -> None:
-    with pytest.raises(TargetConfigError, match=message):
+    with pytest.raises(SettingsError, match=message):
         target_from_env("http://x", env)
 
 
@@ -194,7 +196,7 @@ def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture
         for status, n in row["documented"].items()
         if n
     }
-    for need in emulator_target().requirements(load_spec()):
+    for need in requirements(emulator_target(), load_spec()):
         assert any((need.operation_id, str(status)) in reached for status in need.statuses), need.label()
     # beyond what is required: every status every operation documents (the fixtures' instances throttle once,
     # delete with 204, fail a listing and a deletion); links from a deletion need the stateful phase to delete an
@@ -215,7 +217,7 @@ def test_deleting_needs_explicit_permission_and_named_tasks() -> None:
     assert staging_target("http://x", RunKnobs(), named).changeable_tasks == (), "named but not allowed"
     allowed = staging_target("http://x", RunKnobs(allow_destructive=True), named)
     assert [tuple(task) for task in allowed.changeable_tasks] == [("p1", "i1", "d1"), ("p1", "i1", "d2")]
-    with pytest.raises(TargetConfigError, match="ALLOW_DESTRUCTIVE=1 needs DCS_DESTRUCTIVE_TASKS"):
+    with pytest.raises(SettingsError, match="ALLOW_DESTRUCTIVE=1 needs DCS_DESTRUCTIVE_TASKS"):
         staging_target("http://x", RunKnobs(allow_destructive=True), base)
 
 
@@ -289,7 +291,7 @@ def test_replay_refuses_a_base_url_make_contract_refuses(
 
 def test_schemathesis_configuration_names_the_state_changing_methods_of_api_spec() -> None:
     """The shared configuration turns Schemathesis' warnings off for re-aimed state-changing requests: for exactly
-    the methods `api_spec.changes_state` names (a TOML file cannot import them)."""
+    the methods `spec.api.changes_state` names (a TOML file cannot import them)."""
     settings = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
     (quiet,) = settings["operations"]
     pattern = re.compile(quiet["include-method-regex"])

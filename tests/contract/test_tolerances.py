@@ -19,11 +19,13 @@ from contract_tests import cli
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, ManualClock, create_app, emulator_of, load_scenario
 from contract_tests.emulator.__main__ import environment, suite_environment
 from contract_tests.emulator.server import serve_in_thread
-from contract_tests.emulator_target import emulator_target
-from contract_tests.report import SuiteReport, format_summary
-from contract_tests.run_state import SuiteRun
-from contract_tests.runner import run_suite
-from contract_tests.target import KnownTask, Target
+from contract_tests.record.run_report import SuiteReport
+from contract_tests.reporting.summary import format_summary
+from contract_tests.run.runner import run_suite
+from contract_tests.run.state import SuiteRun
+from contract_tests.spec.ids import KnownTask
+from contract_tests.target.emulator import emulator_target
+from contract_tests.target.model import Target
 
 from .broken.rules import task_path_ids
 from .broken.variants import Headers, ResponseRewriter

@@ -13,9 +13,9 @@ from schemathesis.python import asgi
 from contract_tests import cli
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.emulator.server import serve_in_thread
-from contract_tests.emulator_target import emulator_target, scenario_tasks
-from contract_tests.transport import TransportStats, paced_requests
-from contract_tests.verdict import first_verdict
+from contract_tests.phases.verdict import first_verdict
+from contract_tests.record.transport import TransportStats, paced_requests
+from contract_tests.target.emulator import emulator_target, scenario_tasks
 
 from .wrong_targets import WRONG_TARGETS, Canned, ThrottlingGateway, WrongTarget, charset_parameter, sign_in_page
 

@@ -16,7 +16,7 @@ from openapi_schema_validator import OAS30Validator
 from contract_tests.emulator import Credential, Scenario, TaskRef
 from contract_tests.emulator.models import Backend
 from contract_tests.emulator.responses import SHOW, Responder
-from contract_tests.spec_file import SPEC_PATH
+from contract_tests.spec.document import SPEC_PATH
 
 UNDOCUMENTED_ERRORS = {405, 429, 503}
 OPERATION_PATH = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"

@@ -29,7 +29,7 @@ from contract_tests.emulator import (
 from contract_tests.emulator.__main__ import banner, main
 from contract_tests.emulator.models import Backend
 from contract_tests.emulator.server import serve_in_thread
-from contract_tests.loopback import free_port
+from contract_tests.target.loopback import free_port
 from tests.emulator.helpers import progress_path, shown_progress, signed_headers
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from contract_tests.spec_file import SPEC_PATH
+from contract_tests.spec.document import SPEC_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.spec_file import SPEC_PATH
+from contract_tests.spec.document import SPEC_PATH
 from scripts.publishing.bundle import bundle
 from scripts.publishing.dist import build_sdk
 from scripts.publishing.docs import build_docs, check_page, chromium

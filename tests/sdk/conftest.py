@@ -10,7 +10,7 @@ import pytest
 import yaml
 from dcs_tasks import Credentials
 
-from contract_tests.spec_file import SPEC_PATH
+from contract_tests.spec.document import SPEC_PATH
 
 # The spec's example IDs, and credentials the tests sign with (the official signer's test vector keys).
 INSTANCE, TASK = "5560df16-cebf-4473-95c4-d1b573c16e79", "8abf6e1e72c12e7c0172c15b508500aa"

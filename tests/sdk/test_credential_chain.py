@@ -21,7 +21,7 @@ from dcs_tasks import AsyncDcsClient, Credentials, CredentialsError, DcsClient, 
 from dcs_tasks.lib.config import resolve
 from huaweicloudsdkcore.auth.internal import MetadataAccessor
 
-from contract_tests.loopback import free_port  # bound, then released: nothing listens there
+from contract_tests.target.loopback import free_port
 
 from .conftest import INSTANCE, TASK
 

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from dcs_tasks import APIConnectionError, AsyncDcsClient, DcsClient, RetryPolicy
 
-from contract_tests.loopback import free_port  # bound, then released: nothing listens there
+from contract_tests.target.loopback import free_port
 
 from .conftest import CREDENTIALS, INSTANCE, TASK, example_200
 

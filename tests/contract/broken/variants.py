@@ -17,7 +17,7 @@ from dcs_tasks.lib import signing
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contract_tests.emulator import Credential, Scenario, errors
-from contract_tests.target import KnownTask
+from contract_tests.spec.ids import KnownTask
 
 Headers = list[tuple[bytes, bytes]]
 Rewrite = Callable[[Scope, int, Headers, bytes], tuple[int, Headers, bytes]]
