@@ -20,19 +20,9 @@ SPEED ?=
 FAULTS ?=
 CONTROL_API ?=
 EMULATOR_AT = --host $(HOST) --port $(PORT) $(if $(SCENARIO),--scenario $(SCENARIO))
-# Contract-suite settings (make contract BASE_URL=… MAX_EXAMPLES=… SEED=… RUN_ANYWAY=1 PROGRESS=plain), and the staging knobs
-# (docs/contract-suite.md, "Against staging"; each also read from the environment variable of the same name)
-BASE_URL ?=
-MAX_EXAMPLES ?=
-SEED ?=
-REQUEST_TIMEOUT ?=
-RATE_LIMIT ?=
-MAX_TIME ?=
-AUTH_PROBES ?=
-METHOD_REJECTION ?=
-ALLOW_DESTRUCTIVE ?=
-RUN_ANYWAY ?=
-PROGRESS ?=
+# Contract-suite settings (make contract BASE_URL=… MAX_EXAMPLES=… SEED=… RATE_LIMIT=… …): make passes variables
+# given on its command line to the suite through the environment, where the suite reads each setting of its one
+# table (contract_tests/settings/table.py; `python -m contract_tests.cli --help` and docs/contract-suite.md list them).
 
 export PATH := $(BIN):$(PATH)
 export HYPOTHESIS_STORAGE_DIRECTORY := $(CURDIR)/.hypothesis
@@ -100,11 +90,7 @@ emulator-env: $(STAMP) ## Print the export lines for the SDK, CLI and suite, to 
 
 .PHONY: contract
 contract: $(STAMP) ## Start the emulator (or use BASE_URL), run the whole contract suite, print the report
-	$(PY) -m contract_tests.cli $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(MAX_EXAMPLES),--max-examples $(MAX_EXAMPLES)) $(if $(SEED),--seed $(SEED)) \
-		$(if $(REQUEST_TIMEOUT),--request-timeout $(REQUEST_TIMEOUT)) $(if $(RATE_LIMIT),--rate-limit $(RATE_LIMIT)) \
-		$(if $(MAX_TIME),--max-time $(MAX_TIME)) $(if $(AUTH_PROBES),--auth-probes $(AUTH_PROBES)) \
-		$(if $(METHOD_REJECTION),--method-rejection $(METHOD_REJECTION)) $(if $(ALLOW_DESTRUCTIVE),--allow-destructive $(ALLOW_DESTRUCTIVE)) \
-		$(if $(filter 1,$(RUN_ANYWAY)),--run-anyway) $(if $(PROGRESS),--progress $(PROGRESS)) \
+	$(PY) -m contract_tests.cli \
 		|| { code=$$?; echo "make contract: the suite exited with code $$code (1 = failures or missing statuses, 2 = configuration, unreachable target or not the service)"; exit $$code; }
 
 .PHONY: publish-spec

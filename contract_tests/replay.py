@@ -21,11 +21,10 @@ import requests
 
 from .record.findings import redact
 from .record.recording import describe_connection_error
-from .settings.base_url import base_url_problem
 from .settings.errors import SettingsError
-from .settings.knobs import RunKnobs
+from .settings.reading import read_settings
 from .target.auth_modes import auth_modes
-from .target.emulator import open_target
+from .target.opening import open_target
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,12 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("method")
     parser.add_argument("path")
     args = parser.parse_args(argv)
-    problem = base_url_problem(args.base_url) if args.base_url is not None else None
-    if problem is not None:  # as `make contract` says it, before anything is sent
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
     try:
-        with open_target(args.base_url, RunKnobs.from_env()) as target:
+        # The run's settings, as `make contract` reads them (a bad BASE_URL is refused the same way, before anything
+        # is sent); the emulator's run in-process is not a replay of one over HTTP.
+        settings = read_settings(["--base-url", args.base_url] if args.base_url is not None else [])
+        with open_target(settings) as target:
             modes = auth_modes(target)
             if args.auth not in modes:
                 raise SettingsError(f"--auth {args.auth}: this target offers {', '.join(modes)}")

@@ -7,7 +7,8 @@ As in `make contract`, every request is signed last by the suite's signer, cases
 (`phases.cases.known_id_hooks`), a state-changing request the target did not offer is re-aimed at an absent task,
 and the domain checks that judge a response alone (`checks/`) run with `--checks all`. The target is the one `make
 contract` would test: with `BASE_URL` set, that server as the environment configures it (give the same URL
-to `--url`); without, the emulator's scenario (`DCS_EMULATOR_SCENARIO`, default the default one).
+to `--url`); without, the emulator's scenario (SCENARIO, default the default one). Every setting is read as
+`make contract` reads it (`settings.reading`).
 
 What stays with `make contract`: the probes, the checks that need the run's target or other operations, the
 known-faulty tasks' and instances' documented 500, and the judging of a throttled answer before it is sent again.
@@ -17,8 +18,7 @@ an absent task (or instance) too, on the operations they fail on.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import sys
 from typing import Any
 
 import schemathesis
@@ -27,21 +27,27 @@ from .checks.base import operation_of
 from .checks.registry import register_with_schemathesis
 from .phases.cases import known_id_hooks
 from .record.answers import AnyCase
-from .settings.knobs import RunKnobs
+from .settings.reading import read_settings
+from .settings.table import Kind
 from .spec.api import load_spec
 from .target.emulator import DEFAULT_SCENARIO_PATH, emulator_target, load_scenario
 from .target.model import Target
 from .target.policy import aim_away, aim_state_change
-from .target.remote import staging_target
+from .target.remote import remote_target
 
 
 def cli_target() -> Target:
-    """`make contract`'s target, without starting anything: Schemathesis' CLI is pointed at it with `--url`."""
-    base_url = os.environ.get("BASE_URL")
-    if base_url:
-        return staging_target(base_url, RunKnobs.from_env())
-    scenario = load_scenario(Path(os.environ.get("DCS_EMULATOR_SCENARIO") or DEFAULT_SCENARIO_PATH))
-    return emulator_target(scenario, base_url="the --url of schemathesis run")
+    """`make contract`'s target, as its settings describe it, without starting anything: Schemathesis' CLI is
+    pointed at it with `--url`."""
+    settings = read_settings([], prog="SCHEMATHESIS_HOOKS=contract_tests.schemathesis_hooks")
+    for note in settings.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if settings.kind is Kind.REMOTE:
+        return remote_target(settings)
+    scenario = load_scenario(settings.scenario or DEFAULT_SCENARIO_PATH)
+    return emulator_target(
+        scenario, base_url="the --url of schemathesis run", method_rejection=settings.method_rejection
+    )
 
 
 def install() -> None:

@@ -37,7 +37,7 @@ from contract_tests.reporting.failure_log import FailureLog
 from contract_tests.reporting.progress import RunProgress
 from contract_tests.run.runner import run_suite
 from contract_tests.run.state import SuiteRun
-from contract_tests.settings.options import SuiteOptions
+from contract_tests.settings.table import Settings
 from contract_tests.target.emulator import emulator_target
 from contract_tests.target.loopback import PRISM, running_emulator, running_prism
 from contract_tests.target.model import Target
@@ -62,7 +62,7 @@ class DiscardingTerminal(io.StringIO):
 
 
 def progress_display(run: SuiteRun) -> list[RunObserver]:
-    return [RunProgress(DiscardingTerminal(), run.options, run.report.transport, mode="live")]
+    return [RunProgress(DiscardingTerminal(), run.settings, run.report.transport, mode="live")]
 
 
 def everything_make_contract_adds(run: SuiteRun) -> list[RunObserver]:
@@ -75,13 +75,13 @@ SHOWN: dict[str, Extras] = {
 }
 
 
-def timed_run(targets: Targets, options: SuiteOptions, extras: Extras | None = None) -> tuple[float, int, list[str]]:
-    """One run on a fresh target (a run deletes the scenario's disposable task): seconds, cases, failed checks."""
+def timed_run(targets: Targets, options: Settings, extras: Extras | None = None) -> tuple[float, int, list[str]]:
+    """One run on a fresh target (a run deletes the scenario's changeable tasks): seconds, cases, failed checks."""
     with targets() as target:
         run = SuiteRun(target, options)
         observers = extras(run) if extras is not None else []
         for observer in observers:
-            run.listen(observer)
+            run.observe(observer)
         shown = [observer for observer in observers if isinstance(observer, RunProgress)]
         with shown[0].showing() if shown else contextlib.nullcontext():
             started = time.perf_counter()
@@ -97,14 +97,14 @@ def _line(label: str, elapsed: float, cases: int, failed: list[str]) -> float:
     return cases / elapsed
 
 
-def measure(label: str, targets: Targets, options: SuiteOptions, repeats: int) -> float:
+def measure(label: str, targets: Targets, options: Settings, repeats: int) -> float:
     """The best of `repeats` runs: the machine is shared, and noise only ever slows a run down."""
     best = min((timed_run(targets, options) for _ in range(repeats)), key=lambda result: result[0])
     return _line(label, *best)
 
 
 def measure_side_by_side(
-    targets: Targets, options: SuiteOptions, repeats: int, extras: dict[str, Extras]
+    targets: Targets, options: Settings, repeats: int, extras: dict[str, Extras]
 ) -> dict[str, float]:
     """Plain runs and runs with each of `extras`, alternating, best of `repeats` each; prints what each costs and
     returns each rate (the plain one as "without")."""
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     if not PRISM.exists():
         print(f"error: {PRISM} is missing: run `make node-tools`", file=sys.stderr)
         return 2
-    options = SuiteOptions(seed=args.seed, max_examples=args.max_examples, stop_on_failure=False)
+    options = Settings(seed=args.seed, max_examples=args.max_examples, stop_on_failure=False)
     scenario = load_scenario(DEFAULT_SCENARIO_PATH)
     print(f"contract suite throughput: seed {args.seed}, max examples {args.max_examples}, every phase and check")
     # Warm-up: first-use costs (imports, schema compilation, regex caches) are nobody's rate.

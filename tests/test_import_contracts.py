@@ -34,9 +34,9 @@ BREAKING_IMPORTS: dict[str, list[tuple[str, str]]] = {
         ("contract_tests.checks.base", "contract_tests.phases.sending"),
         ("contract_tests.record.recording", "contract_tests.checks.base"),
         ("contract_tests.target.model", "contract_tests.record.answers"),
-        ("contract_tests.settings.knobs", "contract_tests.target.model"),
+        ("contract_tests.settings.reading", "contract_tests.target.model"),
         ("contract_tests.spec.api", "contract_tests.settings.errors"),
-        ("contract_tests.settings.knobs", "contract_tests.emulator.scenario"),  # siblings, independent
+        ("contract_tests.settings.table", "contract_tests.emulator.scenario"),  # siblings, independent
         ("contract_tests.replay", "contract_tests.cli"),  # the entry points are independent too
     ],
     "emulator-layers": [

@@ -52,7 +52,7 @@ def _note(scenario: Scenario, task: TaskRef) -> str:
     notes = [f"500 on {', '.join(sorted(failing))}"] if failing else []
     notes += [f"429 to the first {', '.join(sorted(throttled))} of its instance"] if throttled else []
     notes += ["deleted with 204"] if plan.delete_answer is DeleteAnswer.NO_CONTENT else []
-    notes += ["the contract suite may delete it"] if plan.disposable else []
+    notes += ["the contract suite may delete it"] if plan.changeable else []
     return f"  ({'; '.join(notes)})" if notes else ""
 
 
@@ -79,15 +79,15 @@ def _ids(task: TaskRef) -> str:
 def suite_environment(scenario: Scenario) -> dict[str, str]:
     """The contract suite's staging variables for this scenario (docs/contract-suite.md, "Against staging"): the
     tasks the demo credentials may read, the tasks and instances known to fail (and on which operations), those
-    it may change (used only with ALLOW_DESTRUCTIVE=1), and another tenant's task and credentials."""
+    it may change (used only with ALLOW_CHANGES=1), and another tenant's task and credentials."""
     demo, failing = scenario.demo, dict(scenario.internal_errors())
     readable = [task for task in scenario.known_tasks() if demo.may_access(task.project_id) and task not in failing]
     env = {"DCS_TASKS": ",".join(map(_ids, readable))}
     instances = [(TaskRef(*instance, "*"), ops) for instance, ops in scenario.failing_instances()]
     if faulty := [*failing.items(), *instances]:
         env["DCS_FAULTY_TASKS"] = ",".join(f"{_ids(task)}@{'+'.join(sorted(ops))}" for task, ops in faulty)
-    if disposals := scenario.disposals():
-        env["DCS_DESTRUCTIVE_TASKS"] = ",".join(_ids(task) for task, _ in disposals)
+    if changes := scenario.changeable():
+        env["DCS_CHANGEABLE_TASKS"] = ",".join(_ids(task) for task, _ in changes)
     tenant = scenario.other_tenant()
     theirs = [task for task in scenario.known_tasks() if tenant is not None and tenant.may_access(task.project_id)]
     if tenant is not None and theirs:

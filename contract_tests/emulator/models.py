@@ -189,9 +189,12 @@ class TaskPlan:
     user_name: str | None = attrs.field(default=None, validator=not_empty, metadata={"doc": "shown in listings"})
     user_id: str | None = attrs.field(default=None, validator=not_empty, metadata={"doc": "shown in listings"})
     enable_show: bool = attrs.field(default=True, metadata={"doc": "shown in listings"})
-    disposable: frozenset[str] = attrs.field(
+    changeable: frozenset[str] = attrs.field(
         default=frozenset(),
-        metadata={"doc": "state-changing operation IDs the contract suite may send it (e.g. DeleteBackgroundTask)"},
+        metadata={
+            "doc": "state-changing operation IDs the contract suite may send it (e.g. DeleteBackgroundTask)",
+            "formerly": "disposable",
+        },
     )
     delete_answer: DeleteAnswer = attrs.field(
         default=DeleteAnswer.MESSAGE,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import types
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sized
 from enum import StrEnum
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -180,12 +181,26 @@ def _plan(kind: type, converter: cattrs.Converter) -> Callable[[object, type], o
         file_fields(kind), kind, converter, _cattrs_forbid_extra_keys=True
     )
 
+    renamed = {
+        str(field.metadata["formerly"]): field.name for field in file_fields(kind) if "formerly" in field.metadata
+    }
+
     def structure(value: object, _: type) -> object:
         if not isinstance(value, Mapping):
             raise TypeError(f"expected a mapping, got {_kind(value)}")
-        return structure_fields(value, kind)
+        return structure_fields(_current_names(value, renamed), kind)
 
     return structure
+
+
+def _current_names(value: Mapping[str, Any], renamed: Mapping[str, str]) -> Mapping[str, Any]:
+    """A former key of a file read under its current name (for one minor version), with a deprecation warning."""
+    former = [key for key in value if key in renamed and renamed[key] not in value]
+    for key in former:
+        warnings.warn(
+            f"scenario key `{key}` is deprecated: it is `{renamed[key]}` now", DeprecationWarning, stacklevel=2
+        )
+    return {renamed.get(key, key) if key in former else key: item for key, item in value.items()}
 
 
 def _is_plain_mapping(kind: object) -> bool:

@@ -109,17 +109,17 @@ class Scenario:
         (``throttled_once``)."""
         return [(ref, instance.throttled_once) for ref, instance in self._instances() if instance.throttled_once]
 
-    def disposable_tasks(self) -> list[TaskRef]:
-        """The known tasks the scenario offers to state-changing operations (``disposable``)."""
-        return [ref for ref, _ in self.disposals()]
+    def changeable_tasks(self) -> list[TaskRef]:
+        """The known tasks the scenario offers to state-changing operations (``changeable``)."""
+        return [ref for ref, _ in self.changeable()]
 
-    def disposals(self) -> list[tuple[TaskRef, frozenset[str]]]:
-        """Each task the contract suite may change, with the state-changing operations it may send (``disposable``)."""
-        return [(ref, task.disposable) for ref, task in self._tasks() if task.disposable]
+    def changeable(self) -> list[tuple[TaskRef, frozenset[str]]]:
+        """Each task the contract suite may change, with the state-changing operations it may send (``changeable``)."""
+        return [(ref, task.changeable) for ref, task in self._tasks() if task.changeable]
 
     def operations_named(self) -> frozenset[str]:
         """Every operation ID the scenario names (each must be one of the spec's)."""
-        by_tasks = {name for _, task in self._tasks() for name in (*task.internal_error, *task.disposable)}
+        by_tasks = {name for _, task in self._tasks() for name in (*task.internal_error, *task.changeable)}
         by_instances = {name for _, i in self._instances() for name in (*i.internal_error, *i.throttled_once)}
         return frozenset(by_tasks | by_instances)
 

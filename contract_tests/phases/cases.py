@@ -1,7 +1,7 @@
 """The Schemathesis schema of one run (`build_schema`): the spec, the target, the signer and the hooks that
 feed the target's known task IDs into generated cases (`known_id_hooks`, which Schemathesis' CLI gets too,
 see `schemathesis_hooks.py`), each operation's by what the target says of it; plus the run's knobs
-(`SuiteOptions`). Schemathesis' settings common to every run are in `schemathesis.toml` beside this file,
+(`Settings`). Schemathesis' settings common to every run are in `schemathesis.toml` beside this file,
 read by both."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
 
 from ..record.answers import AnyCase
-from ..settings.options import SuiteOptions
+from ..settings.table import Settings
 from ..spec.api import OperationSpec, load_spec, spec_of
 from ..spec.ids import KnownTask, given_ids
 from ..target.model import Target
@@ -30,12 +30,12 @@ CONFIG_PATH = Path(__file__).resolve().parents[1] / "schemathesis.toml"
 IdChoice = tuple[KnownTask, int] | None  # (task, how many leading path parameters to take from it)
 
 
-def _config(target: Target, options: SuiteOptions) -> SchemathesisConfig:
-    settings = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
+def _config(target: Target, settings: Settings) -> SchemathesisConfig:
+    config = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
     # The base URL is always explicit: the spec's `servers` are the real cloud, which the suite never contacts.
-    settings |= {"seed": options.seed, "base-url": target.base_url, "request-timeout": options.request_timeout}
-    settings["generation"]["max-examples"] = options.max_examples
-    return SchemathesisConfig.from_dict(settings)
+    config |= {"seed": settings.seed, "base-url": target.base_url, "request-timeout": settings.request_timeout}
+    config["generation"]["max-examples"] = settings.max_examples
+    return SchemathesisConfig.from_dict(config)
 
 
 def id_choices(target: Target, changing: OperationSpec | None = None) -> list[IdChoice]:
@@ -131,11 +131,11 @@ def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
     return {"before_add_examples": before_add_examples, "flatmap_case": flatmap_case}
 
 
-def build_schema(target: Target, options: SuiteOptions) -> schemathesis.BaseSchema:
+def build_schema(target: Target, settings: Settings) -> schemathesis.BaseSchema:
     """The schema of the run's spec aimed at `target`, signing with its auth and feeding it its known IDs."""
-    spec = load_spec(options.spec_path)
-    config = _config(target, options)
-    schema: schemathesis.BaseSchema = schemathesis.openapi.from_path(options.spec_path, config=config)
+    spec = load_spec(settings.spec_path)
+    config = _config(target, settings)
+    schema: schemathesis.BaseSchema = schemathesis.openapi.from_path(settings.spec_path, config=config)
     # A state-changing operation no task is offered to (a BASE_URL without explicit permission) is not tested.
     untested = [
         op.operation_id for op in spec.operations if op.changes_state and not target.changeable_for(op.operation_id)

@@ -19,7 +19,7 @@ from ..record.answers import AnyCase
 from ..record.recording import Recorder
 from ..record.run_report import SuiteReport
 from ..record.transport import THROTTLED
-from ..settings.options import SuiteOptions
+from ..settings.table import Settings
 from ..spec.api import ApiSpec
 from ..target.model import Target
 from ..target.policy import Aim, aim_state_change, withheld_because
@@ -29,14 +29,14 @@ class Sender:
     """Sends one run's cases through its session, within its budget and its target's rules."""
 
     def __init__(
-        self, target: Target, spec: ApiSpec, options: SuiteOptions, session: requests.Session, recorder: Recorder
+        self, target: Target, spec: ApiSpec, settings: Settings, session: requests.Session, recorder: Recorder
     ) -> None:
-        self.target, self.spec, self.options, self.session, self.recorder = target, spec, options, session, recorder
+        self.target, self.spec, self.settings, self.session, self.recorder = target, spec, settings, session, recorder
         self.report: SuiteReport = recorder.report
         self.started = time.monotonic()
 
     def out_of_time(self) -> bool:
-        limit = self.options.max_time
+        limit = self.settings.max_time
         if limit is None or time.monotonic() - self.started < limit:
             return False
         self.report.stopped = self.report.stopped or f"MAX_TIME {limit:g} s reached"
@@ -45,8 +45,8 @@ class Sender:
     def send(self, case: AnyCase) -> Response | None:
         """Send one case and count it; None when it is not sent or stays 429 after every retry (nothing to judge)."""
         response = self._send(case)
-        for listener in self.recorder.listeners:
-            listener.case_done(case, response)
+        for observer in self.recorder.observers:
+            observer.case_done(case, response)
         return response
 
     def _send(self, case: AnyCase) -> Response | None:
@@ -54,7 +54,7 @@ class Sender:
         report.operations.add(case.operation.label)
         # Hand-built cases (the known IDs) carry no metadata: they join the examples phase.
         report.phases[case.meta.phase.name.value if case.meta is not None else "examples"] += 1
-        if not self.options.send:
+        if not self.settings.send:
             report.generated += 1
             return None
         if self.out_of_time():

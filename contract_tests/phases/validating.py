@@ -22,14 +22,14 @@ from ..checks.family import FamilyChecks
 from ..checks.registry import AnswerChecks
 from ..record.answers import AnyCase
 from ..record.recording import Recorder
-from ..settings.options import SuiteOptions
+from ..settings.table import Settings
 
 
 class Validator:
     """One run's checks, and the hook that records their verdicts."""
 
-    def __init__(self, options: SuiteOptions, recorder: Recorder) -> None:
-        self.options = options
+    def __init__(self, settings: Settings, recorder: Recorder) -> None:
+        self.settings = settings
         self.recorder = recorder
         self.checks = AnswerChecks(recorder.target)
         deleted, excused = self.checks.target.deleted, recorder.report.excused
@@ -60,7 +60,7 @@ class Validator:
             )
         except (AssertionError, FailureGroup):
             # Failures are already in the report (after_validate); only benchmarks keep going.
-            if self.options.stop_on_failure:
+            if self.settings.stop_on_failure:
                 raise
 
     def judge_fetched(self, case: AnyCase, response: Response) -> None:

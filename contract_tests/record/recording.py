@@ -1,7 +1,7 @@
 """How what a run finds gets into its report (`Recorder`): a check's verdict on a response, a request that
 got no answer, a probe's wrong answer, a test that failed without a check saying why. Each becomes a
 `FailureRecord` with credentials scrubbed, the request as a curl command and the command that re-sends it,
-and is passed on to the run's `RunListener`s.
+and is passed on to the run's observers (`RunObserver`).
 
 Ours because Schemathesis keeps such records only inside its CLI engine; under pytest it raises them.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from typing import Protocol
 
 import requests
 from schemathesis import Response
@@ -18,31 +17,18 @@ from schemathesis.checks import CheckResult
 from schemathesis.core import curl
 
 from ..target.model import Target
-from .answers import AnyCase
+from .answers import Answer, AnyCase
 from .findings import FailureRecord, redact
 from .request_ids import RequestIds
 from .run_report import SuiteReport
 
-Answer = Response | requests.Response  # Schemathesis' for a case, requests' for a probe
-
-
-class RunListener(Protocol):
-    """Told of every case as the run is done sending it, and of every failure as it is recorded: where a
-    live progress display, a report with coverage or a file of the failing exchanges plugs in."""
-
-    def case_done(self, case: AnyCase, response: Response | None) -> None:
-        """`response` is None when the case was not sent (out of time, withheld, generation only) or stayed 429."""
-
-    def failure_recorded(self, failure: FailureRecord, response: Answer | None) -> None:
-        """`response` (its `request` included) is None when the request got no answer."""
-
 
 class RunObserver:
-    """A `RunListener` that also hears what a live display or a coverage report needs: the tests the run will
-    run and each as it starts and ends, every exchange on the wire (probes, the checks' own fetches and 429s
-    re-sent included), the request of a failure that got no answer, and each OpenAPI link the stateful phase
-    follows. Its methods do nothing, so an observer overrides what it uses; `SuiteRun` tells the observers
-    among its listeners.
+    """What plugs into a run (a live progress display, spec coverage, the file of failing exchanges): told of the
+    tests the run will run and each as it starts and ends, every case as the run is done sending it, every failure
+    as it is recorded, every exchange on the wire (probes, the checks' own fetches and 429s re-sent included), the
+    request of a failure that got no answer, and each OpenAPI link the stateful phase follows. Its methods do
+    nothing, so an observer overrides what it uses.
     """
 
     def tests_planned(self, names: Sequence[str]) -> None:
@@ -55,10 +41,10 @@ class RunObserver:
         """One of those tests is over."""
 
     def case_done(self, case: AnyCase, response: Response | None) -> None:
-        """As `RunListener.case_done`."""
+        """`response` is None when the case was not sent (out of time, withheld, generation only) or stayed 429."""
 
     def failure_recorded(self, failure: FailureRecord, response: Answer | None) -> None:
-        """As `RunListener.failure_recorded`."""
+        """`response` (its `request` included) is None when the request got no answer."""
 
     def request_failed(self, failure: FailureRecord, request: requests.PreparedRequest) -> None:
         """After `failure_recorded` for a request that got no answer (timeout, connection failed): that request."""
@@ -105,15 +91,15 @@ def replay_command(base_url: str | None, auth: str, request: requests.PreparedRe
 
 
 class Recorder:
-    """Records one run's failures in its report, and tells its listeners."""
+    """Records one run's failures in its report, and tells its observers."""
 
     def __init__(
-        self, report: SuiteReport, target: Target, timeout: float, listeners: Sequence[RunListener] = ()
+        self, report: SuiteReport, target: Target, timeout: float, observers: Sequence[RunObserver] = ()
     ) -> None:
         self.report = report
         self.target = target
         self.timeout = timeout  # REQUEST_TIMEOUT, in seconds
-        self.listeners = listeners
+        self.observers = observers
         # Where a replayed request goes: the configured server; None for the emulator (replay starts one).
         self.replay_base_url = target.base_url if target.remote else None
 
@@ -137,10 +123,10 @@ class Recorder:
         status = answer.status_code if answer is not None else None
         failure = FailureRecord(check, redact(title, secrets), redact(text, secrets), request, status, replay, field)
         self.report.record_failure(failure)
-        for listener in self.listeners:
-            listener.failure_recorded(failure, answer)
-            if answer is None and isinstance(sent, requests.PreparedRequest) and isinstance(listener, RunObserver):
-                listener.request_failed(failure, sent)
+        for observer in self.observers:
+            observer.failure_recorded(failure, answer)
+            if answer is None and isinstance(sent, requests.PreparedRequest):
+                observer.request_failed(failure, sent)
 
     def check_results(self, case: AnyCase, response: Response, results: list[CheckResult]) -> None:
         """Schemathesis' verdicts on one response (its `after_validate` hook): each counted, each failure recorded."""

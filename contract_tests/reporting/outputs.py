@@ -12,15 +12,35 @@ from pathlib import Path
 
 from ..record.exchanges import Exchange
 from ..record.findings import redact
+from ..spec.document import REPO_ROOT
 from .har import write_har
 from .html_report import ReportInputs, write_html_report
 
 
 @dataclass(frozen=True)
 class OutputPaths:
-    summary_json: Path
-    html: Path
-    har: Path
+    """The report files of one run, in one directory (REPORTS_DIR; a relative one is in the repository)."""
+
+    directory: Path
+
+    def _file(self, name: str) -> Path:
+        return (self.directory if self.directory.is_absolute() else REPO_ROOT / self.directory) / name
+
+    @property
+    def junit_xml(self) -> Path:
+        return self._file("contract-junit.xml")
+
+    @property
+    def summary_json(self) -> Path:
+        return self._file("contract-summary.json")
+
+    @property
+    def html(self) -> Path:
+        return self._file("contract-report.html")
+
+    @property
+    def har(self) -> Path:
+        return self._file("contract-failures.har")
 
 
 def summary_dict(inputs: ReportInputs) -> dict[str, object]:

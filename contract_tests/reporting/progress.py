@@ -14,7 +14,6 @@ only.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -28,25 +27,22 @@ from rich.table import Table
 from rich.text import Text
 from schemathesis import Response
 
-from ..record.answers import AnyCase
+from ..record.answers import Answer, AnyCase
 from ..record.findings import FailureRecord
-from ..record.recording import Answer, RunObserver
+from ..record.recording import RunObserver
 from ..record.transport import TransportStats
 from ..run.state import STEPS_PER_SCENARIO, stateful_scenarios
-from ..settings.options import SuiteOptions
+from ..settings.table import Settings
 from ..spec.api import load_spec
 
 PLAIN_INTERVAL = 10.0  # seconds between two plain progress lines
-MODES = ("auto", "live", "plain", "off")
 _OPERATION_TEST = "test_operation["
 
 
-def choose_mode(requested: str, out: TextIO, environ: dict[str, str] | None = None) -> str:
+def choose_mode(requested: str, out: TextIO, *, in_ci: bool) -> str:
     """`auto`: the live display on a terminal, plain lines in CI or into a pipe or file."""
     if requested != "auto":
         return requested
-    env = os.environ if environ is None else environ
-    in_ci = env.get("CI", "").lower() not in ("", "0", "false")
     return "live" if out.isatty() and not in_ci else "plain"
 
 
@@ -80,14 +76,14 @@ class RunProgress(RunObserver):
     def __init__(
         self,
         out: TextIO,
-        options: SuiteOptions,
+        settings: Settings,
         stats: TransportStats,
         *,
         mode: str = "plain",
         interval: float = PLAIN_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.out, self.options, self.stats, self.mode = out, options, stats, mode
+        self.out, self.settings, self.stats, self.mode = out, settings, stats, mode
         self.interval, self.clock = interval, clock
         self.started = clock()
         self.first_case_at: float | None = None  # the pace is measured from here: pytest's start-up is no case
@@ -109,7 +105,7 @@ class RunProgress(RunObserver):
                 label = name[len(_OPERATION_TEST) : -1]
                 self.operations[label] = _Operation(label, ids.get(label, label))
             elif name == "test_workflows":
-                self.stateful_planned = stateful_scenarios(self.options.max_examples) * STEPS_PER_SCENARIO
+                self.stateful_planned = stateful_scenarios(self.settings.max_examples) * STEPS_PER_SCENARIO
 
     def test_started(self, name: str) -> None:
         if name == "test_probes":
@@ -152,7 +148,7 @@ class RunProgress(RunObserver):
     def cases_left(self) -> int:
         """Cases still to send: each operation's fuzzing budget left, its examples and coverage cases guessed
         from the operations already run, and the stateful steps left."""
-        budget = self.options.max_examples
+        budget = self.settings.max_examples
         extras = [op.done - op.fuzzing for op in self.operations.values() if op.finished]
         extra = sum(extras) // len(extras) if extras else 0
         left = 0
@@ -169,9 +165,9 @@ class RunProgress(RunObserver):
         estimate: float | None = None
         if done >= 10 and self.first_case_at is not None:
             estimate = left * (now - self.first_case_at) / done
-        elif self.options.rate_limit:
-            estimate = left / self.options.rate_limit
-        limit = self.options.max_time
+        elif self.settings.rate_limit:
+            estimate = left / self.settings.rate_limit
+        limit = self.settings.max_time
         if not self.operations:
             estimate = None  # the plan is not known yet
         if limit is not None and (estimate is None or elapsed + estimate > limit):
@@ -181,7 +177,8 @@ class RunProgress(RunObserver):
     def line(self) -> str:
         """The plain progress line."""
         ops = ", ".join(
-            f"{op.name} {op.done} ({op.fuzzing}/{self.options.max_examples} fuzzing)" for op in self.operations.values()
+            f"{op.name} {op.done} ({op.fuzzing}/{self.settings.max_examples} fuzzing)"
+            for op in self.operations.values()
         )
         stateful = f"; stateful {self.stateful_done}/{self.stateful_planned} steps" if self.stateful_planned else ""
         stats = self.stats
@@ -193,7 +190,7 @@ class RunProgress(RunObserver):
 
     def render(self) -> Group:
         """The live display."""
-        budget = self.options.max_examples
+        budget = self.settings.max_examples
         table = Table.grid(padding=(0, 2))
         for op in self.operations.values():
             mark = "✓" if op.finished else ("…" if op.started else " ")

@@ -1,11 +1,11 @@
-"""One suite run (`SuiteRun`): its target and options, the HTTP session all its requests share, and the parts
+"""One suite run (`SuiteRun`): its target and settings, the HTTP session all its requests share, and the parts
 that do its jobs — pacing (`transport`), sending (`sending.Sender`), validating (`validating.Validator`; a 429
 before it is sent again: `checks.throttled.ThrottledAnswers`), recording (`record.recording.Recorder`, into a
 `record.run_report.SuiteReport`) and the probes (`phases.probes.ProbeRunner`).
 
 A `SuiteRun` reaches the pytest module only through the fixtures of `runner.SuitePlugin`; nothing here is
-global, so runs in one process (the proofs, the benchmarks) never see each other's state. Its listeners that
-are `record.recording.RunObserver`s also hear of its tests, of every exchange on the wire and of each link followed.
+global, so runs in one process (the proofs, the benchmarks) never see each other's state. Its observers
+(`record.recording.RunObserver`) hear of its tests, cases, failures, every exchange on the wire and each link followed.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from ..phases.probes import ProbeRunner, build_probes
 from ..phases.sending import Sender
 from ..phases.validating import Validator
 from ..record.answers import AnyCase
-from ..record.recording import Recorder, RunListener, RunObserver
+from ..record.recording import Recorder, RunObserver
 from ..record.run_report import SuiteReport
 from ..record.transport import paced_requests
-from ..settings.options import SuiteOptions
+from ..settings.table import Settings
 from ..spec.api import load_spec
 from ..target.model import Target
 from ..target.requirements import requirements
@@ -42,39 +42,42 @@ def stateful_scenarios(max_examples: int) -> int:
 
 
 class SuiteRun:
-    def __init__(self, target: Target, options: SuiteOptions, listeners: Sequence[RunListener] = ()) -> None:
+    def __init__(self, target: Target, settings: Settings, observers: Sequence[RunObserver] = ()) -> None:
         self.target = target
-        self.options = options
+        self.settings = settings
         # One client for the whole run: keep-alive over HTTP, or the in-process client of the ASGI app
         # (Starlette's and Schemathesis' ASGI aliases differ only in Mapping variance).
         self.session = asgi.get_client(target.app) if target.app is not None else requests.Session()  # type: ignore[arg-type]
-        self.spec = load_spec(options.spec_path)  # what the target is tested against, operation by operation
-        self.report = SuiteReport(requirements(target, self.spec), seed=options.seed, max_examples=options.max_examples)
+        self.spec = load_spec(settings.spec_path)  # what the target is tested against, operation by operation
+        self.report = SuiteReport(
+            requirements(target, self.spec), seed=settings.seed, max_examples=settings.max_examples
+        )
         self.report.documented = {op.operation_id: tuple(sorted(op.status_codes)) for op in self.spec.operations}
-        self.recorder = Recorder(self.report, target, options.request_timeout, listeners)
-        self.sender = Sender(target, self.spec, options, self.session, self.recorder)
-        self.validator = Validator(options, self.recorder)
+        self.recorder = Recorder(self.report, target, settings.request_timeout, observers)
+        self.sender = Sender(target, self.spec, settings, self.session, self.recorder)
+        self.validator = Validator(settings, self.recorder)
         self.report.gone = self.validator.checks.target.deleted  # one set: what the run deleted
         self.throttled = ThrottledAnswers(self.spec, self.recorder, self.validator.checks.target.request_ids)
-        self.observers = [listener for listener in listeners if isinstance(listener, RunObserver)]
         self._open = False
 
-    def listen(self, listener: RunListener) -> None:
-        """One more listener, for one that needs the run first (a progress display shows its transport counters)."""
-        self.recorder.listeners = [*self.recorder.listeners, listener]
-        if isinstance(listener, RunObserver):
-            self.observers.append(listener)
+    @property
+    def observers(self) -> Sequence[RunObserver]:
+        return self.recorder.observers
+
+    def observe(self, observer: RunObserver) -> None:
+        """One more observer, for one that needs the run first (a progress display shows its transport counters)."""
+        self.recorder.observers = [*self.recorder.observers, observer]
 
     def paced(self) -> contextlib.AbstractContextManager[None]:
         """The run's pacing, 429 retries and timing, for every request sent while it is open."""
-        options = self.options
+        settings = self.settings
         stats = self.report.transport
         observe = self._exchange if self.observers else None
         return paced_requests(
             stats,
-            rate_limit=options.rate_limit,
-            slow_after=options.slow_after,
-            sleep=options.sleep,
+            rate_limit=settings.rate_limit,
+            slow_after=settings.slow_after,
+            sleep=settings.sleep,
             observe=observe,
             throttled=self.throttled.judge,
         )
@@ -104,7 +107,7 @@ class SuiteRun:
 
     def build_schema(self) -> BaseSchema:
         """The run's schema (built when the suite's fixture first asks), its checks' verdicts recorded."""
-        schema = build_schema(self.target, self.options)
+        schema = build_schema(self.target, self.settings)
         self.validator.watch(schema)
         return schema
 
@@ -116,10 +119,10 @@ class SuiteRun:
 
     def run_probes(self) -> None:
         """The suite's own probes (`phases.probes`), each judged by the check named for it; none once MAX_TIME is up."""
-        if not self.options.send or self.sender.out_of_time():
+        if not self.settings.send or self.sender.out_of_time():
             return
         request_ids = self.validator.checks.target.request_ids
         runner = ProbeRunner(
-            self.target, self.spec, self.session, self.recorder, request_ids, timeout=self.options.request_timeout
+            self.target, self.spec, self.session, self.recorder, request_ids, timeout=self.settings.request_timeout
         )
-        runner.run(build_probes(self.target, self.spec, failing_ak=self.options.auth_probes))
+        runner.run(build_probes(self.target, self.spec, failing_ak=self.settings.auth_probes))

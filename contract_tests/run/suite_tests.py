@@ -42,7 +42,7 @@ def test_workflows(contract_schema: BaseSchema, contract_run: SuiteRun) -> None:
     the deleted task's progress. The test is left out while the spec has no links.
     """
     run = contract_run
-    if not run.options.send or run.sender.out_of_time():
+    if not run.settings.send or run.sender.out_of_time():
         return  # generation without sending (the benchmark's ceiling), or no time left: a scenario needs answers
     machine: Any = contract_schema.as_state_machine()
 
@@ -69,14 +69,14 @@ def test_workflows(contract_schema: BaseSchema, contract_run: SuiteRun) -> None:
             run.validator.validate(case, response, recorder=self.recorder)
 
     settings = hypothesis.settings(
-        max_examples=stateful_scenarios(run.options.max_examples),
+        max_examples=stateful_scenarios(run.settings.max_examples),
         stateful_step_count=STEPS_PER_SCENARIO,
         phases=[hypothesis.Phase.generate],
         deadline=None,
         database=None,
         suppress_health_check=list(hypothesis.HealthCheck),
     )
-    hypothesis.seed(run.options.seed)(Workflows)
+    hypothesis.seed(run.settings.seed)(Workflows)
     try:
         Workflows.run(settings=settings)
     except unittest.SkipTest:

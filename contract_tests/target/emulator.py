@@ -1,27 +1,24 @@
-"""The emulator as a target (`target.emulator`): its scenario says which credentials exist and which
-tasks the demo credentials may read, may not read, or find failing (`scenario_tasks`); and the target a
-command tests (`open_target`): the server at BASE_URL, or by default the emulator, started and stopped.
-The one module of the suite that imports the emulator."""
+"""The emulator as a target: its scenario says which credentials exist and which tasks the demo credentials may
+read, may not read, find failing or may change (`scenario_tasks`, `emulator_target`); `started_emulator` starts it
+for a run (on a free loopback port, or in this process) and stops it after. The one module of the suite that
+imports the emulator."""
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Iterator
-from pathlib import Path
 from typing import NamedTuple
 
 from starlette.types import ASGIApp
 
 from ..emulator import DEFAULT_SCENARIO_PATH, Credential, Scenario, create_app, load_scenario
-from ..settings.knobs import RunKnobs
+from ..settings.table import Settings
 from ..spec.ids import KnownTask
 from .auth import AkSkSigner
 from .loopback import running_emulator
 from .model import IN_PROCESS_BASE_URL, Target, TaskOperations, absent_tasks
-from .remote import staging_target
 
-__all__ = ["DEFAULT_SCENARIO_PATH", "emulator_target", "load_scenario", "open_target", "scenario_tasks"]
+__all__ = ["DEFAULT_SCENARIO_PATH", "emulator_target", "load_scenario", "scenario_tasks", "started_emulator"]
 
 
 class ScenarioTasks(NamedTuple):
@@ -30,7 +27,7 @@ class ScenarioTasks(NamedTuple):
     # Accessible, but `internal_error` on the operations named (the task's and its instance's): 500 there; and
     # the instances whose `internal_error` names operations (their listing), as tasks without a task ID.
     faulty: tuple[TaskOperations, ...]
-    changeable: tuple[TaskOperations, ...]  # accessible and `disposable` for the state-changing operations named
+    changeable: tuple[TaskOperations, ...]  # accessible and `changeable` by the state-changing operations named
 
 
 def scenario_tasks(scenario: Scenario) -> ScenarioTasks:
@@ -48,7 +45,7 @@ def scenario_tasks(scenario: Scenario) -> ScenarioTasks:
         readable=tuple(task for task in accessible if task not in failing),
         foreign=tuple(task for task in tasks if not demo.may_access(task.project_id)),
         faulty=(*(TaskOperations(task, failing[task]) for task in accessible if task in failing), *instances),
-        changeable=tuple(TaskOperations(task, ops) for task, ops in scenario.disposals() if task in accessible),
+        changeable=tuple(TaskOperations(task, ops) for task, ops in scenario.changeable() if task in accessible),
     )
 
 
@@ -75,6 +72,7 @@ def emulator_target(
     app: ASGIApp | None = None,
     base_url: str | None = None,
     label: str = "emulator",
+    method_rejection: str = "405",
 ) -> Target:
     """The emulator in-process (default: a fresh app on the scenario) or at `base_url` over HTTP."""
     scenario = scenario or load_scenario(DEFAULT_SCENARIO_PATH)
@@ -107,25 +105,19 @@ def emulator_target(
         foreign_auth=_signer(tenant) if tenant is not None else None,
         foreign_readable=tenant_tasks,
         temporary_auth=_signer(temporary) if temporary is not None else None,
-        method_rejection="405",
+        method_rejection=method_rejection,
         changeable=tasks.changeable,
     )
 
 
 @contextlib.contextmanager
-def open_target(
-    base_url: str | None, knobs: RunKnobs, scenario: Path = DEFAULT_SCENARIO_PATH, *, in_process: bool = False
-) -> Iterator[Target]:
-    """The server at `base_url` as the environment configures it; without one, the emulator on `scenario`,
-    started on a free loopback port (or called in-process) and stopped afterwards."""
-    if base_url:
-        yield staging_target(base_url, knobs)
+def started_emulator(settings: Settings) -> Iterator[Target]:
+    """The emulator on the settings' scenario, started on a free loopback port (or called in-process) and stopped
+    afterwards."""
+    scenario_path = settings.scenario or DEFAULT_SCENARIO_PATH
+    scenario = load_scenario(scenario_path)
+    if settings.in_process:
+        yield emulator_target(scenario, method_rejection=settings.method_rejection)
         return
-    if in_process:
-        yield emulator_target(load_scenario(scenario))
-        return
-    with running_emulator(scenario) as url:
-        target = emulator_target(load_scenario(scenario), base_url=url)
-        if knobs.method_rejection:
-            target = dataclasses.replace(target, method_rejection=knobs.method_rejection)
-        yield target
+    with running_emulator(scenario_path) as url:
+        yield emulator_target(scenario, base_url=url, method_rejection=settings.method_rejection)

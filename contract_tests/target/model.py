@@ -73,8 +73,8 @@ class Target:
     method_rejection: str = "405"  # undeclared methods: "405" (+ Allow), "404" (APIG.0101) or "any" of both
     read_only: bool = False  # send no state-changing request (but the undeclared-method probes)
     # The only tasks the run may change, each with the state-changing operations it may send them (`api_spec.
-    # changes_state`): the emulator scenario's `disposable` ones; at a BASE_URL only with ALLOW_DESTRUCTIVE=1,
-    # the DCS_DESTRUCTIVE_TASKS (every state-changing operation). Any other state-changing request the suite
+    # changes_state`): the emulator scenario's `changeable` ones; at a BASE_URL only with ALLOW_CHANGES=1,
+    # the DCS_CHANGEABLE_TASKS (every state-changing operation). Any other state-changing request the suite
     # would send is aimed at an absent ID (see `target.policy`).
     changeable: tuple[TaskOperations, ...] = ()
     remote: bool = False  # a server at BASE_URL: shared credentials, and 403 vs 404 for other tenants is its choice

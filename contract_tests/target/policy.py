@@ -1,4 +1,4 @@
-"""Changing state is destructive: a state-changing request (`spec.api.changes_state`: POST, PUT, PATCH,
+"""The send policy: a state-changing request (`spec.api.changes_state`: POST, PUT, PATCH,
 DELETE) goes only to the tasks the target offers for that operation (`Target.changeable`).
 
 `aim_state_change` runs on every case the suite sends, whatever the phase, and says what it did (`Aim`). A
@@ -14,7 +14,7 @@ Malformed IDs are left alone: the server refuses them with 400 before looking an
 puts a known ID into a malformed path, so none can name a real task). A state-changing operation without a
 task ID in its path cannot be re-aimed; against a BASE_URL it is withheld (`withheld_because`).
 Against a BASE_URL the target offers nothing unless state-changing requests are explicitly allowed
-(ALLOW_DESTRUCTIVE=1 with DCS_DESTRUCTIVE_TASKS, see `target.remote`); without, those operations are not
+(ALLOW_CHANGES=1 with DCS_CHANGEABLE_TASKS, see `target.remote`); without, those operations are not
 tested at all (`phases.cases.build_schema` leaves them out).
 """
 
@@ -98,7 +98,7 @@ def withheld_because(target: Target, spec: ApiSpec, method: str, path_template: 
     if not changes_state(method) or not any(map(changes_state, declared)):
         return None
     if target.read_only:
-        return "read-only: ALLOW_DESTRUCTIVE is off"
+        return "read-only: ALLOW_CHANGES is off"
     if target.remote and aim not in (Aim.CHANGEABLE, Aim.REAIMED, Aim.MALFORMED):
         return "no task ID to aim at an absent task"
     return None

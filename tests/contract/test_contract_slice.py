@@ -12,6 +12,7 @@ from schemathesis import Response
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.record.answers import AnyCase
 from contract_tests.record.findings import FailureRecord
+from contract_tests.record.recording import RunObserver
 from contract_tests.reporting.summary import format_summary
 from contract_tests.run.runner import run_suite
 from contract_tests.run.state import SuiteRun
@@ -90,14 +91,14 @@ def test_the_slice_deletes_only_what_the_target_offers() -> None:
     assert run.validator.family.fetched["ListBackgroundTask"] > 0, summary
 
 
-def test_listeners_hear_of_every_case_and_every_failure() -> None:
+def test_observers_hear_of_every_case_and_every_failure() -> None:
     """The seam live progress, a coverage report or a file of the failing exchanges plugs into."""
     scenario = load_scenario(DEFAULT_SCENARIO_PATH)
     variant = next(variant for variant in VARIANTS if variant.name == "wrong field type")
     answers: list[Response | None] = []
     failures: list[tuple[FailureRecord, Response | requests.Response | None]] = []
 
-    class Listener:
+    class Listener(RunObserver):
         def case_done(self, _case: AnyCase, response: Response | None) -> None:
             answers.append(response)
 

@@ -3,10 +3,10 @@ judges each operation by what the spec says of it.
 
 A copy of the spec gets two operations it does not have — a read (`ListBackgroundTaskLogs`, a task's log lines)
 and a state-changing POST (`RetryBackgroundTask`) — served by a test model plugged into the emulator
-(`create_app(spec=…, extensions=…)`), on a scenario whose expectations name the operations: the disposable task
+(`create_app(spec=…, extensions=…)`), on a scenario whose expectations name the operations: the changeable task
 may be retried as well as deleted, the failed task's logs fail inside the service (500) while its progress
 does not. The suite runs unchanged; each check judges only its operations; and against a remote target
-(ALLOW_DESTRUCTIVE=1) the POST reaches the server only for the task named as changeable.
+(ALLOW_CHANGES=1) the POST reaches the server only for the task named as changeable.
 """
 
 from __future__ import annotations
@@ -28,20 +28,18 @@ from contract_tests.emulator.models import Backend
 from contract_tests.emulator.responses import Handler
 from contract_tests.emulator.server import serve_in_thread
 from contract_tests.record.answers import AnyCase
-from contract_tests.record.findings import FailureRecord
+from contract_tests.record.recording import RunObserver
 from contract_tests.record.run_report import SuiteReport
 from contract_tests.reporting.summary import format_summary
 from contract_tests.run.runner import run_suite
 from contract_tests.run.state import SuiteRun
-from contract_tests.settings.knobs import RunKnobs
 from contract_tests.spec.api import load_spec
 from contract_tests.spec.document import SPEC_PATH
 from contract_tests.spec.ids import KnownTask
 from contract_tests.target.emulator import emulator_target
 from contract_tests.target.model import ABSENT_TASK
-from contract_tests.target.remote import staging_target
 
-from .slice import SLICE_OPTIONS
+from .slice import SLICE_OPTIONS, remote
 
 pytestmark = pytest.mark.slow  # two suite runs on a copy of the spec
 
@@ -153,9 +151,9 @@ def scenario_naming_the_new_operations() -> Any:
         for instance in project["instances"]:
             for task in instance["tasks"]:
                 if task["id"] == DISPOSABLE_TASK:  # offered to both: the deletion's examples run first, and delete it
-                    task["disposable"] = ["DeleteBackgroundTask", RETRY]
+                    task["changeable"] = ["DeleteBackgroundTask", RETRY]
                 if task["id"] == RETRIED_TASK:
-                    task["disposable"] = [RETRY]
+                    task["changeable"] = [RETRY]
                 if task["id"] == FAILED_TASK:
                     task["internal_error"] = [LOGS]
     return parse_scenario(yaml.safe_dump(document, allow_unicode=True), source="extra-operations.yaml")
@@ -163,7 +161,7 @@ def scenario_naming_the_new_operations() -> Any:
 
 SCENARIO = scenario_naming_the_new_operations()
 DISPOSABLE, RETRIED = (
-    next(task for task in SCENARIO.disposable_tasks() if task.task_id == task_id)
+    next(task for task in SCENARIO.changeable_tasks() if task.task_id == task_id)
     for task_id in (DISPOSABLE_TASK, RETRIED_TASK)
 )
 PROGRESS_CHECKS = {
@@ -192,7 +190,7 @@ def judged_by(report: SuiteReport) -> dict[str, set[str]]:
     return judged
 
 
-class PostsSent:
+class PostsSent(RunObserver):
     """Every request of the state-changing POST the suite sent (its path parameters as they went out; a POST to a
     read operation's path is an undeclared-method case, which the server must refuse: not one of these)."""
 
@@ -202,9 +200,6 @@ class PostsSent:
     def case_done(self, case: AnyCase, response: Response | None) -> None:
         if response is not None and case.operation.definition.raw.get("operationId") == RETRY:
             self.sent.append(dict(case.path_parameters))
-
-    def failure_recorded(self, failure: FailureRecord, response: object) -> None:
-        pass
 
 
 def test_the_suite_runs_and_each_check_judges_only_its_operations(spec_copy: Path) -> None:
@@ -233,7 +228,7 @@ def test_the_suite_runs_and_each_check_judges_only_its_operations(spec_copy: Pat
     assert judged["deleted_task_is_gone"] <= {progress, listing, f"DELETE {TASK_PATH}"}
     for check in ("known_tasks_answer_as_expected", "request_id_unique", "signed_request_accepted"):
         assert {logs, retry} <= judged[check], (check, judged[check])
-    # the POST the emulator carried out, it carried out on the tasks offered to it and on no other (the disposable
+    # the POST the emulator carried out, it carried out on the tasks offered to it and on no other (the changeable
     # one only while it was not deleted yet)
     assert {task.task_id.lower() for task in model.retried} - {DISPOSABLE.task_id} == {RETRIED.task_id}, summary
 
@@ -243,18 +238,18 @@ def test_against_a_remote_target_the_post_goes_only_to_the_task_named_changeable
     model = TaskLogModel()
     app = create_app(SCENARIO, spec=spec.document, extensions=(model,))
     with serve_in_thread(app) as url:
-        env = environment(url, SCENARIO) | suite_environment(SCENARIO)
-        target = staging_target(url, RunKnobs(allow_destructive=True), env)
+        env = environment(url, SCENARIO) | suite_environment(SCENARIO) | {"ALLOW_CHANGES": "1"}
+        target = remote(env, url)
         posts = PostsSent()
         options = dataclasses.replace(SLICE_OPTIONS, spec_path=spec_copy)
         report = run_suite(SuiteRun(target, options, [posts]))
     summary = format_summary(report, target=target.description, replay="(extra operations, remote)")
     assert report.ok, summary
-    # DCS_DESTRUCTIVE_TASKS: offered to every state-changing operation, so both go to the deletion first
-    destructive = set(SCENARIO.disposable_tasks())
-    assert {DISPOSABLE, RETRIED} < destructive
-    assert set(target.changeable_for(RETRY)) == set(target.changeable_for("DeleteBackgroundTask")) == destructive
-    offered, malformed = {task.task_id for task in destructive}, spec.resource_id
+    # DCS_CHANGEABLE_TASKS: offered to every state-changing operation, so both go to the deletion first
+    changeable = set(SCENARIO.changeable_tasks())
+    assert {DISPOSABLE, RETRIED} < changeable
+    assert set(target.changeable_for(RETRY)) == set(target.changeable_for("DeleteBackgroundTask")) == changeable
+    offered, malformed = {task.task_id for task in changeable}, spec.resource_id
     assert {sent["task_id"].lower() for sent in posts.sent} & offered, summary  # POSTs went to the offered tasks …
     for sent in posts.sent:  # … and otherwise only to an absent task, or with an ID the server must refuse
         ids = [str(sent.get(name, "")) for name in ("project_id", "instance_id", "task_id")]

@@ -23,7 +23,7 @@ from contract_tests.record.transport import TransportStats
 from contract_tests.reporting.progress import RunProgress, choose_mode
 from contract_tests.run.runner import ROOT, run_suite
 from contract_tests.run.state import SuiteRun
-from contract_tests.settings.options import SuiteOptions
+from contract_tests.settings.table import Settings
 from contract_tests.spec.api import load_spec
 from contract_tests.target.emulator import emulator_target, scenario_tasks
 from tests.terminal import history, timed_screens, tmux_server
@@ -58,8 +58,8 @@ def test_plain_lines_appear_during_the_run_and_each_failure_once() -> None:
     options = dataclasses.replace(SLICE_OPTIONS, stop_on_failure=False)
     out = TimedLines()
     run = SuiteRun(emulator_target(SCENARIO, app=app), options)
-    progress = RunProgress(out, options, run.report.transport, mode=choose_mode("auto", out, {}), interval=0.5)
-    run.listen(progress)
+    progress = RunProgress(out, options, run.report.transport, mode=choose_mode("auto", out, in_ci=False), interval=0.5)
+    run.observe(progress)
     started = time.monotonic()
     with progress.showing():
         report = run_suite(run)
@@ -86,15 +86,15 @@ def test_the_mode_follows_the_terminal_and_ci() -> None:
         def isatty(self) -> bool:
             return True
 
-    assert choose_mode("auto", Terminal(), {}) == "live"
-    assert choose_mode("auto", Terminal(), {"CI": "true"}) == "plain"
-    assert choose_mode("auto", io.StringIO(), {}) == "plain"
-    assert choose_mode("off", Terminal(), {}) == "off"
+    assert choose_mode("auto", Terminal(), in_ci=False) == "live"
+    assert choose_mode("auto", Terminal(), in_ci=True) == "plain"
+    assert choose_mode("auto", io.StringIO(), in_ci=False) == "plain"
+    assert choose_mode("off", Terminal(), in_ci=False) == "off"
 
 
 def test_the_time_left_follows_rate_limit_and_max_time() -> None:
     now = [100.0]
-    options = SuiteOptions(seed=1, max_examples=100, rate_limit=10.0)
+    options = Settings(seed=1, max_examples=100, rate_limit=10.0)
     progress = RunProgress(io.StringIO(), options, TransportStats(), clock=lambda: now[0])
     assert progress.eta() == "unknown yet"  # the plan is not known before pytest collects
     progress.tests_planned(["test_probes", "test_operation[GET /a]", "test_operation[GET /b]", "test_workflows"])
@@ -125,10 +125,7 @@ def _demo_env(_url: str) -> dict[str, str]:
 
 
 def _reports(directory: Path) -> list[str]:
-    return [
-        *("--junit-xml", str(directory / "junit.xml"), "--summary-json", str(directory / "summary.json")),
-        *("--html-report", str(directory / "report.html"), "--har", str(directory / "failures.har")),
-    ]
+    return ["--reports-dir", str(directory)]
 
 
 @pytest.mark.slow  # a 15-s run: the plain line comes every 10 s

@@ -133,7 +133,9 @@ def failed_run(tmp_path_factory: pytest.TempPathFactory) -> FailedRun:
         "DCS_INSTANCE_ID": readable.instance_id,
         "DCS_TASK_ID": readable.task_id,
     }
-    html, har, summary = directory / "contract-report.html", directory / "contract-failures.har", directory / "s.json"
+    html, har, summary = (
+        directory / name for name in ("contract-report.html", "contract-failures.har", "contract-summary.json")
+    )
     with pytest.MonkeyPatch.context() as patch, serve_in_thread(variant.wrap(create_app(SCENARIO), SCENARIO)) as url:
         for name, value in env.items():
             patch.setenv(name, value)
@@ -149,14 +151,8 @@ def failed_run(tmp_path_factory: pytest.TempPathFactory) -> FailedRun:
                     "20",
                     "--progress",
                     "off",
-                    "--junit-xml",
-                    str(directory / "j.xml"),
-                    "--summary-json",
-                    str(summary),
-                    "--html-report",
-                    str(html),
-                    "--har",
-                    str(har),
+                    "--reports-dir",
+                    str(directory),
                 ]
             )
     assert code == 1, printed.getvalue()
@@ -204,7 +200,7 @@ def test_the_report_and_the_har_hold_every_failure_and_no_secret(failed_run: Fai
         failed_run.out,
     ):
         assert failed_run.token not in text
-    assert summary["coverage"]["operations"]["covered"] == 2  # a BASE_URL without ALLOW_DESTRUCTIVE: no DELETE
+    assert summary["coverage"]["operations"]["covered"] == 2  # a BASE_URL without ALLOW_CHANGES: no DELETE
     assert failed_run.out.splitlines()[-1].startswith("coverage:    operations 2/3")
 
 

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
 from schemathesis import Response
 from schemathesis.python import asgi
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -21,25 +20,25 @@ from contract_tests.emulator.__main__ import suite_environment
 from contract_tests.emulator.server import serve_in_thread
 from contract_tests.phases.probes import mixed_tenancy, progress_path
 from contract_tests.record.answers import AnyCase
-from contract_tests.record.findings import FailureRecord
+from contract_tests.record.recording import RunObserver
 from contract_tests.record.transport import MAX_THROTTLE_RETRIES, TransportStats, limiter_rate, paced_requests
 from contract_tests.reporting.summary import format_summary
 from contract_tests.run.runner import run_suite
 from contract_tests.run.state import SuiteRun
+from contract_tests.settings import parsers
 from contract_tests.settings.errors import SettingsError
-from contract_tests.settings.knobs import RunKnobs, parse_rate
-from contract_tests.settings.options import SuiteOptions
+from contract_tests.settings.reading import read_settings
+from contract_tests.settings.table import Settings
 from contract_tests.spec.api import load_spec
 from contract_tests.spec.ids import KnownTask
 from contract_tests.target.auth import AkSkSigner
 from contract_tests.target.auth_modes import auth_modes
 from contract_tests.target.emulator import emulator_target
 from contract_tests.target.policy import Aim, may_send
-from contract_tests.target.remote import staging_target
 from contract_tests.target.requirements import requirements
 
 from .broken.variants import VARIANTS
-from .slice import SLICE_OPTIONS
+from .slice import SLICE_OPTIONS, remote
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
 PROGRESS = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress"
@@ -61,9 +60,14 @@ def test_staging_settings_from_the_environment() -> None:
         "AUTH_PROBES": "0",
         "DCS_FAULTY_TASKS": "i1/t5@ShowBackgroundTaskProgress+OtherRead, p9/i9/t9, i7/*",
     }
-    knobs = RunKnobs.from_env(env)
-    assert (knobs.request_timeout, knobs.rate_limit, knobs.max_time, knobs.auth_probes) == (12.5, 10.0, 90.0, False)
-    target = staging_target("https://staging.example", knobs, env)
+    settings = read_settings(["--base-url", "https://staging.example"], env)
+    assert (settings.request_timeout, settings.rate_limit, settings.max_time, settings.auth_probes) == (
+        12.5,
+        10.0,
+        90.0,
+        False,
+    )
+    target = remote(env, "https://staging.example")
     assert [tuple(t) for t in target.readable_tasks] == [("p1", "i1", "t1"), ("p1", "i1", "t2"), ("p1", "i2", "t3")]
     assert target.foreign_tasks == (KnownTask("fp", "fi", "ft"),)
     spec = load_spec().by_id
@@ -91,19 +95,20 @@ def test_staging_settings_from_the_environment() -> None:
         ({"DCS_FOREIGN_PROJECT_ID": "fp"}, "DCS_FOREIGN_INSTANCE_ID"),
         ({"DCS_TASKS": "only-one-part"}, "DCS_TASKS"),
         ({"DCS_FOREIGN_AK": "x"}, "DCS_FOREIGN_SK"),
-        ({"ALLOW_DESTRUCTIVE": "1"}, "DCS_DESTRUCTIVE_TASKS"),
+        ({"ALLOW_CHANGES": "1"}, "DCS_CHANGEABLE_TASKS"),
+        ({"ALLOW_DESTRUCTIVE": "1"}, "DCS_CHANGEABLE_TASKS"),  # the former name, still read
         ({"METHOD_REJECTION": "406"}, "METHOD_REJECTION"),
     ],
 )
 def test_bad_staging_settings_say_what_is_wrong(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
-        staging_target("http://x", RunKnobs.from_env({**BASE_ENV, **env}), {**BASE_ENV, **env})
+        remote({**BASE_ENV, **env})
 
 
 def test_rates() -> None:
-    assert parse_rate("10/s") == 10.0
-    assert parse_rate("120/m") == 2.0
-    assert parse_rate("5") == 5.0
+    assert parsers.rate("10/s") == 10.0
+    assert parsers.rate("120/m") == 2.0
+    assert parsers.rate("5") == 5.0
 
 
 def test_tenancy_mixes_name_every_half_and_half_combination() -> None:
@@ -120,7 +125,7 @@ def test_tenancy_mixes_name_every_half_and_half_combination() -> None:
 
 
 def test_read_only_targets_get_no_state_changing_request_but_the_method_probes() -> None:
-    target, spec = staging_target("http://x", RunKnobs(), BASE_ENV), load_spec()
+    target, spec = remote(BASE_ENV), load_spec()
     assert may_send(target, spec, "GET", PROGRESS, Aim.READ)
     assert may_send(target, spec, "DELETE", PROGRESS, Aim.REAIMED)  # undeclared on a read-only path: the 405 probe
     # a path that declares DELETE is no longer read-only: nothing but reads, whatever was aimed
@@ -131,10 +136,10 @@ def test_read_only_targets_get_no_state_changing_request_but_the_method_probes()
 
 
 def test_a_remote_target_gets_state_changing_requests_only_for_offered_re_aimed_or_malformed_tasks() -> None:
-    """The destructive recipe: DCS_DESTRUCTIVE_TASKS offered to every state-changing operation; a request for any
+    """The changing recipe: DCS_CHANGEABLE_TASKS offered to every state-changing operation; a request for any
     other task is re-aimed at an absent one and sent (withholding it would starve the stateful phase)."""
-    env = {**BASE_ENV, "DCS_DESTRUCTIVE_TASKS": "i1/t1"}
-    target, spec = staging_target("http://x", RunKnobs(allow_destructive=True), env), load_spec()
+    env = {**BASE_ENV, "DCS_CHANGEABLE_TASKS": "i1/t1", "ALLOW_CHANGES": "1"}
+    target, spec = remote(env), load_spec()
     assert target.changeable_for("DeleteBackgroundTask") == (KnownTask("p1", "i1", "t1"),)
     assert target.changeable_for("AnyOtherStateChangingOperation") == (KnownTask("p1", "i1", "t1"),)
     task_path = "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}"
@@ -146,7 +151,7 @@ def test_a_remote_target_gets_state_changing_requests_only_for_offered_re_aimed_
 @pytest.mark.slow  # the default budget of `make contract`, in-process
 def test_a_full_run_never_locks_the_demo_ak() -> None:
     app = create_app(SCENARIO)
-    report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), SuiteOptions(seed=7, max_examples=1000)))
+    report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), Settings(seed=7, max_examples=1000)))
     lockout = emulator_of(app).lockout
     assert lockout is not None
     assert report.ok, format_summary(report, target="emulator", replay="-")
@@ -277,10 +282,10 @@ def test_make_contract_against_staging_settings(
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    summary = tmp_path / "summary.json"
+    summary = tmp_path / "contract-summary.json"
     with serve_in_thread(create_app(SCENARIO)) as url:
         argv = ["--base-url", url, "--max-examples", "30", "--seed", "3", "--rate-limit", "2000/s"]
-        code = cli.main([*argv, "--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)])
+        code = cli.main([*argv, "--reports-dir", str(tmp_path)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "credentials: not locked" in printed
@@ -324,17 +329,14 @@ def test_max_time_stops_the_run_and_says_so() -> None:
     where it is, and the run is a partial pass that says why (not a crashed state machine)."""
     run = SuiteRun(emulator_target(SCENARIO), dataclasses.replace(SLICE_OPTIONS, max_time=600.0))
 
-    class TimeFlies:
+    class TimeFlies(RunObserver):
         """Once the stateful phase has sent its first step, the run's budget is spent."""
 
         def case_done(self, case: AnyCase, _response: Response | None) -> None:
             if case.meta is not None and case.meta.phase.name.value == "stateful":
                 run.sender.started -= 601
 
-        def failure_recorded(self, failure: FailureRecord, response: Response | requests.Response | None) -> None:
-            pass
-
-    run.recorder.listeners = [TimeFlies()]
+    run.recorder.observers = [TimeFlies()]
     report = run_suite(run)
     summary = format_summary(report, target="emulator", replay="-")
     assert report.stopped == "MAX_TIME 600 s reached", summary

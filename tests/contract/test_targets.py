@@ -16,17 +16,15 @@ from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from contract_tests.phases.cases import CONFIG_PATH, build_schema
 from contract_tests.phases.probes import progress_path
 from contract_tests.settings.errors import SettingsError
-from contract_tests.settings.knobs import RunKnobs
 from contract_tests.spec.api import STATE_CHANGING_METHODS, load_spec
 from contract_tests.spec.document import HTTP_METHODS
 from contract_tests.target.auth import AkSkSigner, IamTokenAuth
 from contract_tests.target.emulator import emulator_target, scenario_tasks
 from contract_tests.target.loopback import running_emulator
 from contract_tests.target.policy import Aim, aim_state_change
-from contract_tests.target.remote import staging_target, target_from_env
 from contract_tests.target.requirements import requirements
 
-from .slice import SLICE_OPTIONS
+from .slice import SLICE_OPTIONS, remote
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
 READABLE = scenario_tasks(SCENARIO).readable
@@ -41,7 +39,7 @@ def test_env_with_ak_sk_and_a_known_task() -> None:
         "DCS_INSTANCE_ID": "i1",
         "DCS_TASK_ID": "t1",
     }
-    target = target_from_env("https://staging.example/", env)
+    target = remote(env, "https://staging.example/")
     assert target.base_url == "https://staging.example"
     assert isinstance(target.auth, AkSkSigner)
     assert target.auth.security_token == "SECRET-STS"
@@ -62,7 +60,7 @@ def test_the_vendor_sdk_names_are_read_as_the_sdk_reads_them() -> None:
         "HUAWEICLOUD_SDK_SECURITY_TOKEN": "SECRET-STS",
         "HUAWEICLOUD_SDK_PROJECT_ID": "p1",
     }
-    target = target_from_env("http://x", env)
+    target = remote(env)
     assert isinstance(target.auth, AkSkSigner)
     assert (target.auth.access_key, target.auth.security_token, target.auth.project_id) == ("AK", "SECRET-STS", "p1")
     assert set(target.secrets) == {"SECRET-SK", "SECRET-STS"}
@@ -71,7 +69,7 @@ def test_the_vendor_sdk_names_are_read_as_the_sdk_reads_them() -> None:
 
 
 def test_env_with_a_token_and_no_task() -> None:
-    target = target_from_env("http://x", {"DCS_AUTH_TOKEN": "SECRET-TOKEN", "DCS_PROJECT_ID": "p1"})
+    target = remote({"DCS_AUTH_TOKEN": "SECRET-TOKEN", "DCS_PROJECT_ID": "p1"})
     assert isinstance(target.auth, IamTokenAuth)
     assert target.readable_tasks == ()
     needs = requirements(target, load_spec())
@@ -90,7 +88,7 @@ def test_env_with_a_token_and_no_task() -> None:
 )
 def test_incomplete_env_says_what_is_missing(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
-        target_from_env("http://x", env)
+        remote(env)
 
 
 @pytest.fixture(scope="module")
@@ -143,9 +141,9 @@ def test_make_contract_against_a_configured_server(
         if prefix == "HUAWEICLOUD_SDK":  # the vendor SDK's project variable instead of DCS_PROJECT_ID
             monkeypatch.setenv("HUAWEICLOUD_SDK_PROJECT_ID", READABLE[0].project_id)
             monkeypatch.delenv("DCS_PROJECT_ID")
-    junit, summary = tmp_path / "junit.xml", tmp_path / "summary.json"
+    junit, summary = tmp_path / "contract-junit.xml", tmp_path / "contract-summary.json"
     argv = ["--base-url", emulator_url, "--max-examples", "25", "--seed", "11"]
-    code = cli.main([*argv, "--junit-xml", str(junit), "--summary-json", str(summary)])
+    code = cli.main([*argv, "--reports-dir", str(tmp_path)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "make contract SEED=11 MAX_EXAMPLES=25 BASE_URL=" in printed
@@ -171,9 +169,10 @@ def test_a_base_url_without_credentials_is_a_configuration_error(
 @pytest.mark.slow  # runs `make contract` end to end
 def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """What `make contract` does on a fresh clone (its own emulator, the default budget), with a fixed seed."""
-    summary, html, har = tmp_path / "summary.json", tmp_path / "report.html", tmp_path / "failures.har"
-    reports = ["--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)]
-    code = cli.main(["--seed", "20240101", *reports, "--html-report", str(html), "--har", str(har)])
+    summary, html, har = (
+        tmp_path / name for name in ("contract-summary.json", "contract-report.html", "contract-failures.har")
+    )
+    code = cli.main(["--seed", "20240101", "--reports-dir", str(tmp_path)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     report = json.loads(summary.read_text())
@@ -212,17 +211,17 @@ def test_make_contract_default_run(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_deleting_needs_explicit_permission_and_named_tasks() -> None:
     base = {"DCS_AUTH_TOKEN": "t", "DCS_PROJECT_ID": "p1", "DCS_INSTANCE_ID": "i1", "DCS_TASK_ID": "t1"}
-    assert staging_target("http://x", RunKnobs(), base).changeable_tasks == ()
-    named = {**base, "DCS_DESTRUCTIVE_TASKS": "i1/d1,i1/d2"}
-    assert staging_target("http://x", RunKnobs(), named).changeable_tasks == (), "named but not allowed"
-    allowed = staging_target("http://x", RunKnobs(allow_destructive=True), named)
+    assert remote(base).changeable_tasks == ()
+    named = {**base, "DCS_CHANGEABLE_TASKS": "i1/d1,i1/d2"}
+    assert remote(named).changeable_tasks == (), "named but not allowed"
+    allowed = remote({**named, "ALLOW_CHANGES": "1"})
     assert [tuple(task) for task in allowed.changeable_tasks] == [("p1", "i1", "d1"), ("p1", "i1", "d2")]
-    with pytest.raises(SettingsError, match="ALLOW_DESTRUCTIVE=1 needs DCS_DESTRUCTIVE_TASKS"):
-        staging_target("http://x", RunKnobs(allow_destructive=True), base)
+    with pytest.raises(SettingsError, match="ALLOW_CHANGES=1 needs DCS_CHANGEABLE_TASKS"):
+        remote({**base, "ALLOW_CHANGES": "1"})
 
 
 def test_a_base_url_without_permission_leaves_delete_out_of_the_run() -> None:
-    target = target_from_env("http://x", {"DCS_AUTH_TOKEN": "t", "DCS_PROJECT_ID": "p1"})
+    target = remote({"DCS_AUTH_TOKEN": "t", "DCS_PROJECT_ID": "p1"})
     schema = build_schema(target, SLICE_OPTIONS)
     methods = {result.ok().method.upper() for result in schema.get_all_operations() if isinstance(result, Ok)}
     assert methods == {"GET"}

@@ -1,7 +1,7 @@
 """No false alarm on a correct server: for each tolerance of the suite, a correct server a naive rule would fail,
 proven to pass — a shared service changed by others while the run pages and reads (a task created, a task
 deleted, a task that finishes between two reads), a deletion answered 204 without content, and docs/contract-suite.md's
-destructive recipe."""
+changing recipe."""
 
 from __future__ import annotations
 
@@ -182,26 +182,26 @@ def test_a_deletion_answered_204_without_content() -> None:
     assert report.checks["no_body_where_no_content_documented"] >= 1, summary
 
 
-def test_the_destructive_recipe_completes(
+def test_the_changing_recipe_completes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """docs/contract-suite.md's recipe against a loopback emulator: `eval "$(make -s emulator-env)"` (the
-    scenario's tasks, those and the instance known to fail, the disposable ones, another tenant) and `make contract
-    BASE_URL=$DCS_ENDPOINT ALLOW_DESTRUCTIVE=1`. The stateful phase runs with the deletes it may send (re-aimed
-    ones included), the summary says what was sent, every documented status is reached, and only the disposable
+    scenario's tasks, those and the instance known to fail, the changeable ones, another tenant) and `make contract
+    BASE_URL=$DCS_ENDPOINT ALLOW_CHANGES=1`. The stateful phase runs with the deletes it may send (re-aimed
+    ones included), the summary says what was sent, every documented status is reached, and only the changeable
     tasks whose deletion does not fail are gone."""
     for name in ("CLOUD_SDK_AK", "CLOUD_SDK_SK", "CLOUD_SDK_SECURITY_TOKEN", "DCS_AUTH_TOKEN", "DCS_PROJECT_ID"):
         monkeypatch.delenv(name, raising=False)
     for name in ("DCS_INSTANCE_ID", "DCS_TASK_ID"):
         monkeypatch.delenv(name, raising=False)
-    summary = tmp_path / "summary.json"
+    summary = tmp_path / "contract-summary.json"
     app = create_app(SCENARIO)
     with serve_in_thread(app) as url:
-        exports = environment(url, SCENARIO) | suite_environment(SCENARIO) | {"ALLOW_DESTRUCTIVE": "1"}
+        exports = environment(url, SCENARIO) | suite_environment(SCENARIO) | {"ALLOW_CHANGES": "1"}
         for name, value in exports.items():
             monkeypatch.setenv(name, value)
         argv = ["--base-url", url, "--max-examples", "40", "--seed", "3"]
-        code = cli.main([*argv, "--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)])
+        code = cli.main([*argv, "--reports-dir", str(tmp_path)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     report = json.loads(summary.read_text())
@@ -211,11 +211,11 @@ def test_the_destructive_recipe_completes(
     assert report["withheld_state_changing"] == 0, printed
     assert report["statuses_by_operation"]["ShowBackgroundTaskProgress"]["500"] >= 1, printed  # DCS_FAULTY_TASKS
     assert report["checks"]["cross_tenant_access_denied"] > 0, printed
-    assert "ALLOW_DESTRUCTIVE is off" not in printed
+    assert "ALLOW_CHANGES is off" not in printed
     assert "state-changing requests: " in printed
     assert report["coverage"]["statuses"]["missing"] == [], printed  # DCS_FAULTY_TASKS names the listing too
     failing = [task for task, operations in SCENARIO.internal_errors() if "DeleteBackgroundTask" in operations]
-    gone = [task for task in SCENARIO.disposable_tasks() if task not in failing]
+    gone = [task for task in SCENARIO.changeable_tasks() if task not in failing]
     assert len(gone) == 3
     backend = emulator_of(app).backend
     assert all(backend.task(*task) for task in SCENARIO.known_tasks() if task not in gone)  # every other one left

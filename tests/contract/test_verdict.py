@@ -35,8 +35,7 @@ def staging_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def outputs(tmp_path: Path) -> list[str]:
     return [
-        *("--junit-xml", str(tmp_path / "junit.xml"), "--summary-json", str(tmp_path / "summary.json")),
-        *("--html-report", str(tmp_path / "report.html"), "--har", str(tmp_path / "failures.har")),
+        *("--reports-dir", str(tmp_path)),
     ]
 
 
@@ -65,17 +64,21 @@ def test_a_wrong_target_gets_one_paragraph_and_exit_2(
     # nothing of the suite ran: no tenancy failure, no claim about the credentials
     for never in ("cross_tenant", "FAILED [", "credentials:", "not locked", "Traceback"):
         assert never not in out + printed.err
-    summary = json.loads((tmp_path / "summary.json").read_text())
+    summary = json.loads((tmp_path / "contract-summary.json").read_text())
     assert summary["exit_code"] == 2
     assert summary["first_verdict"]["looks_like_the_service"] is False
-    assert not (tmp_path / "junit.xml").exists()
-    page = (tmp_path / "report.html").read_text()
+    assert not (tmp_path / "contract-junit.xml").exists()
+    page = (tmp_path / "contract-report.html").read_text()
     assert "NOT RUN" in page
     assert "does not look like the DCS task API" in page
-    har = json.loads((tmp_path / "failures.har").read_text())
+    har = json.loads((tmp_path / "contract-failures.har").read_text())
     assert len(har["log"]["entries"]) == 6  # the evidence
     written = (
-        out + printed.err + page + (tmp_path / "failures.har").read_text() + (tmp_path / "summary.json").read_text()
+        out
+        + printed.err
+        + page
+        + (tmp_path / "contract-failures.har").read_text()
+        + (tmp_path / "contract-summary.json").read_text()
     )
     assert SCENARIO.demo.secret_key not in written
 
@@ -122,7 +125,7 @@ def test_a_base_url_that_cannot_be_the_server_root_is_one_line_and_exit_2(
     assert "Traceback" not in printed.out + printed.err
     assert printed.out.splitlines() == ["result:      NOT RUN (configuration error); exit code 2"]
     assert f"configuration error: {printed.err.splitlines()[0].removeprefix('error: ')}" in html.unescape(
-        (tmp_path / "report.html").read_text()
+        (tmp_path / "contract-report.html").read_text()
     )
 
 
@@ -155,7 +158,7 @@ def test_a_correct_server_that_answers_unusually_passes(
     assert code == 0, out
     assert "NOT THE SERVICE?" not in out
     assert "credentials: not locked (a correctly signed request after the run got 200 with a documented body)" in out
-    summary = json.loads((tmp_path / "summary.json").read_text())
+    summary = json.loads((tmp_path / "contract-summary.json").read_text())
     assert summary["first_verdict"]["looks_like_the_service"] is True
     if unusual.startswith("throttles"):
         assert summary["throttled"]["retried"] == 5  # the first request, re-sent five times

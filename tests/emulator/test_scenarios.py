@@ -37,9 +37,9 @@ def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
     tasks = scenario.known_tasks()
     assert len(tasks) == 13
     assert len({task.instance_id for task in tasks}) == 5
-    disposable = scenario.disposable_tasks()  # the ones the contract suite may delete
-    assert len(disposable) == 4
-    assert all(scenario.demo.may_access(task.project_id) for task in disposable)
+    changeable = scenario.changeable_tasks()  # the ones the contract suite may delete
+    assert len(changeable) == 4
+    assert all(scenario.demo.may_access(task.project_id) for task in changeable)
     failing = dict(scenario.internal_errors())  # each documented 500, reachable by the demo credentials
     # (a task of an instance whose listing fails counts: its instance's internal_error applies to it too)
     expected = [["DeleteBackgroundTask"], ["ListBackgroundTask"], ["ShowBackgroundTaskProgress"]]
@@ -51,7 +51,7 @@ def test_default_scenario_has_the_promised_shape(scenario: Scenario) -> None:
     ((throttled, operations),) = scenario.throttling_instances()
     assert operations == {"ListBackgroundTask", "ShowBackgroundTaskProgress", "DeleteBackgroundTask"}
     fixtures = [task for task in tasks if task.instance_id == throttled.instance_id]
-    assert set(fixtures) < set(disposable)
+    assert set(fixtures) < set(changeable)
     answers = [
         scenario.projects[t.project_id].instances[t.instance_id].tasks[t.task_id].delete_answer for t in fixtures
     ]
@@ -186,7 +186,7 @@ def test_a_scenario_naming_an_operation_the_spec_lacks_is_refused() -> None:
     document = yaml.safe_load(DEFAULT_SCENARIO_PATH.read_text(encoding="utf-8"))
     task = document["projects"][0]["instances"][0]["tasks"][0]
     task["internal_error"] = ["ShowBackgroundTaskProgress", "ShowBackgroundTaskLogs"]
-    task["disposable"] = ["PauseBackgroundTask"]
+    task["changeable"] = ["PauseBackgroundTask"]
     scenario = parse_scenario(yaml.safe_dump(document, allow_unicode=True), source="odd.yaml")
     with pytest.raises(
         ScenarioError,
