@@ -62,7 +62,7 @@ def install() -> None:
         aim_state_change(case, target, spec)
         operation = operation_of(case)
         if operation is not None:
-            aim_away(case, target.failing_keys(operation), operation.id_parameters)
+            aim_away(case, target.faulty_keys(operation), operation.id_parameters)
 
     schemathesis.hook(before_call)
     register_with_schemathesis()

@@ -27,7 +27,7 @@ BodyJudge = Callable[[dict[str, Any], AnyCase], bool | None]
 def operation_of(case: AnyCase) -> OperationSpec | None:
     """The case's operation as the spec of its schema describes it."""
     operation_id = str(case.operation.definition.raw.get("operationId", ""))
-    return spec_of(case.operation.schema.raw_schema).operation(operation_id)
+    return spec_of(case.operation.schema).operation(operation_id)
 
 
 def documented_body(case: AnyCase, response: Response, schema: str) -> dict[str, Any] | None:

@@ -179,7 +179,7 @@ class FamilyChecks:
         if operation is not None and LISTING in operation.response_schemas.values():
             listing = operation.operation_id
         else:
-            spec = spec_of(case.operation.schema.raw_schema)
+            spec = spec_of(case.operation.schema)
             listing = min(op for op in spec.with_schema(LISTING) if not spec.by_id[op].takes_task)
         answer = self._fetch(case, listing, query=dict(query))
         body = json_object(answer) if 200 <= answer.status_code < 300 else None

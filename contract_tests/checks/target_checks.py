@@ -41,7 +41,7 @@ class TargetChecks:
         # Judged on the request as sent: it carries the target's credentials or it does not.
         return answer.request is not None and self.target.auth.authenticated(answer.request)
 
-    def is_known_fault(self, case: AnyCase, response: Response) -> bool:
+    def is_faulty_answer(self, case: AnyCase, response: Response) -> bool:
         """A signed request for a task (or instance) known to fail on this operation, answered 500 as it should be.
 
         The one case where a server error is the right answer: Schemathesis' `not_a_server_error` is
@@ -52,7 +52,7 @@ class TargetChecks:
             operation is not None
             and response.status_code == 500
             and self.signed(response)
-            and id_key(case.path_parameters, operation.id_parameters) in self.target.failing_keys(operation)
+            and id_key(case.path_parameters, operation.id_parameters) in self.target.faulty_keys(operation)
         )
 
     def request_id_unique(self, _ctx: CheckContext, response: Response, _case: AnyCase) -> bool | None:
@@ -77,11 +77,11 @@ class TargetChecks:
         """What a signed request of `operation` for these IDs must answer, and why; None when nothing is known."""
         target, names, op = self.target, operation.id_parameters, operation.operation_id
         key = id_key(parameters, names)
-        offered = operation.takes_task and key in keys_of(target.changeable_for(op), names)
-        if key in target.failing_keys(operation) and (offered or not operation.changes_state):
+        changeable = operation.takes_task and key in keys_of(target.changeable_for(op), names)
+        if key in target.faulty_keys(operation) and (changeable or not operation.changes_state):
             what = "task" if operation.takes_task else "instance"
             return frozenset({500}), f"a {what} whose backend is known to fail there (with the documented error body)"
-        if offered:
+        if changeable:
             return operation.success_statuses, "a task the run may change"
         if not operation.changes_state and key in keys_of(target.readable_for(operation), names):
             return operation.success_statuses, "a task (or instance) the credentials may read"

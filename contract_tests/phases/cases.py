@@ -38,12 +38,12 @@ def _config(target: Target, settings: Settings) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(config)
 
 
-def id_choices(target: Target, changing: OperationSpec | None = None) -> list[IdChoice]:
-    """Known IDs for fuzzed cases of an operation; a state-changing one's (`changing`) get the tasks offered
+def id_choices(target: Target, changes: OperationSpec | None = None) -> list[IdChoice]:
+    """Known IDs for fuzzed cases of an operation; a state-changing one's (`changes`) get the changeable tasks offered
     to it (but those known to fail there, whose 500 its examples reach), never the readable ones."""
     mine = target.readable_tasks
-    if changing is not None:
-        mine = target.not_failing(changing, target.changeable_for(changing.operation_id))
+    if changes is not None:
+        mine = target.not_faulty(changes, target.changeable_for(changes.operation_id))
     full: list[IdChoice] = [(task, 3) for task in (*mine, *target.foreign_tasks, *target.missing_tasks)]
     if not full:
         return [None]
@@ -83,7 +83,7 @@ def example_cases(operation: schemathesis.APIOperation[Any, Any, Any, Any], targ
     A state-changing operation gets the tasks offered to it (those known to fail there too) instead of the
     readable and faulty ones; an operation without a task ID, the instances of all of them (once each).
     """
-    spec = spec_of(operation.schema.raw_schema).by_label(operation.label)
+    spec = spec_of(operation.schema).by_label(operation.label)
     assert spec is not None  # the schema's operations are the spec's
     mine = target.anchors(spec)
     tasks: tuple[KnownTask, ...] = (*mine, *target.foreign_tasks, *target.missing_tasks)
@@ -109,21 +109,21 @@ def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
     """Schemathesis hooks, by name, that give cases `target`'s known IDs: explicit cases for each known task
     (`before_add_examples`) and known IDs swapped into valid generated paths (`flatmap_case`)."""
     choices = id_choices(target)
-    changing: dict[str, list[IdChoice]] = {}  # per state-changing operation, made once
+    by_operation: dict[str, list[IdChoice]] = {}  # per state-changing operation, made once
 
     def choices_for(operation: OperationSpec | None) -> list[IdChoice]:
         if operation is None or not operation.changes_state:
             return choices
-        if operation.operation_id not in changing:
-            changing[operation.operation_id] = id_choices(target, operation)
-        return changing[operation.operation_id]
+        if operation.operation_id not in by_operation:
+            by_operation[operation.operation_id] = id_choices(target, operation)
+        return by_operation[operation.operation_id]
 
     def before_add_examples(context: schemathesis.HookContext, examples: list[AnyCase]) -> None:
         if context.operation is not None:
             examples.extend(example_cases(context.operation, target))
 
     def flatmap_case(_context: schemathesis.HookContext, case: AnyCase) -> st.SearchStrategy[AnyCase]:
-        options = choices_for(spec_of(case.operation.schema.raw_schema).by_label(case.operation.label))
+        options = choices_for(spec_of(case.operation.schema).by_label(case.operation.label))
         if len(options) == 1 or not _keeps_valid_path(case) or _links_chose_ids(case):
             return st.just(case)
         return st.sampled_from(options).map(lambda choice: _with_ids(case, choice))

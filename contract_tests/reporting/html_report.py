@@ -17,7 +17,7 @@ import jinja2
 from ..phases.verdict import Verdict
 from ..record.findings import redact
 from ..record.run_report import SuiteReport
-from ..spec.document import spec_document
+from ..spec.api import load_spec
 from .coverage import FIGURES, Coverage
 from .failure_log import FailureLog
 from .summary import format_counts
@@ -143,7 +143,7 @@ def render(inputs: ReportInputs) -> str:
     page = environment.get_template(TEMPLATE).render(
         outcome=_outcome(inputs),
         generated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-        spec_version=spec_document().get("info", {}).get("version", ""),
+        spec_version=load_spec().document.get("info", {}).get("version", ""),
         not_run=inputs.not_run,
         verdict=None
         if verdict is None

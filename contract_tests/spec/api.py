@@ -7,9 +7,9 @@ Everything the suite decides per operation comes from here, never from a copied 
 answer (by operation ID or by the schema of the answer's documented response), which statuses a run must reach,
 which requests a read-only run withholds, which operations the probes cover, what the first verdict asks and what
 coverage counts. Whoever adds an operation, a status or a link to the spec gets it tested and counted.
-`load_spec()` is the project's spec (or a copy at another path, `SuiteOptions.spec_path`), `spec_of` the spec of
-a parsed document (a Schemathesis schema's), `ApiSpec(document)` any document (the coverage tests count a small
-spec of their own).
+`load_spec()` is the project's spec (or a copy at another path, `Settings.spec_path`), `spec_of` the spec a
+Schemathesis schema was loaded from, `ApiSpec(document)` any document (the coverage tests count a small spec of
+their own).
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import jsonschema_rs
-import yaml
 
-from .document import HTTP_METHODS, SPEC_PATH, spec_document
+from .document import HTTP_METHODS, SPEC_PATH, spec_file
 from .ids import ID_PARAMETERS
 
 # RFC 9110 §9.2.1: GET, HEAD, OPTIONS and TRACE are safe; the methods the spec could declare that are not
@@ -451,25 +450,14 @@ class ApiSpec:
                             yield LinkSpec(f"{method.upper()} {path}", str(status), str(name), target)
 
 
-_BY_DOCUMENT: dict[int, tuple[object, ApiSpec]] = {}
-
-
-def spec_of(document: Mapping[str, Any]) -> ApiSpec:
-    """The `ApiSpec` of a parsed document (a Schemathesis schema's `raw_schema`), built once per document."""
-    found = _BY_DOCUMENT.get(id(document))
-    if found is None or found[0] is not document:
-        found = (document, ApiSpec(document))
-        _BY_DOCUMENT[id(document)] = found  # the document is kept alive with it, so its id is never reused
-    return found[1]
-
-
-@functools.cache
-def _read(path: Path) -> Mapping[str, Any]:
-    document: Mapping[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return document
-
-
 def load_spec(path: Path = SPEC_PATH) -> ApiSpec:
-    """The spec at `path`, read once per process (callers must not change it); the project's spec is the document
-    `spec_file.spec_document()` gives, which every other reader of the project's spec shares."""
-    return spec_of(spec_document() if path == SPEC_PATH else _read(path))
+    """The spec at `path` as the suite reads it, built once per spec file (`document.spec_file`, the one cache)."""
+    return spec_file(path).view(ApiSpec)
+
+
+def spec_of(schema: Any) -> ApiSpec:  # noqa: ANN401 - a Schemathesis schema, whichever class
+    """The `ApiSpec` of the file a Schemathesis schema was loaded from (the run loads it by path)."""
+    location = str(schema.location or "")
+    if not location.startswith("file://"):
+        raise ValueError(f"the suite loads its schema from a spec file, not {location!r}")
+    return load_spec(Path(unquote(urlsplit(location).path)))

@@ -93,13 +93,13 @@ class Target:
         by every ID the operation takes: `keys_of`)."""
         return tuple(entry.task for entry in self.faulty if entry.fails_on(operation))
 
-    def failing_keys(self, operation: OperationSpec) -> set[tuple[str, ...]]:
+    def faulty_keys(self, operation: OperationSpec) -> set[tuple[str, ...]]:
         """The IDs (those the operation takes) of what fails on this operation."""
         return keys_of(self.faulty_for(operation), operation.id_parameters)
 
-    def not_failing(self, operation: OperationSpec, tasks: tuple[KnownTask, ...]) -> tuple[KnownTask, ...]:
+    def not_faulty(self, operation: OperationSpec, tasks: tuple[KnownTask, ...]) -> tuple[KnownTask, ...]:
         """`tasks` but those known to fail on this operation (for a listing: those whose instance is)."""
-        failing, names = self.failing_keys(operation), operation.id_parameters
+        failing, names = self.faulty_keys(operation), operation.id_parameters
         return tuple(task for task in tasks if id_key(task.as_path_parameters(), names) not in failing)
 
     def changeable_for(self, operation_id: str) -> tuple[KnownTask, ...]:

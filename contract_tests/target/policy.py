@@ -4,7 +4,7 @@ DELETE) goes only to the tasks the target offers for that operation (`Target.cha
 `aim_state_change` runs on every case the suite sends, whatever the phase, and says what it did (`Aim`). A
 state-changing request whose IDs are well-formed (a server would act on them) but do not name a task offered
 for its operation is re-aimed at a task ID no server holds, so it answers 404 (or 403 in a project the
-credentials may not use): neither fuzzing nor a link from a listing ever changes a task nobody offered. In the
+credentials may not use): neither fuzzing nor a link from a listing ever changes a task nobody changeable. In the
 stateful phase it is aimed instead at a task offered for it on the same instance that the run has not deleted
 yet, when there is one (those known to fail there last): a deletion reached along a link from a listing then
 deletes a listed task and the links of its answer (the deleted task's progress) are followed too. Schemathesis
@@ -36,7 +36,7 @@ class Aim(StrEnum):
 
     READ = "read"  # not state-changing
     CHANGEABLE = "changeable"  # names a task the target offers for this operation: sent as is
-    REAIMED = "re-aimed"  # well-formed IDs of a task not offered: now aimed at an absent task
+    REAIMED = "re-aimed"  # well-formed IDs of a task not changeable: now aimed at an absent task
     MALFORMED = "malformed"  # an ID the server must refuse before any lookup: sent as is
     UNAIMABLE = "unaimable"  # well-formed IDs and no task ID to re-aim: withheld from a remote target
 
@@ -49,17 +49,17 @@ def aim_state_change(case: Case[Any], target: Target, spec: ApiSpec, gone: Colle
     params = case.path_parameters or {}
     operation = spec.by_label(case.operation.label)
     names = operation.id_parameters if operation is not None else ()
-    offered = target.changeable_for(operation.operation_id) if operation is not None else ()
-    if "task_id" in names and names_one_of(params, offered):
+    changeable = target.changeable_for(operation.operation_id) if operation is not None else ()
+    if "task_id" in names and names_one_of(params, changeable):
         return Aim.CHANGEABLE
     if not all(isinstance(params.get(name), str) and spec.resource_id.fullmatch(params[name]) for name in names):
         return Aim.MALFORMED
     if operation is None or "task_id" not in names:
         return Aim.UNAIMABLE
     stateful = case.meta is not None and case.meta.phase.name.value == "stateful"
-    left = _left_on_instance(offered, params, gone) if stateful else ()
+    left = _left_on_instance(changeable, params, gone) if stateful else ()
     if left:
-        succeeding = target.not_failing(operation, left)
+        succeeding = target.not_faulty(operation, left)
         case.path_parameters = {**params, "task_id": (succeeding or left)[0].task_id}
         return Aim.CHANGEABLE
     case.path_parameters = {**params, "task_id": ABSENT_TASK}
@@ -67,14 +67,14 @@ def aim_state_change(case: Case[Any], target: Target, spec: ApiSpec, gone: Colle
 
 
 def _left_on_instance(
-    offered: tuple[KnownTask, ...], params: Mapping[str, object], gone: Collection[tuple[str, ...]]
+    changeable: tuple[KnownTask, ...], params: Mapping[str, object], gone: Collection[tuple[str, ...]]
 ) -> tuple[KnownTask, ...]:
     """The offered tasks of the request's project and instance that the run has not deleted."""
     instance = ("project_id", "instance_id")
     here = id_key(params, instance)
     return tuple(
         task
-        for task in offered
+        for task in changeable
         if id_key(task.as_path_parameters(), instance) == here and id_key(task.as_path_parameters()) not in gone
     )
 

@@ -43,8 +43,8 @@ def _requirements(target: Target, operation: OperationSpec) -> list[Requirement]
     tasks = target.anchors(operation)
     if operation.changes_state and not tasks:
         return []  # offered no task, it is left out of the run (`phases.cases.build_schema`)
-    failing = target.failing_keys(operation)
-    tasks = target.not_failing(operation, tasks)
+    failing = target.faulty_keys(operation)
+    tasks = target.not_faulty(operation, tasks)
     success = ("a task it may change" if operation.changes_state else "a readable task") if tasks else ""
     causes = {
         400: "a malformed ID" if names else ("an invalid query value" if operation.query_parameters else ""),
@@ -53,9 +53,11 @@ def _requirements(target: Target, operation: OperationSpec) -> list[Requirement]
         404: "an absent ID" if names else "",
         500: f"a{' task' if operation.takes_task else 'n instance'} known to fail there" if failing else "",
     }
-    offered = frozenset(id_key(task.as_path_parameters()) for task in tasks) if operation.changes_state else frozenset()
+    changeable = (
+        frozenset(id_key(task.as_path_parameters()) for task in tasks) if operation.changes_state else frozenset()
+    )
     needs = (
-        [Requirement(op, operation.success_statuses, success, offered)]
+        [Requirement(op, operation.success_statuses, success, changeable)]
         if success and operation.success_statuses
         else []
     )

@@ -80,7 +80,7 @@ def test_the_slice_deletes_only_what_the_target_offers() -> None:
     re-aimed at an absent task, so the scenario's other tasks survive."""
     target = emulator_target()
     offered = {tuple(part.lower() for part in task) for task in target.changeable_tasks}
-    failing = target.failing_keys(load_spec().by_id["DeleteBackgroundTask"])
+    failing = target.faulty_keys(load_spec().by_id["DeleteBackgroundTask"])
     assert (len(offered), len(failing & offered)) == (4, 1)
     run = SuiteRun(target, SLICE_OPTIONS)
     report = run_suite(run)
