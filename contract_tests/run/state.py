@@ -19,7 +19,8 @@ from schemathesis.python import asgi
 
 from ..checks.throttled import ThrottledAnswers
 from ..phases.cases import build_schema
-from ..phases.probes import ProbeRunner, build_probes
+from ..phases.probes.plan import build_probes
+from ..phases.probes.runner import ProbeRunner
 from ..phases.sending import Sender
 from ..phases.validating import Validator
 from ..record.answers import AnyCase

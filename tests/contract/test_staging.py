@@ -18,7 +18,8 @@ from contract_tests import cli
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, FaultConfig, create_app, emulator_of, load_scenario
 from contract_tests.emulator.__main__ import suite_environment
 from contract_tests.emulator.server import serve_in_thread
-from contract_tests.phases.probes import mixed_tenancy, progress_path
+from contract_tests.phases.probes.probe import progress_path
+from contract_tests.phases.probes.tenancy import mixed_tenancy
 from contract_tests.record.answers import AnyCase
 from contract_tests.record.recording import RunObserver
 from contract_tests.record.transport import MAX_THROTTLE_RETRIES, TransportStats, limiter_rate, paced_requests

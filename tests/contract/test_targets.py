@@ -14,7 +14,7 @@ from schemathesis.core.result import Ok
 from contract_tests import cli, replay
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, load_scenario
 from contract_tests.phases.cases import CONFIG_PATH, build_schema
-from contract_tests.phases.probes import progress_path
+from contract_tests.phases.probes.probe import progress_path
 from contract_tests.settings.errors import SettingsError
 from contract_tests.spec.api import STATE_CHANGING_METHODS, load_spec
 from contract_tests.spec.document import HTTP_METHODS

@@ -1,0 +1,104 @@
+"""Sending one run's probes (`ProbeRunner`) through its session, recording each verdict in its report. Requests that
+may fail authentication with a configured AK never come more than two in a row for that AK: a correctly signed
+request goes between them (`credentials_not_locked`), so the gateway's lockout (more than five failures in a row
+lock the AK/SK for 5 minutes) is never approached."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import requests
+import requests.auth
+
+from ...record.recording import Recorder
+from ...record.request_ids import RequestIds
+from ...spec.api import ApiSpec
+from ...target.auth_modes import auth_modes
+from ...target.model import Target
+from .auth import first_task_operation
+from .probe import Probe, id_operations
+
+MAX_BAD_IN_A_ROW = 2  # failing signatures per AK before a good request; the gateway locks after 5
+
+
+def guard_path(target: Target, spec: ApiSpec) -> str:
+    """What the correctly signed request between failing signatures asks: a readable task's first read operation."""
+    anchor = (target.readable_tasks or target.missing_tasks)[0]
+    operation = first_task_operation(spec) or next(op for op in id_operations(spec) if not op.changes_state)
+    return operation.path_for(anchor.as_path_parameters())
+
+
+class ProbeRunner:
+    """Sends one run's probes through its session and records each verdict in its report."""
+
+    def __init__(
+        self,
+        target: Target,
+        spec: ApiSpec,
+        session: requests.Session,
+        recorder: Recorder,
+        request_ids: RequestIds,
+        *,
+        timeout: float,
+    ) -> None:
+        self.target = target
+        self.guard = guard_path(target, spec)
+        self.session = session
+        self.recorder = recorder
+        self.request_ids = request_ids  # shared with the run's checks: an ID is unique across the whole run
+        self.report = recorder.report
+        self.timeout = timeout
+        self.modes = auth_modes(target)
+        self.bad_in_a_row: Counter[str] = Counter()  # per access key
+
+    def run(self, probes: list[Probe]) -> None:
+        for probe in probes:
+            if probe.failing_ak:
+                self._keep_unlocked(probe.auth)
+            started = time.monotonic()
+            try:
+                response = self._send(probe.method, probe.path, self.modes[probe.auth], probe.body)
+            except requests.RequestException as error:
+                self._no_answer(probe, error, time.monotonic() - started)
+                continue
+            self.report.checks[probe.check] += 1
+            counter = self.report.probes if probe.check in _AUTH_CHECKS else self.report.other_probes
+            counter[response.status_code] += 1
+            if probe.operation:
+                self.report.by_operation[probe.operation][response.status_code] += 1
+            problem = probe.judge(response)
+            if problem is not None:
+                self.recorder.wrong_answer(
+                    probe.check, f"{probe.label}: {probe.method} {problem}", response, probe.auth
+                )
+            self.recorder.request_id(self.request_ids, response, probe.auth)
+
+    def _keep_unlocked(self, mode: str) -> None:
+        """Before a request that may fail authentication: after two in a row with this AK, one correctly signed."""
+        good = "temporary" if mode.startswith("security-token") else "signed"
+        key = good
+        if self.bad_in_a_row[key] >= MAX_BAD_IN_A_ROW:
+            response = self._send("GET", self.guard, self.modes[good], None)
+            self.report.guard_requests += 1
+            self.report.checks["credentials_not_locked"] += 1
+            if response.status_code == 401:
+                title = "a correctly signed request between auth probes got 401"
+                self.recorder.wrong_answer("credentials_not_locked", title, response, good)
+            self.recorder.request_id(self.request_ids, response, good)
+            self.bad_in_a_row[key] = 0
+        self.bad_in_a_row[key] += 1
+
+    def _send(
+        self, method: str, path: str, auth: requests.auth.AuthBase | None, body: bytes | None
+    ) -> requests.Response:
+        headers = {"Content-Type": "application/json"}
+        url = self.target.base_url + path
+        return self.session.request(method, url, data=body, headers=headers, auth=auth, timeout=self.timeout)
+
+    def _no_answer(self, probe: Probe, error: requests.RequestException, elapsed: float) -> None:
+        where = f"{probe.check} probe ({probe.label}): {probe.method} {probe.path}"
+        self.recorder.no_answer(where, error, elapsed, probe.auth)
+
+
+_AUTH_CHECKS = frozenset({"auth_before_lookup", "tampered_signature_rejected", "security_token_enforced"})
