@@ -65,6 +65,17 @@ BREAKING_IMPORTS: dict[str, list[tuple[str, str]]] = {
         ("contract_tests.checks", "contract_tests.emulator.scenario"),
         ("contract_tests.target", "contract_tests.emulator"),
     ],
+    "proxy-layers": [
+        ("contract_tests.proxy.signer", "contract_tests.proxy.app"),
+        ("contract_tests.proxy.exchange", "contract_tests.proxy.observers"),
+        ("contract_tests.proxy.headers", "contract_tests.proxy.config"),
+        ("contract_tests.proxy.forward", "contract_tests.proxy.signer"),  # siblings, independent
+    ],
+    "proxy-without-suite": [
+        ("contract_tests.proxy.config", "contract_tests.settings.table"),
+        ("contract_tests.proxy.server", "contract_tests.emulator.server"),
+    ],
+    "proxy-modules-skip-their-package": [("contract_tests.proxy.app", "contract_tests.proxy")],
     "product-without-tests": [
         ("contract_tests.cli", "tests.emulator.helpers"),
         ("contract_tests.emulator.models", "tests"),
