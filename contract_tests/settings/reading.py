@@ -62,9 +62,10 @@ def read_settings(
     prog: str = "python -m contract_tests.cli",
     description: str = "",
 ) -> Settings:
-    """The settings of one run, from its command line and environment; `SettingsError` names what is wrong."""
+    """The settings of one run, from its command line (`argv`; None: this process's) and environment; `SettingsError`
+    names what is wrong."""
     env = os.environ if environ is None else environ
-    flags = vars(argument_parser(prog, description).parse_args(list(argv or [])))
+    flags = vars(argument_parser(prog, description).parse_args(None if argv is None else list(argv)))  # None: sys.argv
     given: dict[str, tuple[Row, str, str]] = {}
     notes: list[str] = []
     for name, row in rows():

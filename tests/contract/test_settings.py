@@ -171,3 +171,17 @@ def test_make_passes_its_command_line_to_the_suite_through_the_environment(tmp_p
 
 def test_the_command_line_refuses_a_bad_setting_before_anything_is_sent(tmp_path: Path) -> None:
     assert cli.main(["--max-time", "-1", "--reports-dir", str(tmp_path)]) == 2
+
+
+def test_the_command_line_of_the_process_is_read(tmp_path: Path) -> None:
+    """`python -m contract_tests.cli --flag value`: the process's own arguments, not only the environment."""
+    done = subprocess.run(
+        [sys.executable, "-m", "contract_tests.cli", "--rate-limit", "fast", "--reports-dir", str(tmp_path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "RATE_LIMIT must look like 10/s or 600/m, got 'fast'" in done.stderr
+    assert (tmp_path / "contract-summary.json").exists()
