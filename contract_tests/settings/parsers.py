@@ -79,6 +79,7 @@ def one_of(*choices: str) -> Callable[[str], str]:
         return text
 
     choose.__doc__ = f"One of {', '.join(choices)}."
+    choose.choices = choices  # type: ignore[attr-defined]  # read by --help and the tests
     return choose
 
 

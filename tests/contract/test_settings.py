@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from contract_tests import cli
+from contract_tests.settings import parsers
 from contract_tests.settings.docs import settings_table
 from contract_tests.settings.errors import SettingsError
 from contract_tests.settings.reading import argument_parser, describe, read_settings
@@ -43,21 +45,27 @@ def test_every_row_has_a_flag_unless_it_is_a_secret_and_help_lists_it() -> None:
     assert secrets == {"DCS_FOREIGN_AK", "DCS_FOREIGN_SK"}
 
 
-SAMPLES = {  # two values each row's parser takes (a yes/no row: 1 and 0; free text: a and b)
-    "BASE_URL": ("http://a.example", "http://b.example"),
-    "SCENARIO": (str(REPO_ROOT / "pyproject.toml"), str(REPO_ROOT / "Makefile")),
-    "MAX_EXAMPLES": ("7", "9"),
-    "SEED": ("7", "9"),
-    "REQUEST_TIMEOUT": ("7", "9"),
-    "RATE_LIMIT": ("7/s", "9/s"),
-    "MAX_TIME": ("7", "9"),
-    "METHOD_REJECTION": ("404", "any"),
-    "PROGRESS": ("plain", "off"),
-    "REPORTS_DIR": ("a", "b"),
-    "DCS_TASKS": ("i1/t1", "i2/t2"),
-    "DCS_CHANGEABLE_TASKS": ("i1/t1", "i2/t2"),
-    "DCS_FAULTY_TASKS": ("i1/t1", "i2/*"),
+# Two texts each parser takes, by parser: a new row with a parser of these kinds needs nothing here.
+SAMPLES: dict[Callable[[str], object], tuple[str, str]] = {
+    parsers.base_url: ("http://a.example", "http://b.example"),
+    parsers.existing_file: (str(REPO_ROOT / "pyproject.toml"), str(REPO_ROOT / "Makefile")),
+    parsers.flag: ("1", "0"),
+    parsers.count: ("7", "9"),
+    parsers.seed: ("7", "9"),
+    parsers.seconds: ("7", "9"),
+    parsers.rate: ("7/s", "9/s"),
+    parsers.directory: ("a", "b"),
+    parsers.text: ("a", "b"),
+    parsers.tasks: ("i1/t1", "i2/t2"),
+    parsers.faulty_tasks: ("i1/t1", "i2/*"),
 }
+
+
+def samples(row: Row) -> tuple[str, str]:
+    choices = getattr(row.parse, "choices", None)
+    return (choices[-1], choices[-2]) if choices else SAMPLES[row.parse]
+
+
 COMPANIONS = {  # rows that only make sense together
     "DCS_INSTANCE_ID": {"DCS_TASK_ID": "t"},
     "DCS_TASK_ID": {"DCS_INSTANCE_ID": "i"},
@@ -74,7 +82,7 @@ COMPANIONS = {  # rows that only make sense together
 def test_each_row_is_read_from_its_flag_and_from_its_variable(name: str, row: Row) -> None:
     """The variable gives the value its parser makes, the flag wins over the variable, and unset it is the default
     for the kind of target."""
-    flag_text, env_text = SAMPLES.get(row.name, ("1", "0") if row.parse.__name__ == "flag" else ("a", "b"))
+    flag_text, env_text = samples(row)
     remote = Kind.REMOTE in row.kinds and Kind.EMULATOR not in row.kinds
     base = REMOTE_ENV | ({"BASE_URL": "http://x"} if remote else {})
     base |= REMOTE_ENV if row.name == "BASE_URL" else {}
