@@ -24,12 +24,11 @@ EMULATOR_AT = --host $(HOST) --port $(PORT) $(if $(SCENARIO),--scenario $(SCENAR
 # given on its command line to the suite through the environment, where the suite reads each setting of its one
 # table (contract_tests/settings/table.py; `python -m contract_tests.cli --help` and docs/contract-suite.md list them).
 
-# Validating-proxy settings (make proxy UPSTREAM=… PORT=… RATE_LIMIT=… ALLOW_DESTRUCTIVE=1 DURATION=…; docs/proxy.md;
-# each also read from the environment variable of the same name). It listens on HOST, on 8081 unless PORT is given,
-# so it can run beside `make emulator` on 8080.
-UPSTREAM ?=
-DURATION ?=
-PROXY_PORT = $(if $(filter file,$(origin PORT)),8081,$(PORT))
+# Validating-proxy settings (make proxy UPSTREAM=… PORT=… RATE_LIMIT=… ALLOW_CHANGES=1 DURATION=… REPORTS_DIR=…;
+# docs/proxy.md): rows of the suite's one table too, read from the environment as `make contract` reads its own. It
+# listens on HOST, on 8081 unless PORT is given on make's command line (PORT in the environment moves `make
+# emulator`, so the two run side by side) or PROXY_PORT is set.
+PROXY_PORT ?= $(if $(filter command line,$(origin PORT)),$(PORT),8081)
 
 export PATH := $(BIN):$(PATH)
 export HYPOTHESIS_STORAGE_DIRECTORY := $(CURDIR)/.hypothesis
@@ -101,10 +100,9 @@ contract: $(STAMP) ## Start the emulator (or use BASE_URL), run the whole contra
 		|| { code=$$?; echo "make contract: the suite exited with code $$code (1 = failures or missing statuses, 2 = configuration, unreachable target or not the service)"; exit $$code; }
 
 .PHONY: proxy
-proxy: $(STAMP) ## Serve the validating proxy on loopback (UPSTREAM, PORT=8081, RATE_LIMIT, ALLOW_DESTRUCTIVE=1, DURATION)
-	$(PY) -m contract_tests.proxy --host $(HOST) --port $(PROXY_PORT) $(if $(UPSTREAM),--upstream '$(UPSTREAM)') \
-		$(if $(RATE_LIMIT),--rate-limit '$(RATE_LIMIT)') $(if $(ALLOW_DESTRUCTIVE),--allow-destructive '$(ALLOW_DESTRUCTIVE)') \
-		$(if $(DURATION),--duration '$(DURATION)') $(if $(REQUEST_TIMEOUT),--request-timeout '$(REQUEST_TIMEOUT)')
+proxy: $(STAMP) ## Serve the validating proxy on loopback, judging every exchange (UPSTREAM, PORT=8081, RATE_LIMIT, ALLOW_CHANGES=1, DURATION)
+	$(PY) -m contract_tests.proxy --host $(HOST) --port $(PROXY_PORT) \
+		|| { code=$$?; echo "make proxy: the proxy exited with code $$code (1 = findings, 2 = a bad setting or a port taken)"; exit $$code; }
 
 .PHONY: publish-spec
 publish-spec: $(STAMP) $(NODE_STAMP) ## Bundle the spec into dist/ as YAML and JSON named with info.version

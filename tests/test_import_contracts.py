@@ -70,9 +70,17 @@ BREAKING_IMPORTS: dict[str, list[tuple[str, str]]] = {
         ("contract_tests.proxy.exchange", "contract_tests.proxy.observers"),
         ("contract_tests.proxy.headers", "contract_tests.proxy.config"),
         ("contract_tests.proxy.forward", "contract_tests.proxy.signer"),  # siblings, independent
+        ("contract_tests.proxy.observers", "contract_tests.proxy.judging.judge"),
+        ("contract_tests.proxy.server", "contract_tests.proxy.judging"),  # siblings, independent
     ],
-    "proxy-without-suite": [
-        ("contract_tests.proxy.config", "contract_tests.settings.table"),
+    "proxy-judging-layers": [
+        ("contract_tests.proxy.judging.passing", "contract_tests.proxy.judging.request_rules"),
+        ("contract_tests.proxy.judging.traffic_rules", "contract_tests.proxy.judging.judge"),
+        ("contract_tests.proxy.judging.report", "contract_tests.proxy.judging.progress"),  # siblings, independent
+    ],
+    "proxy-core-without-suite": [
+        ("contract_tests.proxy.config", "contract_tests.target.model"),  # the settings table only
+        ("contract_tests.proxy.app", "contract_tests.checks.base"),
         ("contract_tests.proxy.server", "contract_tests.emulator.server"),
     ],
     "proxy-modules-skip-their-package": [("contract_tests.proxy.app", "contract_tests.proxy")],

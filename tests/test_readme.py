@@ -139,3 +139,62 @@ def test_try_it_against_the_emulator_runs_as_written(tmp_path: Path) -> None:
     assert QUICK_TASK[1] in run.stdout  # dcs-tasks list, and the Python block's listing
     assert "result:      PASSED" in run.stdout  # make contract BASE_URL=$DCS_ENDPOINT
     assert run.stdout.rstrip().endswith("finished at 100")  # the Python block waited the task out
+
+
+def page_section(page: str, title: str) -> str:
+    text = (REPO_ROOT / page).read_text(encoding="utf-8")
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_proxy_pages_worked_example_runs_as_written(tmp_path: Path) -> None:
+    """docs/proxy.md: the emulator, the proxy in front of it, the integration test through it, Ctrl-C, the report.
+    On free ports: PORT moves `make emulator` (and its exports), PROXY_PORT the proxy, and the integration test's
+    `8081` is that port; REPORTS_DIR keeps the reports in the test's directory."""
+    section = page_section("docs/proxy.md", "Worked example: an integration test through the proxy, then its report")
+    server, proxy_lines, commands = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    (python_block,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    assert server.strip() == "make emulator"
+    assert commands.strip().endswith(".venv/bin/python integration_test.py")
+    (tmp_path / "integration_test.py").write_text(python_block, encoding="utf-8")
+    port, proxy_port = free_port(), free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/root"),
+        "PORT": str(port),
+        "PROXY_PORT": str(proxy_port),
+        "CONTROL_API": "1",
+        "REPORTS_DIR": str(tmp_path),
+        "HUAWEICLOUD_SDK_CREDENTIALS_FILE": os.devnull,
+    }
+    emulator = _start(server, env)
+    proxy: subprocess.Popen[str] | None = None
+    try:
+        _wait_for_control_api(f"http://127.0.0.1:{port}", emulator)
+        proxy = _start(proxy_lines, env)
+        assert proxy.stdout is not None
+        banner = ""
+        while "Point clients at it" not in banner:  # it listens once it says so
+            line = proxy.stdout.readline()
+            assert line, f"make proxy exited: {banner}"
+            banner += line
+        script = commands.replace("127.0.0.1:8081", f"127.0.0.1:{proxy_port}").replace(
+            ".venv/bin/python integration_test.py", f".venv/bin/python {tmp_path / 'integration_test.py'}"
+        )
+        run = _run(["bash", "-euo", "pipefail", "-c", script], REPO_ROOT, env, timeout=300)
+        os.killpg(proxy.pid, signal.SIGINT)  # Ctrl-C in the proxy's shell
+        out, _ = proxy.communicate(timeout=60)
+    finally:
+        for started in (proxy, emulator):
+            if started is not None and started.poll() is None:
+                os.killpg(started.pid, signal.SIGTERM)
+                started.wait(timeout=30)
+        emulator.wait(timeout=30)
+    assert run.returncode == 0, f"the integration test failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+    assert "8abf6e1e72c12e7c0172c15b508500aa EXECUTING 30" in run.stdout  # the Python test, through the proxy
+    assert '"error_code"' in run.stdout  # curl's limit=0: the service's 400, passed on
+    assert "make proxy: the proxy exited with code 1 (1 = findings" in out  # exit 1: a finding
+    assert "FAILED [request_values_on_schema] query parameter limit of ListBackgroundTask off its schema" in out
+    assert "result:      FAILED (8 exchanges, 1 findings); exit code 1" in out, out
+    for name in ("proxy-report.html", "proxy-failures.har", "proxy-junit.xml", "proxy-summary.json"):
+        assert (tmp_path / name).is_file(), name
+    assert "Validating proxy report" in (tmp_path / "proxy-report.html").read_text(encoding="utf-8")

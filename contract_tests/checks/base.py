@@ -1,7 +1,7 @@
 """What every check of the suite stands on: its protocol (`SKIPPED`, in Schemathesis' terms the answer a check does
 not judge), the case's operation as the spec describes it, an answer's body when the spec documents a given
 schema for its status (`body_check`: a check of the answers of one response schema, whichever operations
-answer with it), and the parts of a progress or listing body several checks read.
+answer with it), and the parts of a progress or listing body several checks read (steps, listed tasks, task_count).
 """
 
 from __future__ import annotations
@@ -57,6 +57,12 @@ def body_check(schema: str) -> Callable[[BodyJudge], CheckFunction]:
 def steps(body: dict[str, Any]) -> list[dict[str, Any]]:
     steps = body.get("step_details")
     return [step for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
+
+
+def listed_tasks(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """A listing's tasks (the objects of its `tasks` array)."""
+    tasks = body.get("tasks")
+    return [task for task in tasks if isinstance(task, dict)] if isinstance(tasks, list) else []
 
 
 def step_statuses(body: dict[str, Any]) -> list[Any]:

@@ -43,6 +43,7 @@ from ..record.answers import AnyCase, json_object
 from ..spec.api import spec_of
 from ..target.model import Target
 from .base import FAILED, LISTING, PROGRESS, SKIPPED, WAITING, case_key, operation_of, step_statuses, task_count
+from .base import listed_tasks as _tasks
 
 SHOW, DELETE = "ShowBackgroundTaskProgress", "DeleteBackgroundTask"
 SUCCESS, EXECUTING, NOT_STARTED = "SUCCESS", "EXECUTING", "NOT_STARTED"
@@ -57,11 +58,6 @@ MAX_VERIFIED_PER_LISTING = 4  # progress fetched per listing answer (each task o
 
 TaskKey = tuple[str, ...]
 Judge = Callable[[AnyCase, Response], None]  # runs every single-answer check on a fetched answer
-
-
-def _tasks(body: dict[str, Any]) -> list[dict[str, Any]]:
-    tasks = body.get("tasks")
-    return [task for task in tasks if isinstance(task, dict)] if isinstance(tasks, list) else []
 
 
 def _window_bound(value: object) -> datetime.datetime | None:

@@ -33,7 +33,9 @@ IdChoice = tuple[KnownTask, int] | None  # (task, how many leading path paramete
 def _config(target: Target, settings: Settings) -> SchemathesisConfig:
     config = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
     # The base URL is always explicit: the spec's `servers` are the real cloud, which the suite never contacts.
-    config |= {"seed": settings.seed, "base-url": target.base_url, "request-timeout": settings.request_timeout}
+    config |= {"base-url": target.base_url, "request-timeout": settings.request_timeout}
+    if settings.seed is not None:  # a suite run always has one; judging generates nothing
+        config["seed"] = settings.seed
     config["generation"]["max-examples"] = settings.max_examples
     return SchemathesisConfig.from_dict(config)
 
@@ -129,6 +131,12 @@ def known_id_hooks(target: Target) -> dict[str, Callable[..., Any]]:
         return st.sampled_from(options).map(lambda choice: _with_ids(case, choice))
 
     return {"before_add_examples": before_add_examples, "flatmap_case": flatmap_case}
+
+
+def judging_schema(target: Target, settings: Settings) -> schemathesis.BaseSchema:
+    """The schema of the spec for judging answers the run did not generate (the validating proxy's): every operation,
+    no auth and no hooks, since nothing is generated or sent from it."""
+    return schemathesis.openapi.from_path(settings.spec_path, config=_config(target, settings))
 
 
 def build_schema(target: Target, settings: Settings) -> schemathesis.BaseSchema:

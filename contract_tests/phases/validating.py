@@ -1,7 +1,9 @@
 """Judging one response of a run (`Validator`): Schemathesis' `case.validate_response` with every built-in
 check plus the run's own (`checks.registry.AnswerChecks`, `checks.family.FamilyChecks`, made per run for its
 target), each verdict recorded through the schema's `after_validate` hook. The requests the cross-operation checks send
-themselves are judged the same way (`judge_fetched`), but for the checks that would send more requests.
+themselves are judged the same way (`judge_fetched`), but for the checks that would send more requests; so are the
+answers the validating proxy sees pass (`judge_alone`: every check that judges an answer alone, whatever family it
+belongs to).
 
 Ours only where Schemathesis has no setting for it: its `not_a_server_error` is excused for the target's
 tasks known to fail on that operation alone (the one place a 500 is the documented answer), and a run that
@@ -15,7 +17,7 @@ from typing import Any
 from schemathesis import BaseSchema, HookContext, Response
 from schemathesis.checks import CheckFunction, CheckResult, not_a_server_error
 from schemathesis.core.failures import FailureGroup
-from schemathesis.specs.openapi.checks import ignored_auth
+from schemathesis.specs.openapi.checks import ignored_auth, object_level_authorization
 
 from ..checks.base import operation_of
 from ..checks.family import FamilyChecks
@@ -23,6 +25,10 @@ from ..checks.registry import AnswerChecks
 from ..record.answers import AnyCase
 from ..record.recording import Recorder
 from ..settings.table import Settings
+
+# Schemathesis' checks that send requests of their own (the same request unsigned; another identity's read): never
+# run on an answer judged alone. The suite's cross-operation checks (`FamilyChecks`) are left out by not being added.
+SENDING_CHECKS: tuple[CheckFunction, ...] = (ignored_auth, object_level_authorization)
 
 
 class Validator:
@@ -63,21 +69,26 @@ class Validator:
             if self.settings.stop_on_failure:
                 raise
 
+    def judge_alone(self, case: AnyCase, response: Response, excluded: tuple[CheckFunction, ...] = ()) -> None:
+        """Every check that judges an answer alone: Schemathesis' own (but `SENDING_CHECKS`) and the run's single-answer
+        checks (`AnswerChecks`), minus `excluded`; verdicts recorded, and `FailureGroup` raised on a failure."""
+        case.validate_response(
+            response,
+            additional_checks=self.checks.all,
+            excluded_checks=[*SENDING_CHECKS, *self._excused(case, response), *excluded],
+        )
+
     def judge_fetched(self, case: AnyCase, response: Response) -> None:
         """A request a cross-operation check sent, judged like a case by every check that judges an answer
-        alone (not those that send requests of their own: `ignored_auth`, the cross-operation ones); raises an
-        AssertionError naming the failed checks, so the check that sent it fails too."""
+        alone (`judge_alone`); raises an AssertionError naming the failed checks, so the check that sent it fails
+        too."""
         report = self.recorder.report
         report.fetched[response.status_code] += 1
         operation = operation_of(case)
         if operation is not None:
             report.by_operation[operation.operation_id][response.status_code] += 1
         try:
-            case.validate_response(
-                response,
-                additional_checks=self.checks.all,
-                excluded_checks=[ignored_auth, *self._excused(case, response)],
-            )
+            self.judge_alone(case, response)
         except FailureGroup as failed:
             titles = "; ".join(sorted({failure.title for failure in failed.exceptions}))
             request = response.request

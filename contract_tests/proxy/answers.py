@@ -36,7 +36,7 @@ def refused(method: str) -> Answer:
         REFUSED_STATUS,
         REFUSED_CODE,
         f"The validating proxy is read-only: {method} changes state, so it was not forwarded. "
-        "Start the proxy with ALLOW_DESTRUCTIVE=1 to forward POST, PUT, PATCH and DELETE.",
+        "Start the proxy with ALLOW_CHANGES=1 to forward POST, PUT, PATCH and DELETE.",
     )
 
 

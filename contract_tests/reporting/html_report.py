@@ -3,6 +3,8 @@ on every `make contract`, run or not: the verdict (and the first verdict on the 
 seed and replay command, the statuses each operation reached, each check with the responses it judged and
 failed, each failure with its request and response (credentials redacted), field path, curl and replay
 command, and the spec coverage (`coverage.py`). Rendered with Jinja2, which escapes whatever the server sent.
+The validating proxy writes the same page of the traffic it judged (`mode="proxy"`): it says so, and shows the
+exchanges real clients had instead of cases, seed and budget.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .summary import format_counts
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE = "contract-report.html.j2"
+SUITE, PROXY = "suite", "proxy"  # what wrote the page: `make contract`, or `make proxy`
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class ReportInputs:
     failures: FailureLog | None = None
     credentials: str = ""
     secrets: tuple[str, ...] = ()  # redacted once more from the whole page
+    mode: str = SUITE  # SUITE or PROXY
+    about: tuple[tuple[str, str], ...] = ()  # facts of the run shown with the settings (the proxy's), printable
 
 
 def _outcome(inputs: ReportInputs) -> dict[str, str]:
@@ -52,11 +57,12 @@ def _outcome(inputs: ReportInputs) -> dict[str, str]:
     return {"word": word, "line": inputs.result}
 
 
-def _run(report: SuiteReport | None) -> dict[str, object] | None:
+def _run(report: SuiteReport | None, mode: str) -> dict[str, object] | None:
     if report is None:
         return None
     stats = report.transport
     return {
+        "unit": "exchanges judged" if mode == PROXY else "cases",
         "cases": report.total_cases,
         "by_phase": format_counts(report.phases),
         "by_status": format_counts(report.cases),
@@ -158,7 +164,9 @@ def render(inputs: ReportInputs) -> str:
         seed=inputs.seed,
         max_examples=inputs.max_examples,
         replay=inputs.replay,
-        run=_run(inputs.report),
+        run=_run(inputs.report, inputs.mode),
+        proxy=inputs.mode == PROXY,
+        about=inputs.about,
         matrix=_matrix(inputs.coverage),
         checks=_checks(inputs.report, inputs.failures),
         failures=_failures(inputs.report, inputs.failures),

@@ -1,6 +1,7 @@
 """The files `make contract` writes under `reports/` on every run, run or not (`write_outputs`): the JSON
 summary (`contract-summary.json`), the HTML report (`contract-report.html`, `html_report.py`) and the failing
 exchanges as HAR (`contract-failures.har`, `har.py`); pytest writes the JUnit XML itself when the suite runs.
+`make proxy` writes the same files named `proxy-…` (and its JUnit XML with `junit.py`).
 Every one is free of secrets: the exchanges are scrubbed when captured, the rest redacted once more here.
 """
 
@@ -19,28 +20,31 @@ from .html_report import ReportInputs, write_html_report
 
 @dataclass(frozen=True)
 class OutputPaths:
-    """The report files of one run, in one directory (REPORTS_DIR; a relative one is in the repository)."""
+    """The report files of one run, in one directory (REPORTS_DIR; a relative one is in the repository), named for
+    what ran: `contract-…` (the suite) or `proxy-…` (the validating proxy)."""
 
     directory: Path
+    prefix: str = "contract"
 
     def _file(self, name: str) -> Path:
-        return (self.directory if self.directory.is_absolute() else REPO_ROOT / self.directory) / name
+        directory = self.directory if self.directory.is_absolute() else REPO_ROOT / self.directory
+        return directory / f"{self.prefix}-{name}"
 
     @property
     def junit_xml(self) -> Path:
-        return self._file("contract-junit.xml")
+        return self._file("junit.xml")
 
     @property
     def summary_json(self) -> Path:
-        return self._file("contract-summary.json")
+        return self._file("summary.json")
 
     @property
     def html(self) -> Path:
-        return self._file("contract-report.html")
+        return self._file("report.html")
 
     @property
     def har(self) -> Path:
-        return self._file("contract-failures.har")
+        return self._file("failures.har")
 
 
 def summary_dict(inputs: ReportInputs) -> dict[str, object]:
@@ -58,6 +62,8 @@ def summary_dict(inputs: ReportInputs) -> dict[str, object]:
         data["coverage"] = inputs.coverage.as_dict()
     if inputs.credentials:
         data["credentials"] = inputs.credentials
+    if inputs.about:
+        data["about"] = dict(inputs.about)
     return data
 
 

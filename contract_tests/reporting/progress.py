@@ -8,7 +8,8 @@ when the output is not a terminal, one plain line every 10 s. Either way the run
 counters, and every write holds one lock, so failure lines and the display never garble each other.
 "Planned" is the fuzzing budget (MAX_EXAMPLES per operation) and the stateful phase's steps (scenarios
 times steps, an upper bound); the examples and coverage phases add cases the spec decides, shown as done
-only.
+only. The display itself (`ProgressDisplay`: live or plain, the lock, lines printed above it) serves the
+validating proxy's progress too.
 """
 
 from __future__ import annotations
@@ -72,7 +73,73 @@ class _Operation:
     finished: bool = False
 
 
-class RunProgress(RunObserver):
+class ProgressDisplay:
+    """A progress display: `render()` redrawn live on a terminal, else `line()` every `interval` seconds (plain), or
+    nothing (off); `_write` prints a line above it. Subclasses say what `line` and `render` show."""
+
+    def __init__(self, out: TextIO, *, mode: str, interval: float, clock: Callable[[], float]) -> None:
+        self.out, self.mode, self.interval, self.clock = out, mode, interval, clock
+        self.started = clock()
+        self._lock = threading.Lock()
+        self._console = Console(file=out, force_terminal=mode == "live", highlight=False, soft_wrap=True)
+        self._live: Live | None = None
+
+    def line(self) -> str:
+        """The plain progress line."""
+        raise NotImplementedError
+
+    def render(self) -> Group:
+        """The live display."""
+        raise NotImplementedError
+
+    def _write(self, text: str) -> None:
+        with self._lock:
+            if self._live is not None:
+                self._live.console.print(Text(text, style="red"))  # printed above the live display
+            else:
+                self.out.write(text + "\n")
+                self.out.flush()
+
+    @contextlib.contextmanager
+    def showing(self) -> Iterator[None]:
+        """The display while the run goes: live on a terminal, else a plain line every `interval` seconds."""
+        if self.mode == "live":
+            live = Live(
+                console=self._console,
+                get_renderable=self.render,
+                refresh_per_second=2,
+                transient=False,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            with self._lock:
+                self._live = live
+                live.start()
+            try:
+                yield
+            finally:
+                with self._lock:
+                    live.stop()
+                    self._live = None
+            return
+        stop = threading.Event()
+
+        def tick() -> None:
+            while not stop.wait(self.interval):
+                self._write(self.line())
+
+        ticker = threading.Thread(target=tick, name="contract-progress", daemon=True)
+        if self.mode == "plain":
+            ticker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if ticker.is_alive():
+                ticker.join()
+
+
+class RunProgress(ProgressDisplay, RunObserver):
     def __init__(
         self,
         out: TextIO,
@@ -83,9 +150,8 @@ class RunProgress(RunObserver):
         interval: float = PLAIN_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.out, self.settings, self.stats, self.mode = out, settings, stats, mode
-        self.interval, self.clock = interval, clock
-        self.started = clock()
+        super().__init__(out, mode=mode, interval=interval, clock=clock)
+        self.settings, self.stats = settings, stats
         self.first_case_at: float | None = None  # the pace is measured from here: pytest's start-up is no case
         self.phase = "starting"
         self.operations: dict[str, _Operation] = {}
@@ -93,9 +159,6 @@ class RunProgress(RunObserver):
         self.stateful_done = 0
         self.stateful_finished = False
         self.failures: set[tuple[str, str]] = set()
-        self._lock = threading.Lock()
-        self._console = Console(file=out, force_terminal=mode == "live", highlight=False, soft_wrap=True)
-        self._live: Live | None = None
 
     # ── what the run tells ──
     def tests_planned(self, names: Sequence[str]) -> None:
@@ -210,50 +273,3 @@ class RunProgress(RunObserver):
             style="red" if self.failures else "",
         )
         return Group(head, table, tail)
-
-    # ── showing it ──
-    def _write(self, text: str) -> None:
-        with self._lock:
-            if self._live is not None:
-                self._live.console.print(Text(text, style="red"))  # printed above the live display
-            else:
-                self.out.write(text + "\n")
-                self.out.flush()
-
-    @contextlib.contextmanager
-    def showing(self) -> Iterator[None]:
-        """The display while the run goes: live on a terminal, else a plain line every `interval` seconds."""
-        if self.mode == "live":
-            live = Live(
-                console=self._console,
-                get_renderable=self.render,
-                refresh_per_second=2,
-                transient=False,
-                redirect_stdout=False,
-                redirect_stderr=False,
-            )
-            with self._lock:
-                self._live = live
-                live.start()
-            try:
-                yield
-            finally:
-                with self._lock:
-                    live.stop()
-                    self._live = None
-            return
-        stop = threading.Event()
-
-        def tick() -> None:
-            while not stop.wait(self.interval):
-                self._write(self.line())
-
-        ticker = threading.Thread(target=tick, name="contract-progress", daemon=True)
-        if self.mode == "plain":
-            ticker.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            if ticker.is_alive():
-                ticker.join()

@@ -25,11 +25,16 @@ def _500_note(report: SuiteReport) -> str:
 
 
 def _status_lines(report: SuiteReport) -> list[str]:
+    legend = f"statuses:    ✓ reached, ✗ required but not reached, · not required ({_500_note(report)})"
+    return [legend, *status_lines(report)]
+
+
+def status_lines(report: SuiteReport) -> list[str]:
     """Per operation, each documented status: ✓ reached, ✗ required and not reached (nor any status that would
     do instead, e.g. another documented success), · neither."""
     missing = {(need.operation_id, status) for need in report.missing() for status in need.statuses}
     width = max((len(operation) for operation in report.documented), default=0)
-    lines = [f"statuses:    ✓ reached, ✗ required but not reached, · not required ({_500_note(report)})"]
+    lines = []
     for operation, statuses in sorted(report.documented.items()):
         seen = report.by_operation[operation]
         marks = [
@@ -56,12 +61,29 @@ def format_summary(report: SuiteReport, *, target: str, replay: str) -> str:
             f"(unsigned/tampered requests; by status: {format_counts(report.probes)})"
         ),
         *_status_lines(report),
-        f"checks ({len(report.checks)}):",
+        *check_lines(report),
     ]
-    lines += [f"  {name:<40} {count:>7} responses judged" for name, count in sorted(report.checks.items())]
     lines += _traffic_lines(report)
+    lines += failure_lines(report, replay)
+    lines += _missing_lines(report)
+    verdict = "PASSED" if report.ok else "FAILED"
+    partial = " (partial: the run stopped early)" if report.stopped and report.ok else ""
+    tests = f"{report.tests_passed} passed, {report.tests_failed} failed tests"
+    lines.append(f"result:      {verdict}{partial} ({tests}); exit code {report.exit_code}")
+    return "\n".join(lines)
+
+
+def check_lines(report: SuiteReport) -> list[str]:
+    """Each check that ran, with the responses it judged."""
+    lines = [f"checks ({len(report.checks)}):"]
+    return lines + [f"  {name:<40} {count:>7} responses judged" for name, count in sorted(report.checks.items())]
+
+
+def failure_lines(report: SuiteReport, replay: str, heading: str = "FAILURES") -> list[str]:
+    """Each failure (up to three a check) with its field, message, curl and replay commands; `replay`: the run's."""
+    lines: list[str] = []
     if report.failures:
-        lines.append(f"FAILURES ({len(report.failures)}):")
+        lines.append(f"{heading} ({len(report.failures)}):")
         shown: Counter[str] = Counter()
         for number, failure in enumerate(report.failures.values(), 1):
             shown[failure.check] += 1
@@ -82,13 +104,9 @@ def format_summary(report: SuiteReport, *, target: str, replay: str) -> str:
         lines += [
             f"  … and {count} more [{check}] failures (all in the JSON summary)" for check, count in hidden.items()
         ]
-        lines.append(f"  replay the run: {replay}")
-    lines += _missing_lines(report)
-    verdict = "PASSED" if report.ok else "FAILED"
-    partial = " (partial: the run stopped early)" if report.stopped and report.ok else ""
-    tests = f"{report.tests_passed} passed, {report.tests_failed} failed tests"
-    lines.append(f"result:      {verdict}{partial} ({tests}); exit code {report.exit_code}")
-    return "\n".join(lines)
+        if replay:
+            lines.append(f"  replay the run: {replay}")
+    return lines
 
 
 def _traffic_lines(report: SuiteReport) -> list[str]:

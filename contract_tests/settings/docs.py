@@ -4,15 +4,23 @@ page equal to it. `python -m contract_tests.settings.docs` prints it.
 
 from __future__ import annotations
 
-from .table import ByKind, Kind, Row, rows
+from .table import SUITE_RUNS, ByKind, Kind, Row, rows
 
-KINDS = {frozenset(Kind): "both", frozenset({Kind.REMOTE}): "BASE_URL", frozenset({Kind.EMULATOR}): "emulator"}
+# Where a row applies, as the table says it: the suite's kinds of target ("both": the emulator and BASE_URL), then
+# the proxy.
+SUITE_LABELS = {SUITE_RUNS: "both", frozenset({Kind.REMOTE}): "BASE_URL", frozenset({Kind.EMULATOR}): "emulator"}
+
+
+def applies_to(kinds: frozenset[Kind]) -> str:
+    """`both`, `BASE_URL`, `emulator`, `proxy`, or the suite's with the proxy: `both, proxy`."""
+    names = [SUITE_LABELS[kinds & SUITE_RUNS]] if kinds & SUITE_RUNS else []
+    return ", ".join([*names, *(["proxy"] if Kind.PROXY in kinds else [])])
 
 
 def _default(row: Row) -> str:
     default = row.default
     if isinstance(default, ByKind):
-        return str(default)
+        return default.shown(row.kinds)
     if default is None or default in ((), ""):
         return "—"
     if isinstance(default, bool):
@@ -34,7 +42,8 @@ def settings_table() -> str:
         "|---|---|---|---|---|",
     ]
     lines += [
-        f"| {_setting(row)} | {_default(row)} | {KINDS[row.kinds]} | {row.doc} | {row.staging} |" for _, row in rows()
+        f"| {_setting(row)} | {_default(row)} | {applies_to(row.kinds)} | {row.doc} | {row.staging} |"
+        for _, row in rows()
     ]
     return "\n".join(lines) + "\n"
 

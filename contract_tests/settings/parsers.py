@@ -8,10 +8,12 @@ an instance itself (its listing); without `@…`, every read operation whose pat
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from .base_url import base_url_problem
 
@@ -54,6 +56,8 @@ def seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise ValueError(f"must be a number of seconds, got {text!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"must be a number of seconds, got {text!r}")
     if value <= 0:
         raise ValueError(f"must be positive, got {text!r}")
     return value
@@ -102,6 +106,14 @@ def base_url(value: str) -> str:
     problem = base_url_problem(value)  # it names BASE_URL itself
     if problem is not None:
         raise ValueError(problem)
+    return value.strip().rstrip("/")
+
+
+def upstream(value: str) -> str:
+    """An http(s) base URL with a host (a path prefixes every forwarded request's), without a trailing slash."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"must be an http(s) URL such as https://dcs.cn-north-4.myhuaweicloud.com, got {value!r}")
     return value.strip().rstrip("/")
 
 

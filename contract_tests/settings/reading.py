@@ -1,9 +1,11 @@
-"""Reading the settings (`read_settings`): every row of the table from its flag, else its environment variable
-(else a former name, said to be deprecated), parsed once; the kind of target follows from BASE_URL, and each row
-unset takes its default for that kind. A row set for a kind it does not apply to is said to be ignored; rows that
-only make sense together are checked together; a remote target's SDK configuration (credentials, project) is
-resolved here, once, by the SDK's own resolver. Also the command line (`argument_parser`) and the run's
-`settings:` line (`describe`), both made from the table.
+"""Reading the settings (`read_settings`, the suite's; `read_rows`, any command's): every row of the table from its
+flag, else its environment variable (else a former name, said to be deprecated), parsed once; the suite's kind of
+target follows from BASE_URL (the proxy's is `Kind.PROXY`), and each row unset takes its default for that kind. A
+row of the command set for its other kind of target is said to be ignored; a row only another command reads is
+not this one's setting (a shell exports both commands' variables). Rows that only make sense together are checked
+together; a remote target's SDK configuration (credentials, project) is resolved here, once, by the SDK's own
+resolver. Also the command line (`argument_parser`) and the run's `settings:` line (`describe`), both made from the
+table.
 """
 
 from __future__ import annotations
@@ -18,16 +20,26 @@ from dcs_tasks.lib.config import Configuration, resolve
 from dcs_tasks.lib.variables import SUITE
 
 from .errors import SettingsError
-from .table import Kind, Row, Settings, rows
+from .table import SUITE_RUNS, Kind, Row, Settings, rows
+
+APPLIES = {Kind.EMULATOR: "the emulator", Kind.REMOTE: "a server at BASE_URL", Kind.PROXY: "the proxy"}
 
 
-def argument_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    """A flag per setting that has one (`--rate-limit RATE`); a yes/no setting's flag alone means 1."""
+def command_kinds(kind: Kind | None) -> frozenset[Kind]:
+    """The kinds of run of one command: the suite's two kinds of target (`kind` None or one of them), or the proxy."""
+    return frozenset({Kind.PROXY}) if kind is Kind.PROXY else SUITE_RUNS
+
+
+def argument_parser(prog: str, description: str, kind: Kind | None = None) -> argparse.ArgumentParser:
+    """A flag per setting of the command (the suite's, or the proxy's with `kind=Kind.PROXY`) that has one
+    (`--rate-limit RATE`); a yes/no setting's flag alone means 1."""
     parser = argparse.ArgumentParser(prog=prog, description=description)
+    kinds = command_kinds(kind)
     for name, row in rows():
-        if not row.flag:
+        if not row.flag or not row.kinds & kinds:
             continue
-        where = "" if row.kinds == frozenset(Kind) else f" ({' and '.join(sorted(row.kinds))} only)"
+        applies = row.kinds & kinds
+        where = "" if applies == kinds else f" ({' and '.join(sorted(applies))} only)"
         help_text = f"{row.doc}{where} [{row.name}]"
         if row.parse.__name__ == "flag":
             parser.add_argument(row.option, dest=name, nargs="?", const="1", metavar="1|0", help=help_text)
@@ -62,21 +74,37 @@ def read_settings(
     prog: str = "python -m contract_tests.cli",
     description: str = "",
 ) -> Settings:
-    """The settings of one run, from its command line (`argv`; None: this process's) and environment; `SettingsError`
-    names what is wrong."""
+    """The settings of one suite run, from its command line (`argv`; None: this process's) and environment;
+    `SettingsError` names what is wrong."""
     env = os.environ if environ is None else environ
     flags = vars(argument_parser(prog, description).parse_args(None if argv is None else list(argv)))  # None: sys.argv
+    settings = read_rows(flags, env)
+    try:
+        _check_together(settings)
+        if settings.kind is Kind.REMOTE:
+            settings = dataclasses.replace(settings, sdk=remote_configuration(str(settings.base_url), env))
+    except SettingsError as error:
+        raise SettingsError(str(error), partial=settings) from None
+    return settings
+
+
+def read_rows(flags: Mapping[str, str | None], environ: Mapping[str, str], kind: Kind | None = None) -> Settings:
+    """The rows of one command, parsed: `flags` by field name (None: not given), else the environment. `kind`: the
+    proxy's (`Kind.PROXY`), or None for the suite's, whose kind of target follows from BASE_URL. Raises
+    `SettingsError` naming every bad row (with the settings as far as they could be read)."""
+    kinds = command_kinds(kind)
     given: dict[str, tuple[Row, str, str]] = {}
     notes: list[str] = []
     for name, row in rows():
-        found = _raw(name, row, flags, env)
+        found = _raw(name, row, flags, environ) if row.kinds & kinds else None
         if found is None:
             continue
         text, source = found
         if source in row.aliases:
             notes.append(f"{source} is deprecated: it is {row.name} now (the old name is read one more minor version)")
         given[name] = (row, text, source)
-    kind = Kind.REMOTE if "base_url" in given else Kind.EMULATOR
+    if kind is None:
+        kind = Kind.REMOTE if "base_url" in given else Kind.EMULATOR
     values: dict[str, object] = {}
     errors: list[str] = []
     for name, row in rows():
@@ -86,7 +114,7 @@ def read_settings(
         _, text, source = given[name]
         if kind not in row.kinds:
             shown = "…" if not row.flag else text
-            applies = "a server at BASE_URL" if row.kinds == {Kind.REMOTE} else "the emulator"
+            applies = " and ".join(APPLIES[each] for each in Kind if each in row.kinds & kinds)
             notes.append(f"{source}={shown} is ignored: it applies to {applies} only")
             values[name] = row.default_for(kind)
             continue
@@ -95,16 +123,10 @@ def read_settings(
         except SettingsError as error:
             errors.append(str(error))
             values[name] = row.default_for(kind)
-    in_ci = env.get("CI", "").lower() not in ("", "0", "false")
+    in_ci = environ.get("CI", "").lower() not in ("", "0", "false")
     settings = Settings(**values, kind=kind, notes=tuple(notes), in_ci=in_ci)  # type: ignore[arg-type]  # parsed
     if errors:
         raise SettingsError("; ".join(errors), partial=settings)
-    try:
-        _check_together(settings)
-        if kind is Kind.REMOTE:
-            settings = dataclasses.replace(settings, sdk=remote_configuration(str(settings.base_url), env))
-    except SettingsError as error:
-        raise SettingsError(str(error), partial=settings) from None
     return settings
 
 
@@ -134,7 +156,9 @@ def remote_configuration(base_url: str, environ: Mapping[str, str]) -> Configura
 
 
 def describe(settings: Settings) -> str:
-    """The run's `settings:` line: each row the table shows, as `NAME=value`."""
+    """The run's `settings:` line: each row of its kind of run the table shows, as `NAME=value`."""
     return ", ".join(
-        f"{row.name}={row.shown(getattr(settings, name))}" for name, row in rows() if row.shown is not None
+        f"{row.name}={row.shown(getattr(settings, name))}"
+        for name, row in rows()
+        if row.shown is not None and settings.kind in row.kinds
     )

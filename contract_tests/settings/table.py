@@ -3,8 +3,11 @@ name, its parser, its default for each kind of target, whether it has a flag, an
 
 The command line's flags (`--rate-limit`), the environment reading (`RATE_LIMIT`), the run's `settings:` line and
 the table in docs/contract-suite.md all follow from these rows (`settings.reading`, `settings.docs`); adding a
-setting is one row here plus its behaviour where it acts. A row may apply to one kind of target only (the
-emulator, or a server at BASE_URL): set for the other kind, it is said to be ignored, never silently dropped.
+setting is one row here plus its behaviour where it acts. Two commands read the table: `make contract` (the
+suite, against the emulator or a server at BASE_URL) and `make proxy` (the validating proxy, judging real
+traffic to UPSTREAM). A row says which of those kinds of run it applies to: one the suite reads, set for the
+suite's other kind of target, is said to be ignored, never silently dropped; one only the other command reads
+is no setting of this one (the two share a shell's exports).
 A renamed variable keeps its old name in `aliases` for one minor version; reading it prints a deprecation line.
 
 The fields after the rows are not settings: what the reader found (the kind of target, the SDK configuration it
@@ -33,29 +36,49 @@ ROW = "setting"  # the key of a field's row in its metadata
 
 
 class Kind(StrEnum):
-    """The kinds of target a setting may apply to."""
+    """The kinds of run a setting may apply to: the suite's two kinds of target, and the proxy's real traffic."""
 
     EMULATOR = "emulator"  # the suite's own emulator, started by the run (no BASE_URL)
     REMOTE = "remote"  # a server at BASE_URL, such as staging
+    PROXY = "proxy"  # the validating proxy: clients' traffic to UPSTREAM, judged as it passes (`make proxy`)
 
 
-BOTH = frozenset(Kind)
+SUITE_RUNS = frozenset({Kind.EMULATOR, Kind.REMOTE})  # what `make contract` reads
+BOTH = SUITE_RUNS  # both of the suite's kinds of target
 REMOTE_ONLY = frozenset({Kind.REMOTE})
 EMULATOR_ONLY = frozenset({Kind.EMULATOR})
+PROXY_ONLY = frozenset({Kind.PROXY})
+EVERY_RUN = frozenset(Kind)
+_SAME = object()  # a `ByKind` whose proxy default is its BASE_URL one
 
 
 @dataclass(frozen=True)
 class ByKind(Generic[T]):
-    """A default that depends on the kind of target."""
+    """A default that depends on the kind of run (the proxy's: the BASE_URL one unless given)."""
 
     emulator: T
     remote: T
+    proxy: T | object = _SAME
 
     def __call__(self, kind: Kind) -> T:
+        if kind is Kind.PROXY and self.proxy is not _SAME:
+            return self.proxy  # type: ignore[return-value]  # a T when given
         return self.emulator if kind is Kind.EMULATOR else self.remote
 
+    def shown(self, kinds: frozenset[Kind]) -> str:
+        """Each default for the kinds of run in `kinds`, equal ones said once: `30 (both), 120 (proxy)`."""
+        labels = {Kind.EMULATOR: "emulator", Kind.REMOTE: "BASE_URL", Kind.PROXY: "proxy"}
+        values: dict[str, list[str]] = {}
+        for kind in Kind:
+            if kind in kinds:
+                values.setdefault(_shown_default(self(kind)), []).append(labels[kind])
+        return ", ".join(
+            f"{value} ({'both' if where == ['emulator', 'BASE_URL'] else ', '.join(where)})"
+            for value, where in values.items()
+        )
+
     def __str__(self) -> str:
-        return f"{_shown_default(self.emulator)} (emulator), {_shown_default(self.remote)} (BASE_URL)"
+        return self.shown(SUITE_RUNS)
 
 
 @dataclass(frozen=True)
@@ -205,9 +228,10 @@ class Settings:
         "ALLOW_CHANGES",
         parsers.flag,
         "1: test the state-changing operations (POST, PUT, PATCH, DELETE), acting on DCS_CHANGEABLE_TASKS only;"
-        " 0: read-only (the emulator always offers its scenario's changeable tasks)",
+        " 0: read-only (the emulator always offers its scenario's changeable tasks); the proxy: 1 forwards clients'"
+        " state-changing requests, 0 refuses them (403 PROXY.403)",
         default=False,
-        kinds=REMOTE_ONLY,
+        kinds=REMOTE_ONLY | PROXY_ONLY,
         aliases=("ALLOW_DESTRUCTIVE",),
         staging="**keep 0**",
     )
@@ -235,16 +259,20 @@ class Settings:
     request_timeout: float = setting(
         "REQUEST_TIMEOUT",
         parsers.seconds,
-        "seconds per request; longer is a `request_timeout` failure; answers over min(5 s, half of it) are a warning",
-        default=30.0,
+        "seconds per request; longer is a `request_timeout` failure; answers over min(5 s, half of it) are a warning;"
+        " the proxy: per connect, read and write upstream (longer: a 502 and an `upstream_unreachable` finding)",
+        default=ByKind(emulator=30.0, remote=30.0, proxy=120.0),  # the proxy waits as long as the vendor SDK reads
+        kinds=EVERY_RUN,
         shown=lambda value: f"{value:g} s",
         metavar="SECONDS",
     )
     rate_limit: float | None = setting(
         "RATE_LIMIT",
         parsers.rate,
-        "e.g. `10/s` or `600/m` (both: at most 10 in any second), for every request the run sends",
+        "e.g. `10/s` or `600/m` (both: at most 10 in any second), for every request the run sends (the proxy: every"
+        " request it forwards; the rest queue)",
         default=None,
+        kinds=EVERY_RUN,
         staging="**set it** (`10/s`)",
         shown=_rate,
         metavar="RATE",
@@ -287,6 +315,7 @@ class Settings:
         parsers.one_of(*PROGRESS_MODES),
         "`live` (rich display), `plain` (a line every 10 s), `off`; `auto`: live on a terminal, plain in CI or a pipe",
         default="auto",
+        kinds=EVERY_RUN,
     )
     verbose: bool = setting("VERBOSE", parsers.flag, "1: show pytest's own output too", default=False)
     reports_dir: Path = setting(
@@ -294,11 +323,31 @@ class Settings:
         parsers.directory,
         "where the run writes its JUnit XML, JSON summary, HTML report and failing exchanges (HAR)",
         default=Path("reports"),
+        kinds=EVERY_RUN,
         metavar="DIR",
+    )
+    # ── the proxy's own ──
+    upstream: str | None = setting(
+        "UPSTREAM",
+        parsers.upstream,
+        "where the proxy forwards clients' requests (a base URL; default: DCS_ENDPOINT, else DCS_REGION's endpoint)",
+        default=None,
+        kinds=PROXY_ONLY,
+        staging="your endpoint",
+        metavar="URL",
+    )
+    duration: float | None = setting(
+        "DURATION",
+        parsers.seconds,
+        "the proxy stops after this many seconds, as at Ctrl-C (default: at Ctrl-C)",
+        default=None,
+        kinds=PROXY_ONLY,
+        shown=_seconds,
+        metavar="SECONDS",
     )
 
     # ── not settings: what the reader found ──
-    kind: Kind = Kind.EMULATOR
+    kind: Kind = Kind.EMULATOR  # what is run: the suite against the emulator or a BASE_URL, or the proxy
     sdk: Configuration | None = field(default=None, repr=False)  # a remote target's SDK configuration, resolved once
     notes: tuple[str, ...] = ()  # settings ignored for this kind of target, deprecated names: printed before the run
     in_ci: bool = False  # the environment says CI (`CI` set): no live display in `auto`

@@ -457,7 +457,12 @@ def load_spec(path: Path = SPEC_PATH) -> ApiSpec:
 
 def spec_of(schema: Any) -> ApiSpec:  # noqa: ANN401 - a Schemathesis schema, whichever class
     """The `ApiSpec` of the file a Schemathesis schema was loaded from (the run loads it by path)."""
-    location = str(schema.location or "")
+    return _spec_at(str(schema.location or ""))
+
+
+@functools.cache
+def _spec_at(location: str) -> ApiSpec:
+    # Every check asks, for every answer: the location is parsed once (`load_spec` is cached per file already).
     if not location.startswith("file://"):
         raise ValueError(f"the suite loads its schema from a spec file, not {location!r}")
     return load_spec(Path(unquote(urlsplit(location).path)))

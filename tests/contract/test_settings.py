@@ -1,5 +1,6 @@
-"""The one table of settings: each row gives the flag, the environment reading, the default per kind of target, the
-`settings:` line and the docs table; a setting a target ignores is said, a former name is read and said."""
+"""The one table of settings: each row gives the flag, the environment reading, the default per kind of run (the
+suite's emulator or BASE_URL, the proxy's), the `settings:` line and the docs table; a setting a target ignores is
+said, a former name is read and said, and a row of the other command is no setting of this one."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from contract_tests import cli
 from contract_tests.settings import parsers
 from contract_tests.settings.docs import settings_table
 from contract_tests.settings.errors import SettingsError
-from contract_tests.settings.reading import argument_parser, describe, read_settings
-from contract_tests.settings.table import Kind, Row, Settings, rows
+from contract_tests.settings.reading import argument_parser, describe, read_rows, read_settings
+from contract_tests.settings.table import SUITE_RUNS, Kind, Row, Settings, rows
 from contract_tests.spec.document import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs" / "contract-suite.md"
@@ -37,7 +38,7 @@ def test_the_module_prints_the_table() -> None:
 
 
 def test_every_row_has_a_flag_unless_it_is_a_secret_and_help_lists_it() -> None:
-    help_text = argument_parser("x", "").format_help()
+    help_text = argument_parser("x", "").format_help() + argument_parser("x", "", Kind.PROXY).format_help()
     for _, row in rows():
         assert (row.option in help_text) == row.flag, row.name
         assert row.name in settings_table()
@@ -58,6 +59,7 @@ SAMPLES: dict[Callable[[str], object], tuple[str, str]] = {
     parsers.text: ("a", "b"),
     parsers.tasks: ("i1/t1", "i2/t2"),
     parsers.faulty_tasks: ("i1/t1", "i2/*"),
+    parsers.upstream: ("http://a.example", "http://b.example"),
 }
 
 
@@ -78,29 +80,50 @@ COMPANIONS = {  # rows that only make sense together
 }
 
 
+def read_for(row: Row, argv: list[str], env: dict[str, str]) -> Settings:
+    """The settings as the command `row` belongs to reads them: the suite's, or else the proxy's."""
+    if row.kinds & SUITE_RUNS:
+        return read_settings(argv, env)
+    return read_rows(vars(argument_parser("x", "", Kind.PROXY).parse_args(argv)), env, Kind.PROXY)
+
+
 @pytest.mark.parametrize(("name", "row"), list(rows()), ids=[row.name for _, row in rows()])
 def test_each_row_is_read_from_its_flag_and_from_its_variable(name: str, row: Row) -> None:
     """The variable gives the value its parser makes, the flag wins over the variable, and unset it is the default
-    for the kind of target."""
+    for the kind of run."""
     flag_text, env_text = samples(row)
     remote = Kind.REMOTE in row.kinds and Kind.EMULATOR not in row.kinds
     base = REMOTE_ENV | ({"BASE_URL": "http://x"} if remote else {})
     base |= REMOTE_ENV if row.name == "BASE_URL" else {}
     env = base | COMPANIONS.get(row.name, {})
-    assert getattr(read_settings([], env | {row.name: env_text}), name) == row.parse(env_text)
+    assert getattr(read_for(row, [], env | {row.name: env_text}), name) == row.parse(env_text)
     if row.flag:
-        assert getattr(read_settings([row.option, flag_text], env | {row.name: env_text}), name) == row.parse(flag_text)
+        assert getattr(read_for(row, [row.option, flag_text], env | {row.name: env_text}), name) == row.parse(flag_text)
     if row.name not in {"BASE_URL", *(n for c in COMPANIONS.values() for n in c)}:
-        unset = read_settings([], env)
+        unset = read_for(row, [], env)
         assert getattr(unset, name) == row.default_for(unset.kind)
 
 
 def test_defaults_follow_the_kind_of_target() -> None:
     emulator = read_settings([], {})
     remote = read_settings(["--base-url", "http://x"], REMOTE_ENV)
+    proxy = read_rows({}, {}, Kind.PROXY)
     assert (emulator.kind, emulator.method_rejection) == (Kind.EMULATOR, "405")
     assert (remote.kind, remote.method_rejection) == (Kind.REMOTE, "any")
     assert Settings().method_rejection == "405"  # built in code: the emulator's defaults
+    assert (emulator.request_timeout, remote.request_timeout, proxy.request_timeout) == (30, 30, 120)
+
+
+def test_a_row_of_the_other_command_is_no_setting_of_this_one() -> None:
+    """A shell holds both commands' variables (`make -s emulator-env` exports the suite's): neither reads, nor
+    mentions, the other's."""
+    suite = read_settings([], {"UPSTREAM": "http://u", "DURATION": "5"})
+    assert (suite.upstream, suite.duration, suite.notes) == (None, None, ())
+    assert "--upstream" not in argument_parser("x", "").format_help()
+    proxy = read_rows({}, {"DCS_TASKS": "i/t", "MAX_EXAMPLES": "3", "UPSTREAM": "http://u"}, Kind.PROXY)
+    assert (proxy.tasks, proxy.max_examples, proxy.upstream, proxy.notes) == ((), 350, "http://u", ())
+    assert "--max-examples" not in argument_parser("x", "", Kind.PROXY).format_help()
+    assert describe(proxy) == "REQUEST_TIMEOUT=120 s, RATE_LIMIT=unlimited, DURATION=none"
 
 
 def test_a_setting_the_target_ignores_is_said() -> None:

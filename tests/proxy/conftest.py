@@ -1,14 +1,19 @@
 """The proxy's proofs: the emulator (on a still clock, so the same request gets the same bytes) as the upstream,
-a proxy on a free loopback port in front of it, configured from the variables the emulator prints, and an
-observer that records what the proxy hands over."""
+a proxy on a free loopback port in front of it, configured from the variables the emulator prints, an
+observer that records what the proxy hands over, and the judge with its reports in a directory of the test's."""
 
 from __future__ import annotations
 
+import io
+import json
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +32,7 @@ from contract_tests.proxy import (
     load_settings,
     running,
 )
+from contract_tests.proxy.judging import Judge
 
 ORIGIN = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -110,6 +116,68 @@ def proxy_for(environ: Mapping[str, str], *observers: ExchangeObserver, **flags:
     settings = load_settings(flags, port=0, environ=environ)
     with running(settings, observers) as proxy:
         yield proxy
+
+
+@dataclass
+class Judged:
+    """A judged proxy run: the judge, what it printed, and its report files."""
+
+    judge: Judge
+    reports: Path
+    out: io.StringIO
+
+    @property
+    def printed(self) -> str:
+        return self.out.getvalue()
+
+    def summary(self) -> dict[str, Any]:
+        document: dict[str, Any] = json.loads((self.reports / "proxy-summary.json").read_text(encoding="utf-8"))
+        return document
+
+    def failed(self) -> set[str]:
+        """The checks that found something."""
+        return {failure["check"] for failure in self.summary()["failures"]}
+
+    def har_comments(self) -> list[str]:
+        har = json.loads((self.reports / "proxy-failures.har").read_text(encoding="utf-8"))
+        return [entry["comment"] for entry in har["log"]["entries"]]
+
+    def junit(self) -> ET.Element:
+        return ET.parse(self.reports / "proxy-junit.xml").getroot()  # noqa: S314 - our own file
+
+    def files(self) -> str:
+        """Every report file's text, for what must never be in one."""
+        return "".join(path.read_text(encoding="utf-8") for path in sorted(self.reports.glob("proxy-*")))
+
+
+@contextmanager
+def judged_proxy(
+    environ: Mapping[str, str], reports: Path, *observers: ExchangeObserver, **flags: str
+) -> Iterator[tuple[ProxyServer, Judged]]:
+    """A proxy that judges every exchange, its reports under ``reports``; the judge has written them on exit."""
+    settings = load_settings(flags, port=0, environ={**environ, "REPORTS_DIR": str(reports), "PROGRESS": "off"})
+    out = io.StringIO()
+    judged = Judged(Judge(settings, out), reports, out)
+    with running(settings, [judged.judge, *observers]) as proxy:
+        yield proxy, judged
+
+
+def assert_clean(judged: Judged, operations: set[str]) -> None:
+    """Exit 0, no finding in any file, and the operations the client used reached (and only those)."""
+    summary = judged.summary()
+    assert judged.judge.exit_code == 0, judged.printed
+    assert summary["failures"] == [], judged.printed
+    assert summary["ok"]
+    assert judged.har_comments() == []
+    suite = judged.junit().find("testsuite")
+    assert suite is not None
+    assert (suite.get("name"), suite.get("failures")) == ("proxy", "0")
+    judged_checks = {case.get("name") for case in suite.iter("testcase")}
+    assert {"response_schema_conformance", "request_parameters_declared", "request_id_unique"} <= judged_checks
+    by_operation: dict[str, dict[str, int]] = summary["statuses_by_operation"]
+    reached = {name for name, statuses in by_operation.items() if any(count for count in statuses.values())}
+    assert reached == operations, by_operation
+    assert "result:      PASSED" in judged.printed
 
 
 def sdk(endpoint: str, scenario: Scenario, secret_key: str | None = None) -> DcsClient:

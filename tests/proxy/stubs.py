@@ -1,4 +1,5 @@
-"""Upstreams the emulator cannot play: one that echoes what it received, one that trickles its body."""
+"""Upstreams the emulator cannot play: one that echoes what it received, one that trickles its body; and a wrapper
+that counts what reaches an upstream."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import threading
 from dataclasses import asdict, dataclass
 
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 # What the echo upstream answers besides the echo: end-to-end headers the client must get as they are
 # (a repeated Set-Cookie, its own Server and Date), and hop-by-hop ones it must not.
@@ -84,3 +85,16 @@ class Trickle:
         await send({"type": "http.response.body", "body": self.FIRST, "more_body": True})
         await asyncio.to_thread(self.release.wait, 20)
         await send({"type": "http.response.body", "body": self.REST})
+
+
+class Counting:
+    """An ASGI app in front of another that counts the HTTP requests reaching it, by method and raw path."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.requests: list[str] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.requests.append(f"{scope['method']} {scope['raw_path'].decode('latin-1')}")
+        await self.app(scope, receive, send)

@@ -191,7 +191,7 @@ def test_headers_pass_unchanged_but_the_hop_by_hop_ones_on_both_legs(upstream: E
     body = b'{"name": "\xc3\xa9"}'
     with serve_in_thread(echo) as echo_url:
         environ = {**upstream.environ, "UPSTREAM": echo_url}
-        with proxy_for(environ, recorder, ALLOW_DESTRUCTIVE="1") as proxy, httpx.Client(timeout=10) as client:
+        with proxy_for(environ, recorder, ALLOW_CHANGES="1") as proxy, httpx.Client(timeout=10) as client:
             response = client.post(
                 f"{proxy.url}/v2/p/instances/i/tasks%2Fx?{query}",
                 content=body,
@@ -272,7 +272,7 @@ def test_read_only_mode_refuses_a_deletion_and_allowed_mode_forwards_it(upstream
         assert client.show_background_task_progress(task.instance_id, task.task_id).progress is not None  # not deleted
     body = assert_documented_error(raw, 403, "PROXY.403")
     assert "read-only" in body["error_msg"]
-    assert "ALLOW_DESTRUCTIVE=1" in body["error_msg"]
+    assert "ALLOW_CHANGES=1" in body["error_msg"]
     assert refused.value.status_code == 403
     assert refused.value.error_code == "PROXY.403"
     refusals = recorder.wait_for(3)[:2]
@@ -280,7 +280,7 @@ def test_read_only_mode_refuses_a_deletion_and_allowed_mode_forwards_it(upstream
     assert all(exchange.forwarded is None for exchange in refusals)
     assert [f.kind for f in recorder.findings] == [FindingKind.STATE_CHANGING_REFUSED] * 2
 
-    with proxy_for(upstream.environ, ALLOW_DESTRUCTIVE="1") as proxy, sdk(proxy.url, scenario) as client:
+    with proxy_for(upstream.environ, ALLOW_CHANGES="1") as proxy, sdk(proxy.url, scenario) as client:
         assert client.delete_background_task(task.instance_id, task.task_id, project_id=task.project_id).message == ""
         with pytest.raises(NotFoundError):
             client.show_background_task_progress(task.instance_id, task.task_id)

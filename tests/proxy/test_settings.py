@@ -1,16 +1,19 @@
-"""The proxy's settings (flags, then variables, then defaults; credentials from the SDK's configuration) and
-its pacing."""
+"""The proxy's settings (the rows of the suite's table that apply to it: flags, then variables, then defaults;
+credentials from the SDK's configuration) and its pacing."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-from dcs_tasks import ConfigurationError, Credentials, CredentialsError, TokenCredentials
+from dcs_tasks import Credentials, CredentialsError, TokenCredentials
 
 from contract_tests.proxy import ProxyConfigError, load_settings
-from contract_tests.proxy.config import parse_rate
+from contract_tests.proxy.__main__ import parse_args
+from contract_tests.proxy.config import given_flags
 from contract_tests.proxy.pacing import Pacer
+from contract_tests.settings.docs import settings_table
+from contract_tests.settings.table import Kind, rows
 
 KEYS = {"HUAWEICLOUD_SDK_AK": "AKPROXY", "HUAWEICLOUD_SDK_SK": "secret", "DCS_PROJECT_ID": "p1"}
 
@@ -40,14 +43,36 @@ def test_defaults_and_credentials_come_from_the_sdks_configuration() -> None:
 
 
 def test_flags_win_over_variables() -> None:
-    environ = {**KEYS, "UPSTREAM": "http://a", "RATE_LIMIT": "1/s", "ALLOW_DESTRUCTIVE": "0", "DURATION": "5"}
-    flags = {"UPSTREAM": "http://b:9000", "RATE_LIMIT": "600/m", "ALLOW_DESTRUCTIVE": "1", "DURATION": None}
+    environ = {**KEYS, "UPSTREAM": "http://a", "RATE_LIMIT": "1/s", "ALLOW_CHANGES": "0", "DURATION": "5"}
+    flags = {"UPSTREAM": "http://b:9000", "RATE_LIMIT": "600/m", "ALLOW_CHANGES": "1", "DURATION": None}
     settings = load_settings(flags, port=0, environ=environ)
     assert settings.upstream == "http://b:9000"
     assert settings.rate_limit == 10
-    assert settings.allow_destructive
+    assert settings.allow_changes
     assert not settings.read_only
     assert settings.duration == 5
+
+
+def test_they_are_the_rows_of_the_suites_table_that_apply_to_the_proxy() -> None:
+    """One table: the proxy's flags are its rows', a former name is read with the suite's deprecation line, and the
+    suite's own rows (a shell exports both commands' variables) are no settings of the proxy's."""
+    proxy_rows = {row.name for _, row in rows() if Kind.PROXY in row.kinds}
+    shared = {"RATE_LIMIT", "REQUEST_TIMEOUT", "ALLOW_CHANGES", "PROGRESS", "REPORTS_DIR"}
+    assert proxy_rows == {"UPSTREAM", "DURATION", *shared}
+    assert "| `UPSTREAM` (`--upstream`) | — | proxy |" in settings_table()
+    args = parse_args(["--allow-changes", "--duration", "3", "--reports-dir", "out", "--port", "0"])
+    assert given_flags(args)["ALLOW_CHANGES"] == "1"
+    settings = load_settings(given_flags(args), port=0, environ={**KEYS, "UPSTREAM": "http://h", "DCS_TASKS": "i/t"})
+    assert (settings.allow_changes, settings.duration, str(settings.table.reports_dir)) == (True, 3, "out")
+    assert settings.table.kind is Kind.PROXY
+    assert settings.table.notes == ()  # DCS_TASKS is the suite's: not said to be ignored
+    former = load_settings(environ={**KEYS, "UPSTREAM": "http://h", "ALLOW_DESTRUCTIVE": "1"})
+    assert former.allow_changes
+    assert former.table.notes == (
+        "ALLOW_DESTRUCTIVE is deprecated: it is ALLOW_CHANGES now (the old name is read one more minor version)",
+    )
+    with pytest.raises(ProxyConfigError, match="not a setting of the proxy: MAX_EXAMPLES"):
+        load_settings({"MAX_EXAMPLES": "3"}, environ={**KEYS, "UPSTREAM": "http://h"})
 
 
 def test_the_upstream_must_be_named_never_the_default_region() -> None:
@@ -57,7 +82,7 @@ def test_the_upstream_must_be_named_never_the_default_region() -> None:
         load_settings(environ={**KEYS, "DCS_REGION": "cn-north-4"}).upstream
         == "https://dcs.cn-north-4.myhuaweicloud.com"
     )
-    with pytest.raises(ConfigurationError, match="UPSTREAM must be an http"):
+    with pytest.raises(ProxyConfigError, match="UPSTREAM must be an http"):
         load_settings(environ={**KEYS, "UPSTREAM": "dcs.example.test"})
     with pytest.raises(CredentialsError, match="no credentials found"):
         load_settings(environ={"UPSTREAM": "http://h", "HUAWEICLOUD_SDK_CREDENTIALS_FILE": "/dev/null"})
@@ -69,9 +94,9 @@ def test_the_upstream_must_be_named_never_the_default_region() -> None:
         ({"RATE_LIMIT": "fast"}, "RATE_LIMIT must look like 10/s"),
         ({"RATE_LIMIT": "0/s"}, "RATE_LIMIT must look like 10/s"),
         ({"RATE_LIMIT": "10/d"}, "RATE_LIMIT must look like 10/s"),
-        ({"ALLOW_DESTRUCTIVE": "yes please"}, "ALLOW_DESTRUCTIVE must be 1 or 0"),
-        ({"DURATION": "-1"}, "DURATION must be a positive number of seconds"),
-        ({"REQUEST_TIMEOUT": "nan"}, "REQUEST_TIMEOUT must be a positive number of seconds"),
+        ({"ALLOW_CHANGES": "please"}, "ALLOW_CHANGES must be 1 or 0"),
+        ({"DURATION": "-1"}, "DURATION must be positive"),
+        ({"REQUEST_TIMEOUT": "nan"}, "REQUEST_TIMEOUT must be a number of seconds"),
     ],
 )
 def test_a_bad_setting_is_named(given: dict[str, str], error: str) -> None:
@@ -86,10 +111,6 @@ def test_it_listens_on_loopback_only_and_never_forwards_to_itself() -> None:
     with pytest.raises(ProxyConfigError, match="is the proxy itself"):
         load_settings(environ=environ)
     assert load_settings(host="::1", port=8082, environ=environ).host == "::1"
-
-
-def test_rates() -> None:
-    assert [parse_rate(text) for text in ("10/s", "600/m", "3600/h", "2.5", " 5 / S ")] == [10, 10, 1, 2.5, 5]
 
 
 def test_the_pacer_spaces_requests_in_arrival_order() -> None:

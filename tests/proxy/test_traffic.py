@@ -1,5 +1,5 @@
 """The proxy under traffic: answers streamed as they arrive, RATE_LIMIT queueing without failing, and 200
-concurrent exchanges each getting exactly its own answer."""
+concurrent exchanges each getting exactly its own answer, every one of them judged."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import itertools
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,10 +17,11 @@ from dcs_tasks import AkSkAuth, Credentials
 from contract_tests.emulator import FaultConfig, ManualClock, Scenario, create_app, emulator_of, parse_scenario
 from contract_tests.emulator.server import serve_in_thread
 from contract_tests.proxy import FindingKind, Outcome
-from tests.proxy.conftest import ORIGIN, Emulated, Recorder, progress_path, proxy_for
+from tests.proxy.conftest import ORIGIN, Emulated, Recorder, judged_proxy, progress_path, proxy_for
 from tests.proxy.stubs import Trickle
 
 CONCURRENT = 200
+JUDGING_BOUND = 60  # seconds the judge may take, after the last answer, to judge what is queued and write the reports
 AK, SK = "DCSPROXYLOADTESTAK01", "dcs-proxy-load-test-secret-key-000000001"
 PROJECT, INSTANCE = "a4d31cb6-3d72-4fdc-8ec9-6e3a41e47f71", "5560df16-cebf-4473-95c4-d1b573c16e79"
 
@@ -145,17 +147,24 @@ async def progress_bodies(base_url: str, task_ids: list[str]) -> list[tuple[str,
 
 
 @pytest.mark.slow
-def test_200_concurrent_exchanges_each_get_exactly_their_own_answer(jittery: str, recorder: Recorder) -> None:
+def test_200_concurrent_exchanges_each_get_exactly_their_own_answer(
+    jittery: str, recorder: Recorder, tmp_path: Path
+) -> None:
     task_ids = [f"{n:032x}" for n in range(CONCURRENT)]
     expected = [body for _, body in asyncio.run(progress_bodies(jittery, task_ids))]
     assert len(set(expected)) == CONCURRENT  # every task's body is its own
     environ = {"UPSTREAM": jittery, "HUAWEICLOUD_SDK_AK": AK, "HUAWEICLOUD_SDK_SK": SK}
-    with proxy_for(environ, recorder) as proxy:
+    with judged_proxy(environ, tmp_path, recorder) as (proxy, judged):
         started = time.monotonic()
         got = asyncio.run(progress_bodies(proxy.url, task_ids))
         elapsed = time.monotonic() - started
-    print(f"\n{CONCURRENT} concurrent exchanges through the proxy in {elapsed:.2f} s")
-    assert elapsed < 30
+        answered = time.monotonic()
+    judging = time.monotonic() - answered  # stopping waits for the judge: what was still queued, then the reports
+    print(f"\n{CONCURRENT} concurrent exchanges through the proxy in {elapsed:.2f} s, judged {judging:.2f} s after")
+    assert elapsed < 30  # judging is off the hot path: the clients never wait for it
+    assert judging < JUDGING_BOUND
+    assert judged.judge.exit_code == 0, judged.printed
+    assert judged.summary()["statuses_by_operation"]["ShowBackgroundTaskProgress"] == {"200": CONCURRENT}
     assert [body for _, body in got] == expected  # each client got the body of the task it asked for
     exchanges = recorder.wait_for(CONCURRENT)
     assert all(exchange.outcome is Outcome.FORWARDED for exchange in exchanges)
