@@ -236,11 +236,13 @@ def test_failures_print_the_field_path_a_replay_command_and_no_false_missing_sta
     [("http://127.0.0.1:9", "connection refused"), ("http://no-such-host.invalid", "DNS lookup failed")],
 )
 def test_an_unreachable_target_is_named_with_exit_code_2(
-    base_url: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    base_url: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for name, value in BASE_ENV.items():
         monkeypatch.setenv(name, value)
-    assert cli.main(["--base-url", base_url, "--request-timeout", "5"]) == 2
+    # the report files in tmp_path, not in the repo's reports/: other tests run the suite at the same time
+    reports = [f"--summary-json={tmp_path}/s.json", f"--html-report={tmp_path}/r.html", f"--har={tmp_path}/f.har"]
+    assert cli.main(["--base-url", base_url, "--request-timeout", "5", *reports]) == 2
     printed = capsys.readouterr()
     assert said in printed.err
     assert printed.out.splitlines()[-1].endswith("exit code 2")
@@ -275,6 +277,8 @@ def test_make_contract_against_staging_settings(
     summary = tmp_path / "summary.json"
     with serve_in_thread(create_app(SCENARIO)) as url:
         argv = ["--base-url", url, "--max-examples", "30", "--seed", "3", "--rate-limit", "2000/s"]
+        # the report files in tmp_path, not in the repo's reports/: other tests run the suite at the same time
+        argv += [f"--html-report={tmp_path}/report.html", f"--har={tmp_path}/failures.har"]
         code = cli.main([*argv, "--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)])
     printed = capsys.readouterr().out
     assert code == 0, printed

@@ -199,6 +199,8 @@ def test_the_destructive_recipe_completes(
         for name, value in exports.items():
             monkeypatch.setenv(name, value)
         argv = ["--base-url", url, "--max-examples", "40", "--seed", "3"]
+        # the report files in tmp_path, not in the repo's reports/: other tests run the suite at the same time
+        argv += [f"--html-report={tmp_path}/report.html", f"--har={tmp_path}/failures.har"]
         code = cli.main([*argv, "--junit-xml", str(tmp_path / "j.xml"), "--summary-json", str(summary)])
     printed = capsys.readouterr().out
     assert code == 0, printed
