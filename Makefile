@@ -29,6 +29,11 @@ EMULATOR_AT = --host $(HOST) --port $(PORT) $(if $(SCENARIO),--scenario $(SCENAR
 # listens on HOST, on 8081 unless PORT is given on make's command line (PORT in the environment moves `make
 # emulator`, so the two run side by side) or PROXY_PORT is set.
 PROXY_PORT ?= $(if $(filter command line,$(origin PORT)),$(PORT),8081)
+# pytest-xdist workers of `make unit` and `make fast` (make test TEST_WORKERS=…: a number, auto, or 0 for one
+# process). worksteal: each worker starts on a contiguous half of the tests (a module's fixtures are mostly built
+# once) and takes over half of the other's remaining tests when it runs out, so the slow ones are spread.
+TEST_WORKERS ?= 2
+XDIST = -n $(TEST_WORKERS) --dist worksteal
 
 export PATH := $(BIN):$(PATH)
 export HYPOTHESIS_STORAGE_DIRECTORY := $(CURDIR)/.hypothesis
@@ -77,12 +82,12 @@ lint: $(STAMP) ## ruff and mypy --strict on hand-written code; the import-linter
 	$(BIN)/actionlint .github/workflows/ci.yml
 
 .PHONY: unit
-unit: $(STAMP) $(NODE_STAMP) ## Run the pytest suites (SDK, emulator, publishing, contract slice)
-	$(PY) -m pytest
+unit: $(STAMP) $(NODE_STAMP) ## Run the pytest suites (SDK, emulator, publishing, contract slice) over both cores
+	$(PY) -m pytest $(XDIST)
 
 .PHONY: fast
-fast: $(STAMP) ## The Python-only tests in under a minute (no Node, no Java, no slow-marked test)
-	$(PY) -m pytest -m "not slow" --ignore=tests/publish
+fast: $(STAMP) ## The Python-only tests in under a minute (no Node, no Java, no slow-marked test), over both cores
+	$(PY) -m pytest $(XDIST) -m "not slow" --ignore=tests/publish
 
 .PHONY: emulator
 emulator: $(STAMP) ## Run the DCS emulator (HOST, PORT, SCENARIO, SPEED, FAULTS, CONTROL_API=1); prints the exports

@@ -5,13 +5,17 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 
 @contextlib.contextmanager
-def _serving(handle: Callable[[socket.socket, threading.Event], None]) -> Iterator[str]:
+def _serving(
+    handle: Callable[[socket.socket, threading.Event], None], accepted: list[float] | None = None
+) -> Iterator[str]:
     """A loopback listener handing each connection to `handle` (with the event set when the server stops), until
-    the block ends; yields its base URL. Every connection is closed at the end."""
+    the block ends; yields its base URL. Every connection is closed at the end; `accepted`, if given, gets the
+    `time.monotonic()` of each connection as it is accepted."""
     listener = socket.create_server(("127.0.0.1", 0))
     held: list[socket.socket] = []
     stop = threading.Event()
@@ -25,6 +29,8 @@ def _serving(handle: Callable[[socket.socket, threading.Event], None]) -> Iterat
                 continue
             except OSError:
                 return
+            if accepted is not None:
+                accepted.append(time.monotonic())
             held.append(connection)
             threading.Thread(target=handle, args=(connection, stop), daemon=True).start()
 
@@ -44,9 +50,10 @@ def _never_answer(_connection: socket.socket, _stop: threading.Event) -> None:
     """Hold the connection open, unanswered (`_serving` closes it at the end)."""
 
 
-def hanging_server() -> contextlib.AbstractContextManager[str]:
-    """A server that accepts every connection and never answers (nor closes it); yields its base URL."""
-    return _serving(_never_answer)
+def hanging_server(accepted: list[float] | None = None) -> contextlib.AbstractContextManager[str]:
+    """A server that accepts every connection and never answers (nor closes it); yields its base URL (`accepted`:
+    as `_serving`'s)."""
+    return _serving(_never_answer, accepted)
 
 
 def trickling_server(interval: float = 0.2) -> contextlib.AbstractContextManager[str]:

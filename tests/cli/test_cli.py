@@ -151,23 +151,25 @@ def test_help_is_plain_text_with_examples_exit_codes_and_variables() -> None:
 
 @pytest.mark.parametrize("command", [["show", INSTANCE_ID, "t" * 32], ["list", INSTANCE_ID]])
 def test_a_command_against_a_server_that_never_answers_ends_at_its_timeout(command: list[str]) -> None:
-    with hanging_server() as url:
-        started = time.monotonic()
+    # Timed from the CLI's connection, not from its start: the interpreter's start-up is no part of --timeout,
+    # and takes seconds when the other test worker keeps the CPUs busy.
+    accepted: list[float] = []
+    with hanging_server(accepted) as url:
         done = run_cli(*command, "--endpoint", url, "--timeout", "3", env=cli_env())
-        elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - accepted[0]
     assert done.returncode == 4, done.stderr
-    assert elapsed < 5, elapsed
+    assert elapsed < 4.5, elapsed
     port = url.rsplit(":", 1)[1]
     assert done.stderr.strip() == f"timed out: no answer from 127.0.0.1:{port} within --timeout 3 s"
 
 
 def test_watch_against_a_server_that_never_answers_ends_at_its_timeout() -> None:
-    with hanging_server() as url:
-        started = time.monotonic()
+    accepted: list[float] = []  # timed from the first poll's connection, as above
+    with hanging_server(accepted) as url:
         done = run_cli("watch", INSTANCE_ID, "t" * 32, "--endpoint", url, "--timeout", "2", env=cli_env())
-        elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - accepted[0]
     assert done.returncode == 4, done.stderr
-    assert elapsed < 4.5, elapsed
+    assert elapsed < 3.5, elapsed
     assert "still unfinished after 2 s (no poll was answered)" in done.stderr
 
 

@@ -247,11 +247,13 @@ def test_failures_print_the_field_path_a_replay_command_and_no_false_missing_sta
     [("http://127.0.0.1:9", "connection refused"), ("http://no-such-host.invalid", "DNS lookup failed")],
 )
 def test_an_unreachable_target_is_named_with_exit_code_2(
-    base_url: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    base_url: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for name, value in BASE_ENV.items():
         monkeypatch.setenv(name, value)
-    assert cli.main(["--base-url", base_url, "--request-timeout", "5"]) == 2
+    # the report files in tmp_path, not in the repo's reports/: other tests run the suite at the same time
+    reports = ["--reports-dir", str(tmp_path)]
+    assert cli.main(["--base-url", base_url, "--request-timeout", "5", *reports]) == 2
     printed = capsys.readouterr()
     assert said in printed.err
     assert printed.out.splitlines()[-1].endswith("exit code 2")

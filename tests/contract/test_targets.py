@@ -157,10 +157,12 @@ def test_make_contract_against_a_configured_server(
 
 
 def test_a_base_url_without_credentials_is_a_configuration_error(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DCS_PROJECT_ID", "p1")
-    assert cli.main(["--base-url", "http://127.0.0.1:9"]) == 2
+    # the report files in tmp_path, not in the repo's reports/: other tests run the suite at the same time
+    reports = ["--reports-dir", str(tmp_path)]
+    assert cli.main(["--base-url", "http://127.0.0.1:9", *reports]) == 2
     said = capsys.readouterr().err
     for looked_at in ("HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK (not set)", "CLOUD_SDK_AK/CLOUD_SDK_SK", "DCS_AUTH_TOKEN"):
         assert looked_at in said
