@@ -4,8 +4,12 @@
 
 With `--base-url` the credentials come from the environment, as for `make contract BASE_URL=…`;
 without, a fresh emulator is started on a loopback port (the default scenario) and stopped after.
-`--auth` is how the request is authenticated: `signed` (default), `unsigned`, `signature-altered`,
-`wrong-secret-key`, `x-sdk-date-20-minutes-old`, `other-tenant`, `temporary`,
+`--auth` is how the request is authenticated: `signed` (default), `unsigned`, a failing signature
+(`signature-altered`, `-shortened`, `-lengthened`, `-upper-cased`, `wrong-secret-key`,
+`x-sdk-date-30-minutes-old`, `x-sdk-date-30-minutes-ahead`), one part sent otherwise than signed
+(`signed-as-another-method`, `path-segment-N-case-swapped`, `query-parameter-added`, `-removed`,
+`query-value-changed`, `content-type-changed`, `host-changed`, `user-agent-changed`, `x-sdk-date-changed`,
+`x-project-id-changed`, `x-security-token-changed`), `header-names-recased`, `other-tenant`, `temporary`,
 `security-token-dropped`, `security-token-altered`, `token-altered`. The request is signed afresh.
 Prints the status, headers and body (credentials redacted); exit 0 once an answer came, 2 otherwise.
 Ours because a curl command (Schemathesis' `Case.as_curl_command`, the summary's `request:`) cannot re-send a
@@ -23,6 +27,7 @@ from .record.findings import redact
 from .record.recording import describe_connection_error
 from .settings.errors import SettingsError
 from .settings.reading import read_settings
+from .spec.api import load_spec
 from .target.auth_modes import auth_modes
 from .target.opening import open_target
 
@@ -41,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         # is sent); the emulator's run in-process is not a replay of one over HTTP.
         settings = read_settings(["--base-url", args.base_url] if args.base_url is not None else [])
         with open_target(settings) as target:
-            modes = auth_modes(target)
+            modes = auth_modes(target, load_spec(settings.spec_path))
             if args.auth not in modes:
                 raise SettingsError(f"--auth {args.auth}: this target offers {', '.join(modes)}")
             body = args.data.encode() if args.data is not None else None

@@ -30,16 +30,40 @@ MALFORMED = _expect((400,), "400 (the documented answer to a malformed ID)")
 OVERLONG = _expect((400, 403, 404), "400 or 404 (an ID longer than 36 characters is malformed)")
 
 
-def accepted(response: requests.Response) -> str | None:
-    """A correctly signed request: anything but 401 (and 5xx); an error with the documented body."""
-    status = response.status_code
-    if status == 401:
-        return "answered 401: the server canonicalises this path or query differently from the signer"
-    if status >= 500:
-        return f"crashed the server ({status})"
-    if status >= 400 and not is_error_body(response):
-        return f"answered {status} without the documented error body"
-    return None
+def signed_accepted(why_refused: str) -> Judge:
+    """A correctly signed request: anything but 401 (`why_refused` says what a 401 means) and 5xx; an error with
+    the documented body."""
+
+    def judge(response: requests.Response) -> str | None:
+        status = response.status_code
+        if status == 401:
+            return f"answered 401: {why_refused}"
+        if status >= 500:
+            return f"crashed the server ({status})"
+        if status >= 400 and not is_error_body(response):
+            return f"answered {status} without the documented error body"
+        return None
+
+    return judge
+
+
+accepted = signed_accepted("the server canonicalises this path or query differently from the signer")
+header_case_accepted = signed_accepted(
+    "a correctly signed request whose header names differ only in case (RFC 9110 §5.1: names are case-insensitive)"
+)
+
+
+def _malformed_signed(response: requests.Response) -> str | None:
+    """`MALFORMED`, saying what a 401 to a correctly signed request means."""
+    if response.status_code == 401:
+        return (
+            "answered 401, expected 400: the request was correctly signed, so the server canonicalises this path"
+            " (the characters the canonical URI percent-encodes) differently from the signer"
+        )
+    return MALFORMED(response)
+
+
+MALFORMED_SIGNED: Judge = _malformed_signed
 
 
 def method_judge(mode: str, declared: frozenset[str]) -> Judge:

@@ -19,12 +19,12 @@ from dcs_tasks.lib import signing
 TOKEN_HEADER = "X-Auth-Token"  # noqa: S105 - a header name
 
 
-def _text(value: str | bytes) -> str:
+def header_text(value: str | bytes) -> str:
     # `requests` sends bytes header values as latin-1, as HTTP does.
     return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
-def _body_bytes(request: requests.PreparedRequest) -> bytes:
+def body_bytes(request: requests.PreparedRequest) -> bytes:
     body = request.body
     if body is None:
         return b""
@@ -63,8 +63,8 @@ class AkSkSigner(requests.auth.AuthBase):
             self.credentials,
             str(request.method),
             str(request.url),
-            {name: _text(value) for name, value in request.headers.items()},
-            _body_bytes(request),
+            {name: header_text(value) for name, value in request.headers.items()},
+            body_bytes(request),
             now=datetime.datetime.now(datetime.UTC) + self.clock_skew,
         )
         request.headers.update(headers)
@@ -73,7 +73,7 @@ class AkSkSigner(requests.auth.AuthBase):
     def authenticated(self, request: requests.PreparedRequest) -> bool:
         """Whether `request` went out signed with these credentials (a generated header names another key)."""
         try:
-            parsed = signing.parse_authorization(_text(request.headers.get("Authorization", "")))
+            parsed = signing.parse_authorization(header_text(request.headers.get("Authorization", "")))
         except ValueError:
             return False
         return parsed.access_key == self.access_key
@@ -94,7 +94,7 @@ class IamTokenAuth(requests.auth.AuthBase):
 
     def authenticated(self, request: requests.PreparedRequest) -> bool:
         """Whether `request` went out with this token."""
-        return _text(request.headers.get(TOKEN_HEADER, "")) == self.token
+        return header_text(request.headers.get(TOKEN_HEADER, "")) == self.token
 
 
 # What a target authenticates with: both adapters can tell which sent requests carried their credentials.

@@ -52,6 +52,7 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
         "negative_data_rejection",
         "progress_never_decreases",
         "tampered_signature_rejected",
+        "signature_binds_request",
         "known_tasks_answer_as_expected",
         "listed_status_agrees_with_progress",
         "deleted_task_is_gone",

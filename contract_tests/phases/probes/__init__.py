@@ -12,15 +12,20 @@ them (`Target.changeable`), so no probe can change anything else even on a broke
   state-changing operations on the tasks offered to them → 403 or 404 with the error body, never 2xx.
 - `auth_before_lookup`: unsigned and badly signed requests for unknown, foreign and readable
   resources → 401 with the error body (authentication comes before any lookup).
-- `tampered_signature_rejected`: a readable task with the signature altered, a wrong secret key, or a
-  20-minute-old `X-Sdk-Date` → 401 with the error body.
+- `tampered_signature_rejected`: on every operation, one task with the signature altered, shortened, lengthened
+  or upper-cased, a wrong secret key, or `X-Sdk-Date` 30 minutes old or ahead → 401 with the error body.
+- `signature_binds_request`: a request sent with one part other than its signature covers (the method, each path
+  segment, a query parameter added, removed or changed, each signed header) → 401 with the error body.
+- `header_names_case_insensitive`: over HTTP, a correctly signed request whose header names are in another case
+  → never 401.
 - `security_token_enforced`: temporary credentials with `X-Security-Token` dropped, or altered and
   validly signed → 401 with the error body.
 - `undeclared_method_rejected`: POST/PUT/PATCH/DELETE where the path does not declare them (read-only
   paths only, unless state-changing requests are allowed), signed, on an existing task → 405 with `Allow`,
   or the gateway's 404 `APIG.0101`, as `Target.method_rejection` says; error body and `X-Request-Id`.
 - `malformed_id_rejected`: each path ID of each operation replaced by one of the right length that is not
-  hexadecimal, signed → exactly 400 with the error body (the documented answer to a malformed ID).
+  hexadecimal, signed, and each ID once with characters the canonical URI must percent-encode → exactly 400 with
+  the error body (the documented answer to a malformed ID).
 - `overlong_id_rejected`: each path ID 37, 64 and 256 characters long → 400, 403 or 404 with the error body,
   never 2xx, 401 or 5xx.
 - `signed_request_accepted`: correctly signed requests whose query needs canonical encoding (reserved and

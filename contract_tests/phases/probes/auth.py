@@ -1,14 +1,13 @@
 """Authentication probes: unsigned (and, with a token, altered-token) requests for unknown, foreign and readable
 resources on every operation (`auth_before_lookup`: 401 before any lookup); with the configured AK, an altered
-signature for unknown and foreign resources, and for each readable task the ways to get a signature wrong
-(`tampered_signature_rejected`) and a dropped or altered security token (`security_token_enforced`): 401."""
+signature for unknown and foreign resources, and a dropped or altered security token (`security_token_enforced`):
+401. The other ways to get a signature wrong are the signing probes (`signing.py`)."""
 
 from __future__ import annotations
 
 from ...checks.probe_rules import UNAUTHORIZED
 from ...spec.api import ApiSpec, OperationSpec
 from ...target.auth import AkSkSigner, IamTokenAuth
-from ...target.auth_modes import TAMPERED_MODES
 from ...target.model import Target
 from .probe import Probe, ProbeSet, id_operations
 
@@ -39,10 +38,6 @@ def auth_probes(target: Target, spec: ApiSpec, *, failing_ak: bool) -> list[Prob
             probes.add(
                 "auth_before_lookup", "signature altered", task, "signature-altered", UNAUTHORIZED, failing_ak=True
             )
-        for task in target.readable_tasks:
-            for mode in TAMPERED_MODES:
-                check = "tampered_signature_rejected"
-                probes.add(check, mode.replace("-", " "), task, mode, UNAUTHORIZED, failing_ak=True)
     if target.temporary_auth is not None:
         for task in (*target.readable_tasks[:2], *target.missing_tasks[:1]):
             for mode in ("security-token-dropped", "security-token-altered"):

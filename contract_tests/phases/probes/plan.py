@@ -10,6 +10,7 @@ from .canonical import canonical_probes
 from .ids import id_probes
 from .methods import method_probes
 from .probe import Probe
+from .signing import signing_probes
 from .tenancy import tenancy_probes
 
 
@@ -19,6 +20,7 @@ def build_probes(target: Target, spec: ApiSpec, *, failing_ak: bool) -> list[Pro
     return [
         *tenancy_probes(target, spec),
         *auth_probes(target, spec, failing_ak=failing_ak),
+        *signing_probes(target, spec, failing_ak=failing_ak),
         *method_probes(target, spec, anchor),
         *id_probes(target, spec),
         *canonical_probes(target, spec),

@@ -1,7 +1,8 @@
 """Sending one run's probes (`ProbeRunner`) through its session, recording each verdict in its report. Requests that
 may fail authentication with a configured AK never come more than two in a row for that AK: a correctly signed
 request goes between them (`credentials_not_locked`), so the gateway's lockout (more than five failures in a row
-lock the AK/SK for 5 minutes) is never approached."""
+lock the AK/SK for 5 minutes) is never approached. Only a success (2xx or 3xx) ends a run of failures: any other
+answer, a 400 after authentication included, counts as one."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import requests.auth
 from ...record.recording import Recorder
 from ...record.request_ids import RequestIds
 from ...spec.api import ApiSpec
-from ...target.auth_modes import auth_modes
+from ...target.auth_modes import access_key, auth_modes
 from ...target.model import Target
 from .auth import first_task_operation
 from .probe import Probe, id_operations
@@ -49,19 +50,24 @@ class ProbeRunner:
         self.request_ids = request_ids  # shared with the run's checks: an ID is unique across the whole run
         self.report = recorder.report
         self.timeout = timeout
-        self.modes = auth_modes(target)
-        self.bad_in_a_row: Counter[str] = Counter()  # per access key
+        self.modes = auth_modes(target, spec)
+        self.bad_in_a_row: Counter[str] = Counter()  # per good mode (the one access key's correct signature)
 
     def run(self, probes: list[Probe]) -> None:
         for probe in probes:
-            if probe.failing_ak:
-                self._keep_unlocked(probe.auth)
+            good = self._good_mode(probe.auth) if probe.failing_ak else None
+            if good is not None:
+                self._keep_unlocked(good)
             started = time.monotonic()
             try:
                 response = self._send(probe.method, probe.path, self.modes[probe.auth], probe.body)
             except requests.RequestException as error:
+                if good is not None:
+                    self.bad_in_a_row[good] += 1
                 self._no_answer(probe, error, time.monotonic() - started)
                 continue
+            if good is not None:  # a success ends the AK's run of failures; anything else may be one
+                self.bad_in_a_row[good] = 0 if response.status_code < 400 else self.bad_in_a_row[good] + 1
             self.report.checks[probe.check] += 1
             counter = self.report.probes if probe.check in _AUTH_CHECKS else self.report.other_probes
             counter[response.status_code] += 1
@@ -74,20 +80,26 @@ class ProbeRunner:
                 )
             self.recorder.request_id(self.request_ids, response, probe.auth)
 
-    def _keep_unlocked(self, mode: str) -> None:
-        """Before a request that may fail authentication: after two in a row with this AK, one correctly signed."""
-        good = "temporary" if mode.startswith("security-token") else "signed"
-        key = good
-        if self.bad_in_a_row[key] >= MAX_BAD_IN_A_ROW:
-            response = self._send("GET", self.guard, self.modes[good], None)
-            self.report.guard_requests += 1
-            self.report.checks["credentials_not_locked"] += 1
-            if response.status_code == 401:
-                title = "a correctly signed request between auth probes got 401"
-                self.recorder.wrong_answer("credentials_not_locked", title, response, good)
-            self.recorder.request_id(self.request_ids, response, good)
-            self.bad_in_a_row[key] = 0
-        self.bad_in_a_row[key] += 1
+    def _good_mode(self, mode: str) -> str:
+        """The correctly signed mode with the access key `mode` signs with: the run's own, or the temporary one's."""
+        temporary = self.target.temporary_auth
+        if temporary is not None and access_key(self.modes[mode]) == temporary.access_key:
+            return "temporary" if access_key(self.target.auth) != temporary.access_key else "signed"
+        return "signed"
+
+    def _keep_unlocked(self, good: str) -> None:
+        """Before a request that may fail authentication: after two failures in a row with its AK, one correctly
+        signed request (`good`)."""
+        if self.bad_in_a_row[good] < MAX_BAD_IN_A_ROW:
+            return
+        response = self._send("GET", self.guard, self.modes[good], None)
+        self.report.guard_requests += 1
+        self.report.checks["credentials_not_locked"] += 1
+        if response.status_code == 401:
+            title = "a correctly signed request between auth probes got 401"
+            self.recorder.wrong_answer("credentials_not_locked", title, response, good)
+        self.recorder.request_id(self.request_ids, response, good)
+        self.bad_in_a_row[good] = 0
 
     def _send(
         self, method: str, path: str, auth: requests.auth.AuthBase | None, body: bytes | None
@@ -101,4 +113,6 @@ class ProbeRunner:
         self.recorder.no_answer(where, error, elapsed, probe.auth)
 
 
-_AUTH_CHECKS = frozenset({"auth_before_lookup", "tampered_signature_rejected", "security_token_enforced"})
+_AUTH_CHECKS = frozenset(
+    {"auth_before_lookup", "tampered_signature_rejected", "signature_binds_request", "security_token_enforced"}
+)

@@ -73,6 +73,43 @@ async def _read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
+def resigned(scope: Scope, body: bytes, credential: Credential) -> Scope:
+    """`scope` signed afresh, correctly, as `credential` would sign it now (its security token included)."""
+    dropped = {b"authorization", b"x-auth-token", signing.DATE_HEADER.lower().encode()}
+    if credential.security_token is not None:
+        dropped.add(b"x-security-token")
+    headers = [(name, value) for name, value in scope["headers"] if name.lower() not in dropped]
+    if credential.security_token is not None:
+        headers.append((b"x-security-token", credential.security_token.encode("latin-1")))
+    date = datetime.datetime.now(datetime.UTC).strftime(signing.DATE_FORMAT)
+    headers.append((signing.DATE_HEADER.lower().encode(), date.encode()))
+    authorization = signing.sign(
+        access_key=credential.access_key,
+        secret_key=credential.secret_key,
+        method=scope["method"],
+        raw_path=_raw_path(scope),
+        raw_query=bytes(scope.get("query_string", b"")).decode("latin-1"),
+        headers={name.decode("latin-1"): value.decode("latin-1") for name, value in headers},
+        body=body,
+    )
+    headers.append((b"authorization", authorization.encode("latin-1")))
+    return {**scope, "headers": headers}
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app `body` (already read) first."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
 class ResigningGateway:
     """A gateway that re-signs requests as `choose(scope)`'s credentials, or passes them on when None;
     `reroute` may change the method or path of the requests it re-signs first."""
@@ -94,34 +131,7 @@ class ResigningGateway:
             return
         scope = self.reroute(scope)
         body = await _read_body(receive)
-        dropped = {b"authorization", b"x-auth-token", signing.DATE_HEADER.lower().encode()}
-        if credential.security_token is not None:
-            dropped.add(b"x-security-token")
-        headers = [(name, value) for name, value in scope["headers"] if name.lower() not in dropped]
-        if credential.security_token is not None:
-            headers.append((b"x-security-token", credential.security_token.encode("latin-1")))
-        date = datetime.datetime.now(datetime.UTC).strftime(signing.DATE_FORMAT)
-        headers.append((signing.DATE_HEADER.lower().encode(), date.encode()))
-        authorization = signing.sign(
-            access_key=credential.access_key,
-            secret_key=credential.secret_key,
-            method=scope["method"],
-            raw_path=_raw_path(scope),
-            raw_query=bytes(scope.get("query_string", b"")).decode("latin-1"),
-            headers={name.decode("latin-1"): value.decode("latin-1") for name, value in headers},
-            body=body,
-        )
-        headers.append((b"authorization", authorization.encode("latin-1")))
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app({**scope, "headers": headers}, replay, send)
+        await self.app(resigned(scope, body, credential), replaying(body, receive), send)
 
 
 def _json_rewrite(change: Callable[[dict[str, Any]], None], *, status: int = 200) -> Rewrite:
