@@ -1,19 +1,18 @@
 """No false alarm from the signing probes (issue 22, item 1): for each tolerance of their rules, a correct but unusual
-server a naive rule would fail, proven to pass a slice run — a 401 with another gateway's code and message, a clock
-ten minutes off either way (inside the allowed skew), header names read as sent but case-insensitively (over HTTP),
-IDs looked up case-sensitively, and a gateway that refuses odd characters in a path with its own 400 before
-authentication."""
+server a naive rule would fail, proven to pass a slice run — another gateway and backend (a 401 in the gateway's own
+code and message, its own 400 to odd characters in a path before authentication, IDs looked up case-sensitively),
+a clock ten minutes off either way (inside the allowed skew), and header names read as sent but case-insensitively
+(over HTTP)."""
 
 from __future__ import annotations
 
 import json
 import re
 import time
-from collections.abc import Callable
 from urllib.parse import unquote
 
 import pytest
-from starlette.types import ASGIApp, Scope
+from starlette.types import Scope
 
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, emulator_of, errors, load_scenario
 from contract_tests.emulator.auth import Authenticator
@@ -43,30 +42,49 @@ def _run(target: Target) -> tuple[SuiteReport, str]:
     return report, format_summary(report, target=target.description, replay="(control)")
 
 
-def _served(rewrite: Callable[[Scope, int, Headers, bytes], Answer]) -> ASGIApp:
-    return ResponseRewriter(create_app(SCENARIO), rewrite)
-
-
 def _gateway_401(_scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
-    """Every 401 as another gateway words it: its own code and message, a `request_id`, no `error_ext_msg`."""
+    """Every 401 in the gateway's own words: its code and message, a `request_id`, no `error_ext_msg` (the rules want
+    401 with the documented error body, not the emulator's code, for a re-signed method, an altered host, …)."""
     if status != 401:
         return status, headers, body
     request_id = next((value for name, value in headers if name.lower() == b"x-request-id"), b"").decode()
-    message = {
+    words = {
         "error_code": "APIG.0303",
         "error_msg": "Incorrect app authentication information",
         "request_id": request_id,
     }
-    return status, headers, json.dumps(message).encode()
+    return status, headers, json.dumps(words).encode()
 
 
-def test_a_401_with_another_gateway_code_and_message_passes() -> None:
-    """The rules want 401 with the documented error body, not the emulator's own code: a gateway that answers a
-    re-signed method, an altered host or a stale date with its own words is right."""
-    report, summary = _run(emulator_target(SCENARIO, app=_served(_gateway_401)))
+def _refuses_odd_paths(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+    """A path with characters outside RFC 3986's unreserved ones refused with the gateway's own 400, before any
+    signature is checked (a malformed ID must get exactly 400: this one is)."""
+    if re.search(r"[^A-Za-z0-9\-._~/]", unquote(_raw_path(scope))):
+        return _error(errors.ApiError(400, "APIG.0201", "API request error."), headers)
+    return status, headers, body
+
+
+def _case_sensitive_ids(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+    """IDs looked up as sent: one in upper case is unknown (the spec's pattern takes either case). The probes send an
+    ID in upper case signed in lower case and want 401: authentication comes first, so it still is."""
+    path = _raw_path(scope)
+    if status < 300 and task_path_ids(scope) and path != path.lower():
+        return _error(errors.TASK_NOT_FOUND, headers)
+    return status, headers, body
+
+
+def _another_gateway(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+    for rewrite in (_case_sensitive_ids, _gateway_401, _refuses_odd_paths):  # the backend's, then the gateway's
+        status, headers, body = rewrite(scope, status, headers, body)
+    return status, headers, body
+
+
+def test_another_gateway_and_backend_pass() -> None:
+    report, summary = _run(emulator_target(SCENARIO, app=ResponseRewriter(create_app(SCENARIO), _another_gateway)))
     assert report.ok, summary
     assert report.checks["signature_binds_request"] >= len(load_spec().operations), summary
     assert report.checks["tampered_signature_rejected"] >= 7, summary
+    assert report.checks["malformed_id_rejected"] >= 3, summary
 
 
 @pytest.mark.parametrize("minutes", [-10, 10], ids=["behind", "ahead"])
@@ -100,34 +118,3 @@ def test_header_names_read_as_sent_and_case_insensitively_pass() -> None:
     reads = [operation for operation in load_spec().operations if not operation.changes_state]
     assert report.checks["header_names_case_insensitive"] == len(reads), summary
     assert any({"authorization", "X-SDK-DATE", "CONTENT-type"} <= {name for name, _ in raw} for raw in seen)
-
-
-def _case_sensitive_ids(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
-    """IDs looked up as sent: an ID in upper case is an unknown one (the spec's pattern takes either case)."""
-    path = _raw_path(scope)
-    if status < 300 and task_path_ids(scope) and path != path.lower():
-        return _error(errors.TASK_NOT_FOUND, headers)
-    return status, headers, body
-
-
-def test_ids_looked_up_case_sensitively_pass() -> None:
-    """The probes send an ID in upper case (signed in lower case) and want 401: authentication comes first, so a
-    server for which it names another task still answers 401."""
-    report, summary = _run(emulator_target(SCENARIO, app=_served(_case_sensitive_ids)))
-    assert report.ok, summary
-
-
-def _refuses_odd_paths(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
-    """A gateway that refuses a path with characters outside RFC 3986's unreserved ones with its own 400, before
-    authentication (whatever the app answered)."""
-    if re.search(r"[^A-Za-z0-9\-._~/]", unquote(_raw_path(scope))):
-        return _error(errors.ApiError(400, "APIG.0201", "API request error."), headers)
-    return status, headers, body
-
-
-def test_a_gateway_refusing_odd_paths_with_its_own_400_passes() -> None:
-    """A malformed ID with characters the canonical URI encodes must get exactly 400: a gateway's 400, before any
-    signature is checked, is one."""
-    report, summary = _run(emulator_target(SCENARIO, app=_served(_refuses_odd_paths)))
-    assert report.ok, summary
-    assert report.checks["malformed_id_rejected"] >= 3, summary
