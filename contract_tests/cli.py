@@ -68,7 +68,8 @@ def credentials_still_work(target: Target, session: requests.Session, timeout: f
 
 def replay_command(settings: Settings) -> str:
     base_url = f" BASE_URL={settings.base_url}" if settings.base_url else ""
-    return f"make contract SEED={settings.seed} MAX_EXAMPLES={settings.max_examples}{base_url}"
+    shard = "" if settings.shard.whole else f" SHARD={settings.shard}"
+    return f"make contract SEED={settings.seed} MAX_EXAMPLES={settings.max_examples}{shard}{base_url}"
 
 
 def print_verdict(verdict: Verdict, run_anyway: bool) -> None:
@@ -153,9 +154,9 @@ def run_and_report(settings: Settings, paths: OutputPaths, target: Target, input
             return not_run(paths, inputs, why, verdict=verdict, coverage=coverage)
         with progress.showing() if progress is not None else contextlib.nullcontext():
             report = run_suite(run, junit_xml=paths.junit_xml, show_output=settings.verbose)
-        credentials = (
-            "" if target.app is not None else credentials_still_work(target, run.session, settings.request_timeout)
-        )
+        # In a sharded campaign, by the part that sent the failing signatures (`run.shards`).
+        checked = target.app is None and run.shards.runs_run_wide
+        credentials = credentials_still_work(target, run.session, settings.request_timeout) if checked else ""
     summary = format_summary(report, target=target.description, replay=inputs.replay)
     inputs = dataclasses.replace(
         inputs,
