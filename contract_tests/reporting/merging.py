@@ -19,19 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .coverage import FIGURES, Figure, figures_text
 from .outputs import OutputPaths
 
 EMULATOR = "emulator"
-FIGURE_NAMES = (
-    "operations",
-    "parameters_valid",
-    "parameters_invalid",
-    "parameter_keywords",
-    "response_keywords",
-    "examples",
-    "statuses",
-    "links",
-)
 SUMMED = (  # counters of a summary, summed over the parts: {key: count}
     "cases_by_status",
     "cases_by_phase",
@@ -118,7 +109,7 @@ def _coverage(parts: list[Part]) -> dict[str, Any]:
     if not found:
         return {}
     merged: dict[str, Any] = {}
-    for name in FIGURE_NAMES:
+    for name in FIGURES:
         figures = [coverage[name] for coverage in found if name in coverage]
         if not figures:
             continue
@@ -136,7 +127,7 @@ def _coverage(parts: list[Part]) -> dict[str, Any]:
     }
     merged["links_followed"] = _summed(c.get("links_followed", {}) for c in found)
     merged["undeclared_requests"] = _summed(c.get("undeclared_requests", {}) for c in found)
-    merged["summary"] = ", ".join(f"{name} {merged[name]['covered']}/{merged[name]['total']}" for name in FIGURE_NAMES)
+    merged["summary"] = figures_text({name: Figure(merged[name]["covered"], merged[name]["total"]) for name in FIGURES})
     return merged
 
 
