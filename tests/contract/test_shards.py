@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from contract_tests import cli, merge
 from contract_tests.phases.probes.plan import build_probes
@@ -353,3 +354,36 @@ def test_the_merge_never_writes_over_a_parts_reports(tmp_path: Path) -> None:
     assert code == 2
     assert "would overwrite" in out
     assert (tmp_path / "contract-summary.json").read_text() == before
+
+
+WORKFLOW = REPO_ROOT / ".github" / "workflows" / "contract-matrix.yml"
+
+
+def test_the_matrix_workflow_never_runs_on_a_push_and_merges_every_part() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert set(triggers) == {"workflow_dispatch", "schedule"}
+    jobs = workflow["jobs"]
+    assert jobs["plan"]["if"] == "vars.CONTRACT_REGIONS != ''"  # opt-in: a repository without it sends nothing
+    assert jobs["contract"]["needs"] == "plan"
+    part = jobs["contract"]
+    assert part["environment"] == "contract-${{ matrix.region }}"  # each region's secrets
+    run = next(step for step in part["steps"] if step.get("run") == "make contract")
+    assert run["env"]["SHARD"].startswith("${{ matrix.shard }}/")
+    assert run["env"]["SEED"] == "${{ needs.plan.outputs.seed }}"  # one campaign
+    assert "ALLOW_CHANGES" not in run["env"]
+    upload = next(step for step in part["steps"] if "upload-artifact" in step.get("uses", ""))
+    assert upload["if"] == "always()"
+    assert upload["with"]["path"] == run["env"]["REPORTS_DIR"]
+    merging = jobs["merge"]
+    assert "always()" in merging["if"]
+    assert any("make contract-merge" in step.get("run", "") for step in merging["steps"])
+    done = subprocess.run(
+        [str(REPO_ROOT / ".venv" / "bin" / "actionlint"), str(WORKFLOW)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout
+
+
+def test_make_lint_runs_actionlint_on_every_workflow() -> None:
+    lint = (REPO_ROOT / "Makefile").read_text(encoding="utf-8").split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "actionlint .github/workflows/*.yml" in lint
