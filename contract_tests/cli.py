@@ -96,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {note}")
     try:
         with open_target(settings) as target:
-            line = f"{describe(settings)}, {changes(target)}"
+            line = f"{describe(settings)}, {changes(target)}" + (
+                "" if settings.shard.whole else f", SHARD={settings.shard}"
+            )
             print(f"target: {target.description}", flush=True)
             print(f"settings: {line}", flush=True)
             nothing = dataclasses.replace(nothing, target=target.description, settings=line, secrets=target.secrets)
