@@ -72,6 +72,12 @@ def replay_command(settings: Settings) -> str:
     return f"make contract SEED={settings.seed} MAX_EXAMPLES={settings.max_examples}{shard}{base_url}"
 
 
+def campaign(settings: Settings) -> tuple[tuple[str, object], ...]:
+    """What tells this run's part of a campaign apart in the JSON summary (`make contract-merge` reads it)."""
+    shard = () if settings.shard.whole else (("shard", {"index": settings.shard.index, "count": settings.shard.count}),)
+    return (("base_url", settings.base_url), *shard)
+
+
 def print_verdict(verdict: Verdict, run_anyway: bool) -> None:
     print("first look:  " + f"\n{INDENT}".join(verdict.answers), flush=True)
     if not verdict.looks_like_the_service:
@@ -91,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     replay = replay_command(settings)
     target_name = settings.base_url or "the emulator"
     nothing = ReportInputs("", 2, target_name, "", settings.seed, settings.max_examples, replay)
+    nothing = dataclasses.replace(nothing, campaign=campaign(settings))
     print(f"contract suite: seed {settings.seed}, max examples {settings.max_examples} (replay: {replay})")
     for note in settings.notes:
         print(f"note: {note}")

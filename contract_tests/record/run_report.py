@@ -44,7 +44,6 @@ class SuiteReport:
     tests_passed: int = 0
     seed: int | None = None
     max_examples: int | None = None
-    base_url: str = ""  # BASE_URL; "": the emulator the run started (how `make contract-merge` groups parts)
     part: dict[str, object] = field(default_factory=dict)  # a shard's `run.shards.ShardPlan.as_dict()`; {}: whole
 
     @property
@@ -81,7 +80,6 @@ class SuiteReport:
         return {
             "seed": self.seed,
             "max_examples": self.max_examples,
-            "base_url": self.base_url or None,
             "operations": sorted(self.operations),
             "cases": self.total_cases,
             "cases_by_status": {str(k): v for k, v in sorted(self.cases.items())},

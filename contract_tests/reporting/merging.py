@@ -139,8 +139,8 @@ def _campaign_problems(key: str, parts: list[Part]) -> list[str]:
         for part in parts
         if not part.ran
     ]
-    shards = [part.shard for part in ran]
-    if len(ran) > 1 and None in shards:
+    shards = [part.shard for part in parts]  # a part that did not run still says which it was
+    if len(ran) > 1 and None in [part.shard for part in ran]:
         problems.append(f"{key}: {len(ran)} runs that are not shards of one campaign (label each: label=dir)")
         return problems
     settings = {(part.summary.get("seed"), part.summary.get("max_examples")) for part in ran}

@@ -58,7 +58,6 @@ class SuiteRun:
             seed=settings.seed,
             max_examples=settings.max_examples,
         )
-        self.report.base_url = settings.base_url or ""
         if not settings.shard.whole:
             self.report.part = self.shards.as_dict()
         self.report.documented = {op.operation_id: tuple(sorted(op.status_codes)) for op in self.spec.operations}

@@ -248,6 +248,8 @@ def test_the_merge_exits_with_the_worst_of_the_parts(campaign: Campaign, tmp_pat
     not_run = _part_with(one, tmp_path / "not-run", exit_code=2, not_run="cannot reach the target", requirements=None)
     code, summary, _ = merged([str(not_run), str(failed)], tmp_path / "m2")
     assert code == 2 == summary["exit_code"]
+    (problem,) = summary["problems"]  # it did not run; no shard is missing, none given twice
+    assert "did not run (cannot reach the target)" in problem
     assert code == merged([str(one)], tmp_path / "m3")[0]  # shard 2/2 missing: incomplete, whatever shard 1 says
     assert merged([str(one), str(one)], tmp_path / "m4")[0] == 2  # given twice
     other_seed = _part_with(two, tmp_path / "other-seed", seed=99)
