@@ -11,6 +11,7 @@ import datetime
 import json
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import jinja2
@@ -19,7 +20,8 @@ from ..record.findings import FailureRecord
 from ..record.run_report import SuiteReport
 from ..spec.api import load_spec
 from .coverage import FIGURES
-from .html_report import TEMPLATES
+from .har import CREATOR
+from .html_report import TEMPLATES, pretty
 from .junit import junit_document
 from .merging import Part
 from .outputs import OutputPaths
@@ -86,14 +88,41 @@ def _check_rows(targets: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def render(merged: dict[str, Any]) -> str:
+def _har_entries(part: Part) -> list[dict[str, Any]]:
+    path = OutputPaths(part.directory).har
+    if not path.exists():
+        return []
+    entries: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["log"]["entries"]
+    return entries
+
+
+def _exchanges(parts: list[Part]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Each part's failing exchanges by (target, the HAR entry's comment: `[check] title`), as the page shows them."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for part in parts:
+        for entry in _har_entries(part):
+            request, response = entry["request"], entry["response"]
+            found[part.key, entry.get("comment", "")] = {
+                "request": f"{request['method']} {request['url']}",
+                "request_headers": [(h["name"], h["value"]) for h in request.get("headers", [])],
+                "request_body": (request.get("postData") or {}).get("text", ""),
+                "response": f"{response['status']} {response.get('statusText', '')}".strip(),
+                "response_headers": [(h["name"], h["value"]) for h in response.get("headers", [])],
+                "response_body": response.get("content", {}).get("text", ""),
+            }
+    return found
+
+
+def render(merged: dict[str, Any], parts: Sequence[Part] = ()) -> str:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
     )
+    environment.filters["pretty"] = pretty
     targets: dict[str, dict[str, Any]] = merged["targets"]
-    parts = sum(len(target["parts"]) for target in targets.values())
+    exchanges = _exchanges(list(parts))
+    count = sum(len(target["parts"]) for target in targets.values())
     return environment.get_template(TEMPLATE).render(
-        outcome={"word": WORDS[merged["exit_code"]], "line": f"exit code {merged['exit_code']}, the worst of {parts}"},
+        outcome={"word": WORDS[merged["exit_code"]], "line": f"exit code {merged['exit_code']}, the worst of {count}"},
         generated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         spec_version=load_spec().document.get("info", {}).get("version", ""),
         problems=merged["problems"],
@@ -102,7 +131,11 @@ def render(merged: dict[str, Any]) -> str:
         statuses=_status_rows(targets),
         coverage=_coverage_rows(targets),
         checks=_check_rows(targets),
-        failures=[{**failure, "target": key} for key, target in targets.items() for failure in target["failures"]],
+        failures=[
+            {**failure, "target": key, "exchange": exchanges.get((key, f"[{failure['check']}] {failure['title']}"))}
+            for key, target in targets.items()
+            for failure in target["failures"]
+        ],
         words=WORDS,
     )
 
@@ -122,22 +155,19 @@ def junit_xml(merged: dict[str, Any]) -> str:
 
 def har(parts: list[Part]) -> dict[str, Any]:
     """The parts' failing exchanges in one HAR log, each entry's comment led by its part's name."""
-    log: dict[str, Any] | None = None
-    for part in parts:
-        path = OutputPaths(part.directory).har
-        if not path.exists():
-            continue
-        found = json.loads(path.read_text(encoding="utf-8"))["log"]
-        entries = [{**entry, "comment": f"[{part.name}] {entry.get('comment', '')}"} for entry in found["entries"]]
-        if log is None:
-            log = {**found, "entries": []}
-        log["entries"] += entries
-    return {"log": log or {"version": "1.2", "creator": {"name": "dcs contract suite", "version": "1"}, "entries": []}}
+    entries = [
+        {**entry, "comment": f"[{part.name}] {entry.get('comment', '')}"}
+        for part in parts
+        for entry in _har_entries(part)
+    ]
+    return {
+        "log": {"version": "1.2", "creator": {"name": CREATOR.name, "version": CREATOR.version}, "entries": entries}
+    }
 
 
 def write_merged(paths: OutputPaths, merged: dict[str, Any], parts: list[Part]) -> None:
     paths.summary_json.parent.mkdir(parents=True, exist_ok=True)
     paths.summary_json.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    paths.html.write_text(render(merged), encoding="utf-8")
+    paths.html.write_text(render(merged, parts), encoding="utf-8")
     paths.junit_xml.write_text(junit_xml(merged), encoding="utf-8")
     paths.har.write_text(json.dumps(har(parts), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

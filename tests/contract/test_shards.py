@@ -9,6 +9,7 @@ the re-sent requests are taken out before comparing what was sent.
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import json
 import re
@@ -24,6 +25,8 @@ import pytest
 import yaml
 
 from contract_tests import cli, merge
+from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
+from contract_tests.emulator.server import serve_in_thread
 from contract_tests.phases.probes.plan import build_probes
 from contract_tests.reporting.coverage import FIGURES
 from contract_tests.run.shards import CHANGES, RUN_WIDE, ShardPlan
@@ -32,11 +35,14 @@ from contract_tests.settings.reading import read_settings
 from contract_tests.settings.shard import Shard, shard
 from contract_tests.spec.api import load_spec
 from contract_tests.spec.document import REPO_ROOT
-from contract_tests.target.emulator import emulator_target
+from contract_tests.target.emulator import emulator_target, scenario_tasks
 from contract_tests.target.model import Target
 from scripts.publishing.docs import REMOTE_RESOURCE, chromium, offline_tab
 
+from .broken.variants import VARIANTS
+
 SPEC = load_spec()
+SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
 SEED, MAX_EXAMPLES = "11", "12"
 THROTTLE_JUDGED = ("throttled_answer_documented", "request_id_unique")  # they judge each 429 before it is re-sent
 
@@ -389,3 +395,42 @@ def test_the_matrix_workflow_never_runs_on_a_push_and_merges_every_part() -> Non
 def test_make_lint_runs_actionlint_on_every_workflow() -> None:
     lint = (REPO_ROOT / "Makefile").read_text(encoding="utf-8").split("\nlint:", 1)[1].split("\n\n", 1)[0]
     assert "actionlint .github/workflows/*.yml" in lint
+
+
+@pytest.mark.slow
+def test_a_campaign_against_a_broken_server_merges_its_failures_with_their_exchanges(tmp_path: Path) -> None:
+    """Both shards against a server that answers `progress` as a string: the merge exits 1 (the worst), and its
+    page, JUnit and HAR hold each part's failures with the exchange that failed, credentials redacted."""
+    readable = scenario_tasks(SCENARIO).readable[0]
+    token = SCENARIO.demo.token
+    assert token is not None
+    variant = next(variant for variant in VARIANTS if variant.name == "wrong field type")
+    env = {
+        "DCS_AUTH_TOKEN": token,
+        "DCS_PROJECT_ID": readable.project_id,
+        "DCS_INSTANCE_ID": readable.instance_id,
+        "DCS_TASK_ID": readable.task_id,
+    }
+    with pytest.MonkeyPatch.context() as patch, serve_in_thread(variant.wrap(create_app(SCENARIO), SCENARIO)) as url:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        parts = [run_suite(tmp_path / f"part-{i}", "--base-url", url, "--shard", f"{i}/2") for i in (1, 2)]
+    codes = [part.code for part in parts]
+    assert 1 in codes, [part.out for part in parts]
+    code, summary, out = merged([str(part.directory) for part in parts], tmp_path / "merged")
+    assert code == max(codes) == 1, out
+    (target,) = summary["targets"].values()
+    assert [p["shard"] for p in target["parts"]] == ["1/2", "2/2"]  # one column: both parts had the one BASE_URL
+    failures = [f for part in parts for f in part.summary["failures"]]
+    assert {(f["check"], f["title"]) for f in target["failures"]} == {(f["check"], f["title"]) for f in failures}
+    assert any(f["check"] == "response_schema_conformance" for f in target["failures"])
+    junit = junit_root(tmp_path / "merged" / "contract-junit.xml")
+    failing = {case.get("name") for case in junit.iter("testcase") if case.find("failure") is not None}
+    assert failing == {f["check"] for f in failures}
+    har = json.loads((tmp_path / "merged" / "contract-failures.har").read_text())
+    assert len(har["log"]["entries"]) == sum(len(part.summary["failures"]) for part in parts)
+    page = (tmp_path / "merged" / "contract-report.html").read_text(encoding="utf-8")
+    assert "X-Auth-Token: [redacted]" in page  # the failing request, as sent
+    assert '"progress": "' in html.unescape(page)  # the bug, as served
+    for text in (page, json.dumps(har), json.dumps(summary)):
+        assert token not in text
