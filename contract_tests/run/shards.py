@@ -77,12 +77,12 @@ class ShardPlan:
         """`shard 1/2: operations A, B; the run-wide probes` (what this part runs; a whole run: "")."""
         if self.shard.whole:
             return ""
-        parts = [f"operations {', '.join(self.operations) or 'none'}"]
+        parts = [f"operations {', '.join(self.operations)}"] if self.operations else []
         if self.keeps_stateful:
             parts.append("the stateful phase")
         if self.runs_run_wide:
             parts.append("the run-wide probes (failing signatures, undeclared methods) and the credentials check")
-        return f"shard {self.shard}: {'; '.join(parts)}"
+        return f"shard {self.shard}: {'; '.join(parts) or 'nothing but its first verdict (more parts than units)'}"
 
     def as_dict(self) -> dict[str, object]:
         return {
