@@ -42,6 +42,7 @@ from scripts.publishing.docs import REMOTE_RESOURCE, chromium, offline_tab
 from .broken.variants import VARIANTS
 
 SPEC = load_spec()
+SCREENSHOT = REPO_ROOT / "reports" / "merged-report.png"
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
 SEED, MAX_EXAMPLES = "11", "12"
 THROTTLE_JUDGED = ("throttled_answer_documented", "request_id_unique")  # they judge each 429 before it is re-sent
@@ -328,8 +329,18 @@ def test_two_targets_get_a_column_each_in_the_merged_report_opened_in_chromium(
         documented = sum(len(op.statuses) for op in SPEC.operations)
         assert tab.locator("#statuses td.num.cell-ok, #statuses td.num.cell-miss").count() == 2 * documented
         assert tab.locator("#parts tr").count() == 1 + 3
-        tab.screenshot(path=str(tmp_path / "merged.png"), full_page=True)
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENSHOT))  # the top of the page; docs/images/merged-report.png is one
     assert problems == []
+    assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_the_suite_page_shows_the_merged_report() -> None:
+    page = (REPO_ROOT / "docs" / "contract-suite.md").read_text(encoding="utf-8")
+    section = page[page.index("## Shards and merged reports") :]
+    image = re.search(r"!\[[^\]]*\]\((images/merged-report\.png)\)", section)
+    assert image is not None
+    assert (REPO_ROOT / "docs" / image[1]).stat().st_size < 300_000
 
 
 def test_make_contract_merge_names_what_it_needs() -> None:
