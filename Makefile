@@ -79,7 +79,7 @@ lint: $(STAMP) ## ruff and mypy --strict on hand-written code; the import-linter
 	$(BIN)/ruff format --config pyproject.toml --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --config pyproject.toml --no-cache
-	$(BIN)/actionlint .github/workflows/ci.yml
+	$(BIN)/actionlint .github/workflows/*.yml
 
 .PHONY: unit
 unit: $(STAMP) $(NODE_STAMP) ## Run the pytest suites (SDK, emulator, publishing, contract slice) over both cores
@@ -103,6 +103,12 @@ emulator-env: $(STAMP) ## Print the export lines for the SDK, CLI and suite, to 
 contract: $(STAMP) ## Start the emulator (or use BASE_URL), run the whole contract suite, print the report
 	$(PY) -m contract_tests.cli \
 		|| { code=$$?; echo "make contract: the suite exited with code $$code (1 = failures or missing statuses, 2 = configuration, unreachable target or not the service)"; exit $$code; }
+
+.PHONY: contract-merge
+contract-merge: $(STAMP) ## Join runs' reports (REPORTS='dir1 dir2 …' or 'label=dir …': shards, targets) into reports/merged
+	$(if $(strip $(REPORTS)),,$(error REPORTS must name the runs' REPORTS_DIRs, e.g. REPORTS='reports/shard-1 reports/shard-2'))
+	$(PY) -m contract_tests.merge $(REPORTS) \
+		|| { code=$$?; echo "make contract-merge: exit code $$code, the worst of the parts (2 also: parts missing or unreadable)"; exit $$code; }
 
 .PHONY: proxy
 proxy: $(STAMP) ## Serve the validating proxy on loopback, judging every exchange (UPSTREAM, PORT=8081, RATE_LIMIT, ALLOW_CHANGES=1, DURATION)

@@ -68,7 +68,14 @@ def credentials_still_work(target: Target, session: requests.Session, timeout: f
 
 def replay_command(settings: Settings) -> str:
     base_url = f" BASE_URL={settings.base_url}" if settings.base_url else ""
-    return f"make contract SEED={settings.seed} MAX_EXAMPLES={settings.max_examples}{base_url}"
+    shard = "" if settings.shard.whole else f" SHARD={settings.shard}"
+    return f"make contract SEED={settings.seed} MAX_EXAMPLES={settings.max_examples}{shard}{base_url}"
+
+
+def campaign(settings: Settings) -> tuple[tuple[str, object], ...]:
+    """What tells this run's part of a campaign apart in the JSON summary (`make contract-merge` reads it)."""
+    shard = () if settings.shard.whole else (("shard", {"index": settings.shard.index, "count": settings.shard.count}),)
+    return (("base_url", settings.base_url), *shard)
 
 
 def print_verdict(verdict: Verdict, run_anyway: bool) -> None:
@@ -90,12 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     replay = replay_command(settings)
     target_name = settings.base_url or "the emulator"
     nothing = ReportInputs("", 2, target_name, "", settings.seed, settings.max_examples, replay)
+    nothing = dataclasses.replace(nothing, campaign=campaign(settings))
     print(f"contract suite: seed {settings.seed}, max examples {settings.max_examples} (replay: {replay})")
     for note in settings.notes:
         print(f"note: {note}")
     try:
         with open_target(settings) as target:
-            line = f"{describe(settings)}, {changes(target)}"
+            line = f"{describe(settings)}, {changes(target)}" + (
+                "" if settings.shard.whole else f", SHARD={settings.shard}"
+            )
             print(f"target: {target.description}", flush=True)
             print(f"settings: {line}", flush=True)
             nothing = dataclasses.replace(nothing, target=target.description, settings=line, secrets=target.secrets)
@@ -153,9 +163,9 @@ def run_and_report(settings: Settings, paths: OutputPaths, target: Target, input
             return not_run(paths, inputs, why, verdict=verdict, coverage=coverage)
         with progress.showing() if progress is not None else contextlib.nullcontext():
             report = run_suite(run, junit_xml=paths.junit_xml, show_output=settings.verbose)
-        credentials = (
-            "" if target.app is not None else credentials_still_work(target, run.session, settings.request_timeout)
-        )
+        # In a sharded campaign, by the part that sent the failing signatures (`run.shards`).
+        checked = target.app is None and run.shards.runs_run_wide
+        credentials = credentials_still_work(target, run.session, settings.request_timeout) if checked else ""
     summary = format_summary(report, target=target.description, replay=inputs.replay)
     inputs = dataclasses.replace(
         inputs,

@@ -38,6 +38,8 @@ BREAKING_IMPORTS: dict[str, list[tuple[str, str]]] = {
         ("contract_tests.spec.api", "contract_tests.settings.errors"),
         ("contract_tests.settings.table", "contract_tests.emulator.scenario"),  # siblings, independent
         ("contract_tests.replay", "contract_tests.cli"),  # the entry points are independent too
+        ("contract_tests.merge", "contract_tests.cli"),
+        ("contract_tests.reporting.merging", "contract_tests.merge"),
     ],
     "emulator-layers": [
         ("contract_tests.emulator.models", "contract_tests.emulator.responses"),

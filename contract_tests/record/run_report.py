@@ -44,6 +44,7 @@ class SuiteReport:
     tests_passed: int = 0
     seed: int | None = None
     max_examples: int | None = None
+    part: dict[str, object] = field(default_factory=dict)  # a shard's `run.shards.ShardPlan.as_dict()`; {}: whole
 
     @property
     def total_cases(self) -> int:
@@ -89,6 +90,10 @@ class SuiteReport:
             "tests_passed": self.tests_passed,
             "tests_failed": self.tests_failed,
             "missing_statuses": self.missing_statuses(),
+            "requirements": [  # what `make contract-merge` judges over the union of parts
+                {"operation": need.operation_id, "statuses": sorted(need.statuses), "label": need.label()}
+                for need in self.requirements
+            ],
             "other_probes_by_status": {str(k): v for k, v in sorted(self.other_probes.items())},
             "guard_requests": self.guard_requests,
             "requests_sent": self.transport.sent,
@@ -109,6 +114,7 @@ class SuiteReport:
             "fetched_by_status": {str(k): v for k, v in sorted(self.fetched.items())},
             "excused": dict(self.excused),
             "stopped": self.stopped,
+            **({"shard": self.part} if self.part else {}),
             "ok": self.ok,
             "exit_code": self.exit_code,
         }

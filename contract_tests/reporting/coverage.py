@@ -346,13 +346,7 @@ class Coverage(RunObserver):
         }
 
     def summary_line(self) -> str:
-        figures = self.figures()
-        return (
-            f"coverage:    operations {figures['operations']}, parameters {figures['parameters_valid']} valid "
-            f"+ {figures['parameters_invalid']} invalid, keywords {figures['parameter_keywords']} of parameters "
-            f"+ {figures['response_keywords']} of responses, examples {figures['examples']}, "
-            f"statuses {figures['statuses']}, links {figures['links']}"
-        )
+        return "coverage:    " + figures_text(self.figures())
 
     def status_matrix(self) -> list[tuple[OperationSpec, dict[str, int], dict[int, int]]]:
         """Per operation: each documented status with its answers (0: not reached), and undocumented ones seen."""
@@ -395,6 +389,16 @@ class Coverage(RunObserver):
             "links_followed": dict(sorted(self.links.items())),
             "undeclared_requests": dict(sorted(self.undeclared.items())),
         }
+
+
+def figures_text(figures: dict[str, Figure]) -> str:
+    """The figures in one line, as the coverage line of a run (and of a merged report) says them."""
+    return (
+        f"operations {figures['operations']}, parameters {figures['parameters_valid']} valid "
+        f"+ {figures['parameters_invalid']} invalid, keywords {figures['parameter_keywords']} of parameters "
+        f"+ {figures['response_keywords']} of responses, examples {figures['examples']}, "
+        f"statuses {figures['statuses']}, links {figures['links']}"
+    )
 
 
 def _figure(covered: list[str], everything: Any) -> Figure:  # noqa: ANN401 - any iterable of names

@@ -50,6 +50,9 @@ class ReportInputs:
     secrets: tuple[str, ...] = ()  # redacted once more from the whole page
     mode: str = SUITE  # SUITE or PROXY
     about: tuple[tuple[str, str], ...] = ()  # facts of the run shown with the settings (the proxy's), printable
+    # Where the run stands among several, for `make contract-merge`: its BASE_URL (None: the emulator) and SHARD
+    # ({"index", "count"}; a run's own report says more), in the JSON summary whether the suite ran or not.
+    campaign: tuple[tuple[str, object], ...] = ()
 
 
 def _outcome(inputs: ReportInputs) -> dict[str, str]:

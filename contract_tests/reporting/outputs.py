@@ -54,6 +54,9 @@ def summary_dict(inputs: ReportInputs) -> dict[str, object]:
         if inputs.report is not None
         else {"seed": inputs.seed, "max_examples": inputs.max_examples, "ok": False, "exit_code": inputs.exit_code}
     )
+    data["target"] = inputs.target
+    for key, value in inputs.campaign:
+        data.setdefault(key, value)
     if inputs.not_run:
         data["not_run"] = inputs.not_run
     if inputs.verdict is not None:

@@ -52,6 +52,7 @@ def format_summary(report: SuiteReport, *, target: str, replay: str) -> str:
         f"target:      {target}",
         f"seed:        {report.seed}   max examples: {report.max_examples}",
         f"operations:  {len(report.operations)} ({', '.join(sorted(report.operations))})",
+        *([str(report.part["description"])] if report.part else []),
         f"cases:       {report.total_cases}",
         f"  by phase:  {', '.join(f'{name}: {count}' for name, count in sorted(report.phases.items()))}"
         + ("" if report.phases["stateful"] else " (stateful: none; it needs OpenAPI links)"),

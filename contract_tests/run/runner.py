@@ -96,6 +96,10 @@ class SuitePlugin:
         return collector.ihook.pytest_pycollect_makeitem(collector=collector, name=name, obj=test)
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        others = [item for item in items if not self._in_shard(item)]  # another part's (SHARD=i/N)
+        if others:
+            config.hook.pytest_deselected(items=others)
+            items[:] = [item for item in items if item not in others]
         if self.run.spec.has_links:
             # The state-changing operations' own cases come last, after the stateful phase: they change (delete)
             # every task offered to them, and the stateful phase needs those tasks still there to follow the links
@@ -108,6 +112,14 @@ class SuitePlugin:
         if stateful:
             config.hook.pytest_deselected(items=stateful)
             items[:] = [item for item in items if item not in stateful]
+
+    def _in_shard(self, item: pytest.Item) -> bool:
+        """Whether this part of the campaign runs `item` (`run.shards`; the probes' test filters its probes)."""
+        plan = self.run.shards
+        if item.get_closest_marker(STATEFUL) is not None:
+            return plan.keeps_stateful
+        operation = self.run.spec.by_label(item.name.partition("[")[2].removesuffix("]"))
+        return operation is None or not item.get_closest_marker(EVERY_OPERATION) or plan.keeps_operation(operation)
 
     def _changes_state(self, item: pytest.Item) -> bool:
         """Whether `item` is the test of one state-changing operation (`test_operation[DELETE /path]`)."""

@@ -31,6 +31,7 @@ from ..settings.table import Settings
 from ..spec.api import load_spec
 from ..target.model import Target
 from ..target.requirements import requirements
+from .shards import ShardPlan
 
 # The stateful phase's budget: a scenario is several requests, each probing further, so a twentieth of the
 # per-operation budget in scenarios of up to this many steps (and never fewer than MIN_SCENARIOS).
@@ -50,9 +51,15 @@ class SuiteRun:
         # (Starlette's and Schemathesis' ASGI aliases differ only in Mapping variance).
         self.session = asgi.get_client(target.app) if target.app is not None else requests.Session()  # type: ignore[arg-type]
         self.spec = load_spec(settings.spec_path)  # what the target is tested against, operation by operation
+        self.shards = ShardPlan(settings.shard, self.spec)  # what this part of the campaign runs (all, unsharded)
+        mine = self.shards.operations  # a part requires the statuses of its own operations only
         self.report = SuiteReport(
-            requirements(target, self.spec), seed=settings.seed, max_examples=settings.max_examples
+            tuple(need for need in requirements(target, self.spec) if need.operation_id in mine),
+            seed=settings.seed,
+            max_examples=settings.max_examples,
         )
+        if not settings.shard.whole:
+            self.report.part = self.shards.as_dict()
         self.report.documented = {op.operation_id: tuple(sorted(op.status_codes)) for op in self.spec.operations}
         self.recorder = Recorder(self.report, target, settings.request_timeout, observers)
         self.sender = Sender(target, self.spec, settings, self.session, self.recorder)
@@ -126,4 +133,5 @@ class SuiteRun:
         runner = ProbeRunner(
             self.target, self.spec, self.session, self.recorder, request_ids, timeout=self.settings.request_timeout
         )
-        runner.run(build_probes(self.target, self.spec, failing_ak=self.settings.auth_probes))
+        probes = build_probes(self.target, self.spec, failing_ak=self.settings.auth_probes)
+        runner.run([probe for probe in probes if self.shards.keeps_probe(probe)])

@@ -30,6 +30,7 @@ from dcs_tasks.lib.config import Configuration
 from ..spec.document import SPEC_PATH
 from . import parsers
 from .parsers import TaskRef
+from .shard import WHOLE, Shard, shard
 
 T = TypeVar("T")
 ROW = "setting"  # the key of a field's row in its metadata
@@ -255,6 +256,15 @@ class Settings:
     )
     seed: int | None = setting(
         "SEED", parsers.seed, "replay a run with its printed seed (default: a fresh seed, printed)", default=None
+    )
+    shard: Shard = setting(
+        "SHARD",
+        shard,
+        "`i/N`: run part i of N of a campaign (split by operation, docs/contract-suite.md); the N parts, with the"
+        " same SEED and MAX_EXAMPLES, send one run's cases and probes between them (each its own first verdict);"
+        " `make contract-merge` joins their reports",
+        default=WHOLE,
+        metavar="I/N",
     )
     request_timeout: float = setting(
         "REQUEST_TIMEOUT",

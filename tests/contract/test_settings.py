@@ -17,6 +17,7 @@ from contract_tests.settings import parsers
 from contract_tests.settings.docs import settings_table
 from contract_tests.settings.errors import SettingsError
 from contract_tests.settings.reading import argument_parser, describe, read_rows, read_settings
+from contract_tests.settings.shard import shard
 from contract_tests.settings.table import SUITE_RUNS, Kind, Row, Settings, rows
 from contract_tests.spec.document import REPO_ROOT
 
@@ -60,6 +61,7 @@ SAMPLES: dict[Callable[[str], object], tuple[str, str]] = {
     parsers.tasks: ("i1/t1", "i2/t2"),
     parsers.faulty_tasks: ("i1/t1", "i2/*"),
     parsers.upstream: ("http://a.example", "http://b.example"),
+    shard: ("1/2", "3/4"),
 }
 
 
