@@ -19,9 +19,10 @@ from .http_semantics import HTTP_CHECKS
 from .listing import LISTING_CHECKS
 from .progress import PROGRESS_CHECKS, ProgressPolls
 from .target_checks import TargetChecks
+from .times import TIME_CHECKS, TaskTimes
 
 # The checks that judge an answer by the spec alone (no target, no run state), in the order reports list them.
-SPEC_CHECKS: tuple[CheckFunction, ...] = (*PROGRESS_CHECKS, *LISTING_CHECKS, *HTTP_CHECKS)
+SPEC_CHECKS: tuple[CheckFunction, ...] = (*PROGRESS_CHECKS, *LISTING_CHECKS, *HTTP_CHECKS, *TIME_CHECKS)
 
 
 class AnswerChecks:
@@ -30,10 +31,16 @@ class AnswerChecks:
     def __init__(self, target: Target) -> None:
         self.target = TargetChecks(target)
         self.polls = ProgressPolls()
+        self.times = TaskTimes()
 
     @property
     def all(self) -> list[CheckFunction]:
-        return [*SPEC_CHECKS, self.polls.progress_never_decreases, *self.target.all]
+        return [
+            *SPEC_CHECKS,
+            self.polls.progress_never_decreases,
+            self.times.task_created_before_first_step,
+            *self.target.all,
+        ]
 
 
 def register_with_schemathesis() -> None:
