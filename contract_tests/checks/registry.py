@@ -16,13 +16,20 @@ from schemathesis.checks import CheckFunction
 
 from ..target.model import Target
 from .http_semantics import HTTP_CHECKS
+from .hygiene import HYGIENE_CHECKS
 from .listing import LISTING_CHECKS
 from .progress import PROGRESS_CHECKS, ProgressPolls
 from .target_checks import TargetChecks
 from .times import TIME_CHECKS, TaskTimes
 
 # The checks that judge an answer by the spec alone (no target, no run state), in the order reports list them.
-SPEC_CHECKS: tuple[CheckFunction, ...] = (*PROGRESS_CHECKS, *LISTING_CHECKS, *HTTP_CHECKS, *TIME_CHECKS)
+SPEC_CHECKS: tuple[CheckFunction, ...] = (
+    *PROGRESS_CHECKS,
+    *LISTING_CHECKS,
+    *HTTP_CHECKS,
+    *TIME_CHECKS,
+    *HYGIENE_CHECKS,
+)
 
 
 class AnswerChecks:
