@@ -25,8 +25,10 @@ STACK_TRACE = re.compile(
             r"Traceback \(most recent call last\)",  # Python
             r"File \"[^\"]+\", line \d+",  # Python frame
             # JVM frames
-            r"\bat (?:[\w$.@-]+/)?[\w$]+(?:\.[\w$<>]+)+"
-            r"\((?:[\w$]+\.(?:java|kt|scala|groovy):\d+|Unknown Source|Native Method)\)",
+            (
+                r"\bat (?:[\w$.@-]+/)?[\w$]+(?:\.[\w$<>]+)+"
+                r"\((?:[\w$]+\.(?:java|kt|scala|groovy):\d+|Unknown Source|Native Method)\)"
+            ),
             r"\b(?:Exception in thread|Caused by:) ",  # JVM
             r"\bgoroutine \d+ \[[\w ]+\]:",  # Go
             r"\bpanic: .+\n",  # Go
