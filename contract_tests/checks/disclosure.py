@@ -80,8 +80,13 @@ INTERNAL_HOST = re.compile(
 
 
 def quoted(text: str, start: int, end: int) -> str:
-    """The text from `start` to `end`, with `CONTEXT` characters around it, on one line."""
+    """The text from `start` to `end`, with `CONTEXT` characters around it, on one line. Words are never cut: a secret
+    in the context is quoted whole, so the recorder's scrubbing finds it (a cut one would leak its first half)."""
     before, after = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+    while before > 0 and not text[before - 1].isspace():
+        before -= 1
+    while after < len(text) and not text[after].isspace():
+        after += 1
     excerpt = ("…" if before else "") + text[before:after] + ("…" if after < len(text) else "")
     return repr(" ".join(excerpt.split()))
 
