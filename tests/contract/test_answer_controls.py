@@ -56,7 +56,8 @@ def _objects(value: object) -> list[dict[str, Any]]:
 
 class _RegionTimes:
     """Every time as the same instant in +08:00, the steps' to the second (a task created at 01:26:29.526 has its
-    first step begun at 01:26:29, earlier to a naive comparison), and a `Date` header from a gateway whose clock is ten minutes behind; counts the running steps seen."""
+    first step begun at 01:26:29, earlier to a naive comparison), and a `Date` header from a gateway whose clock is
+    ten minutes behind; counts the running steps seen."""
 
     def __init__(self) -> None:
         self.running_steps = 0
