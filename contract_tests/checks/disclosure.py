@@ -36,6 +36,9 @@ STACK_TRACE = re.compile(
             r"\bat [\w.`<>]+\([^)]*\) in [^\n]*:line \d+",  # .NET
             r"--- End of (?:inner exception )?stack trace",  # .NET
             r"\bat (?:[\w.<>]+ )?\(?(?:/|node:|file:)[^\s)]*\.?\w*:\d+:\d+\)?",  # Node
+            r"\bpanicked at\b|[\w/.-]+\.rs:\d+:\d+",  # Rust
+            r"[\w/.-]+\.rb:\d+:in `",  # Ruby
+            r"\b(?:Fatal error|Parse error|Warning): .{0,200} on line \d+|Stack trace:\s*#0",  # PHP
         )
     )
 )
@@ -53,7 +56,7 @@ FILE_PATH = re.compile(
         (
             r"(?:/(?:usr|opt|var|home|etc|srv|root|proc|mnt|workspace)/[\w.@+-]+(?:/[\w.@+-]+)*)",
             r"[\w.@+-]*(?:site-packages|dist-packages|node_modules|WEB-INF)[/\\][\w.@+/\\-]*",
-            r"(?:[/\\][\w.@+-]+)+\.(?:py|pyc|java|class|jar|go|js|mjs|cjs|ts|rb|php|cs|cpp|jsp|aspx?)\b",
+            r"(?:[/\\][\w.@+-]+)+\.(?:py|pyc|java|class|jar|go|rs|js|mjs|cjs|ts|rb|php|cs|cpp|jsp|aspx?|ex|exs|pl|pm)\b",
             r"\b[A-Za-z]:\\[^\s\"'<>]+",
         )
     )
@@ -67,6 +70,8 @@ SQL_ERROR = re.compile(
             r"\bsqlite3?\.\w+|SQLiteException|sqlalchemy\.exc|\bHibernate\w*Exception|\bJDBC\b|\bODBC\b|OLE DB",
             r"duplicate key value violates unique constraint|relation \"[^\"]+\" does not exist|\bmysql_\w+\(",
             r"\b(?:SELECT\b[^;]{1,200}?\bFROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b",
+            r"no such (?:table|column)|Unknown column '|invalid input syntax for|\bER_[A-Z_]{4,}\b|\bE11000\b",
+            r"Npgsql|MariaDB server version|Microsoft SQL Native Client|SQL command not properly ended",
         )
     )
 )
@@ -74,7 +79,7 @@ _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:){1,7}:?(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4})*)?(?![\w:])")
 INTERNAL_HOST = re.compile(
     r"(?<![\w.-])(?:localhost|[a-z0-9](?:[\w-]*[a-z0-9])?(?:\.[a-z0-9](?:[\w-]*[a-z0-9])?)*"
-    r"\.(?:internal|local|localdomain|intranet|corp|lan|svc|cluster\.local))(?![\w-]|\.[a-z0-9])",
+    r"\.(?:internal|local|localdomain|intranet|intra|corp|lan|svc|cluster\.local|consul|home\.arpa))(?![\w-]|\.[a-z0-9])",
     re.IGNORECASE,
 )
 
@@ -152,13 +157,17 @@ def without_echo(text: str, sent: Iterable[str]) -> str:
 # Headers that name the software behind the service, whatever their value (ZAP 10037, 10061; debug tooling).
 DISCLOSING_HEADERS = re.compile(
     r"x-powered-by|x-aspnet(?:mvc)?-version|x-backend-server|x-debug(?:-[\w-]*)?|x-sourcefiles|x-generator"
-    r"|x-runtime-version|x-php-version|x-drupal-\w+|x-varnish-backend",
+    r"|x-runtime-version|x-php-version|x-drupal-\w+|x-varnish-backend|x-application-context|x-chrome(?:logger|php)-data",
     re.IGNORECASE,
 )
 # Headers that name a hop: they disclose when the hop is an internal address (`Via: 1.1 10.0.3.7:8080`).
-HOP_HEADERS = re.compile(r"via|x-upstream[\w-]*|x-served-by|x-backend[\w-]*|x-forwarded-server|x-host", re.IGNORECASE)
+HOP_HEADERS = re.compile(
+    r"via|x-upstream[\w-]*|x-served-by|x-backend[\w-]*|x-forwarded-(?:server|host)|x-host", re.IGNORECASE
+)
 # A product token with a version (`nginx/1.18.0`, `Apache/2.4.41`), or a platform comment (`(Ubuntu)`): ZAP 10036.
-VERSIONED = re.compile(r"[\w.-]+/\d[\w.-]*|\((?:Ubuntu|Debian|CentOS|Red Hat|Win32|Win64|Unix|FreeBSD|Amazon)[^)]*\)")
+VERSIONED = re.compile(
+    r"[\w.-]+/\d[\w.-]*|\w\(\d[\w.-]*\)|\((?:Ubuntu|Debian|CentOS|Red Hat|Win32|Win64|Unix|FreeBSD|Amazon)[^)]*\)"
+)
 
 
 def header_disclosure(name: str, value: str, sent: Iterable[str] = ()) -> str | None:

@@ -53,6 +53,9 @@ DISCLOSING = [
     ),
     ("node", "TypeError: Cannot read properties of undefined (reading 'id')\n    at get (/srv/api/tasks.js:10:5)"),
     ("windows path", "Could not open C:\\inetpub\\wwwroot\\dcs\\web.config"),
+    ("rust", "thread 'tokio-runtime-worker' panicked at src/handlers/progress.rs:57:14"),
+    ("ruby", "undefined method `steps' for nil (NoMethodError)\napp/controllers/tasks_controller.rb:12:in `show'"),
+    ("php", "PHP Fatal error: Uncaught Error: Call to a member function get() on null in /var/www/api.php:12"),
 ]
 SQL = [
     "ORA-00933: SQL command not properly ended",
@@ -61,6 +64,8 @@ SQL = [
     "com.microsoft.sqlserver.jdbc.SQLServerException: Incorrect syntax near 'LIMIT'.",
     "sqlite3.OperationalError: no such table: tasks",
     "[SQL: SELECT tasks.id FROM tasks WHERE tasks.id = ?]",
+    "ER_BAD_FIELD_ERROR: Unknown column 'step' in 'field list'",
+    "E11000 duplicate key error collection: dcs.tasks index: _id_",
 ]
 INTERNAL = [
     "connect ECONNREFUSED 172.20.0.5:5432",
@@ -70,6 +75,7 @@ INTERNAL = [
     "peer fe80::1%eth0 reset",
     "node dcs-worker-3.cn-north-4.internal is down",
     "mq.svc.cluster.local: no route",
+    "lookup vault.service.consul: no such host",
 ]
 CLEAN = [
     *(error.message for error in vars(errors).values() if isinstance(error, errors.ApiError)),
