@@ -52,7 +52,7 @@ class AnswerChecks:
 
 def register_with_schemathesis() -> None:
     """Register the checks that need no target with Schemathesis' global registry, for its CLI (`--checks all`):
-    the spec's checks, and the progress polls as a class check (one instance per Schemathesis run)."""
+    the spec's checks, and the progress polls and task times as class checks (one instance per Schemathesis run)."""
 
     class progress_never_decreases(ProgressPolls):  # noqa: N801 - the class name is the check's name in reports
         """Between two polls of one task, `progress` never goes down."""
@@ -60,6 +60,13 @@ def register_with_schemathesis() -> None:
         def after_response(self, ctx: CheckContext, response: Response, case: Any) -> bool | None:  # noqa: ANN401
             return self.progress_never_decreases(ctx, response, case)
 
+    class task_created_before_first_step(TaskTimes):  # noqa: N801 - the class name is the check's name in reports
+        """A task's `created_at` (in a listing) is not after the first `begin_time` of its steps (in its progress)."""
+
+        def after_response(self, ctx: CheckContext, response: Response, case: Any) -> bool | None:  # noqa: ANN401
+            return self.task_created_before_first_step(ctx, response, case)
+
     for check in SPEC_CHECKS:
         schemathesis.check(check)
     schemathesis.check(progress_never_decreases)
+    schemathesis.check(task_created_before_first_step)
