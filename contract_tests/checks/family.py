@@ -68,10 +68,12 @@ def _window_bound(value: object) -> datetime.datetime | None:
 
 
 def _created(task: dict[str, Any]) -> datetime.datetime | None:
-    """When the task was created, to the second (the window's precision)."""
+    """When the task was created, in UTC (the window's zone) to the second (its precision)."""
     value = task.get("created_at")
     try:
-        return parse_timestamp(value).replace(microsecond=0) if isinstance(value, str) else None
+        return (
+            parse_timestamp(value).astimezone(datetime.UTC).replace(microsecond=0) if isinstance(value, str) else None
+        )
     except ValueError:
         return None
 

@@ -12,9 +12,10 @@ run's session and pacing, so a throttling gateway's 429s are waited out, not tak
 
 When the answers show the target is not the service — not one JSON answer, a server error to everything, one
 identical answer to everything, a 2xx to an unsigned request, 404 to everything (the unsigned request too),
-or error answers that are JSON but never the documented error body — `Verdict.paragraph` says so with the
-evidence, and the run stops with exit code 2 unless RUN_ANYWAY=1. Ours: Schemathesis starts fuzzing whatever
-answers, and a wrong BASE_URL then reads as a long list of contract failures led by whichever check ran first.
+or error answers that are JSON but never the documented error body while no answer is a documented success
+body — `Verdict.paragraph` says so with the evidence, and the run stops with exit code 2 unless RUN_ANYWAY=1.
+Ours: Schemathesis starts fuzzing whatever answers, and a wrong BASE_URL then reads as a long list of contract
+failures led by whichever check ran first.
 """
 
 from __future__ import annotations
@@ -245,7 +246,14 @@ def _problems(looks: tuple[Look, ...]) -> list[str]:
             "anything up): nothing at this URL serves /v2/{project_id}/…"
         )
     errors = [look for look in looks if 400 <= look.status < 500]
-    if errors and all(is_json_media_type(look.exchange.content_type) and not look.error_body for look in errors):
+    # The error bodies judge the target only while nothing else does: beside a documented success body they are the
+    # service's bugs, for the error-body checks of the run to report (exit 1), not a sign of a wrong BASE_URL.
+    service = any(look.success_body for look in looks)
+    if (
+        errors
+        and not service
+        and all(is_json_media_type(look.exchange.content_type) and not look.error_body for look in errors)
+    ):
         problems.append(
             "its error answers are JSON, but never the documented error body with error_code and error_msg "
             f"(e.g. {errors[0].status} {_excerpt(errors[0].exchange.response_body)})"

@@ -14,7 +14,9 @@ from starlette.types import ASGIApp
 from contract_tests.emulator import ManualClock, Scenario, create_app
 from contract_tests.emulator.server import serve_in_thread
 from tests.contract.broken.family import FAMILY_VARIANTS
+from tests.contract.broken.hygiene import HYGIENE_VARIANTS
 from tests.contract.broken.rules import RULE_VARIANTS
+from tests.contract.broken.times import TIME_VARIANTS
 from tests.contract.broken.variants import VARIANTS as ANSWER_VARIANTS
 from tests.proxy.conftest import ORIGIN, Judged, judged_proxy
 
@@ -34,8 +36,14 @@ EXPECTED = {
     "failed tasks listed SUCCESS": "listed_status_agrees_with_progress",
     "running tasks listed as SUCCESS": "listed_status_agrees_with_progress",
     "a deleted task stays": "deleted_task_is_gone",
+    # the answers' times and hygiene (issue 22: single-answer checks, judged alone)
+    "created_at written at commit": "task_created_before_first_step",
+    "sub-steps timed by a worker's clock 2 min ahead": "sub_steps_inside_their_step",
+    "JSON in GBK, the region's legacy encoding": "json_body_utf8",
+    "a shard's 10.x address in 404s": "error_without_internal_address",
+    "X-Powered-By: Express": "headers_without_server_internals",
 }
-KNOWN = (*ANSWER_VARIANTS, *FAMILY_VARIANTS, *RULE_VARIANTS)
+KNOWN = (*ANSWER_VARIANTS, *FAMILY_VARIANTS, *RULE_VARIANTS, *TIME_VARIANTS, *HYGIENE_VARIANTS)
 VARIANTS = {variant.name: variant.wrap for variant in KNOWN if variant.name in EXPECTED}
 Wrap = Callable[[ASGIApp, Scenario], ASGIApp]
 

@@ -12,6 +12,7 @@ from collections import Counter
 import requests
 import requests.auth
 
+from ...checks.hygiene import judge_hygiene
 from ...record.recording import Recorder
 from ...record.request_ids import RequestIds
 from ...spec.api import ApiSpec
@@ -79,6 +80,7 @@ class ProbeRunner:
                     probe.check, f"{probe.label}: {probe.method} {problem}", response, probe.auth
                 )
             self.recorder.request_id(self.request_ids, response, probe.auth)
+            judge_hygiene(self.recorder, response, probe.auth)
 
     def _good_mode(self, mode: str) -> str:
         """The correctly signed mode with the access key `mode` signs with: the run's own, or the temporary one's."""
@@ -99,6 +101,7 @@ class ProbeRunner:
             title = "a correctly signed request between auth probes got 401"
             self.recorder.wrong_answer("credentials_not_locked", title, response, good)
         self.recorder.request_id(self.request_ids, response, good)
+        judge_hygiene(self.recorder, response, good)
         self.bad_in_a_row[good] = 0
 
     def _send(
