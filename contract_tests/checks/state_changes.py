@@ -107,6 +107,7 @@ class StateChecks:
         self.deleted_once: set[TaskKey] = set()  # tasks a deletion succeeded on: another one must answer 404
         self.reread = False  # every known instance read again after the first success
         self._judged: tuple[Response, list[str], list[str]] | None = None  # the last change's problems
+        self.failures: list[str] = []  # what the answers to the reads failed (they are compared all the same)
 
     @property
     def all(self) -> list[CheckFunction]:
@@ -150,7 +151,9 @@ class StateChecks:
         paged = {"offset", "limit"} <= set(listing.query_parameters)
         for _ in range(MAX_PAGES):
             query: dict[str, str | int] = {"offset": offset, "limit": WHOLE_LISTING} if paged else {}
-            seen.answer = answer = self.family.fetch(self._schema, listing.operation_id, ids, query, auth)
+            seen.answer = answer = self.family.fetch(
+                self._schema, listing.operation_id, ids, query, auth=auth, failures=self.failures
+            )
             body = json_object(answer) if 200 <= answer.status_code < 300 else None
             if body is None:
                 raise AssertionError(f"listing instance {instance[1]!r} answered {answer.status_code}")
@@ -170,7 +173,9 @@ class StateChecks:
             if not task.task_id or id_key(task.as_path_parameters()) in failing:
                 continue
             ids = task.as_path_parameters()
-            seen.answer = answer = self.family.fetch(self._schema, show.operation_id, ids, None, auth)
+            seen.answer = answer = self.family.fetch(
+                self._schema, show.operation_id, ids, auth=auth, failures=self.failures
+            )
             body = json_object(answer) if answer.status_code == 200 else None
             state = progress_state(body) if body is not None else None
             if state is not None:
@@ -224,6 +229,11 @@ class StateChecks:
                 )
         return others, counts
 
+    def _drained(self) -> list[str]:
+        """What the answers to the reads since the last judgement failed (each once)."""
+        failed, self.failures = self.failures, []
+        return list(dict.fromkeys(failed))
+
     def _record(self, check: str, problems: list[str], answer: Response | None) -> None:
         self.recorder.report.checks[check] += 1
         if problems:
@@ -238,7 +248,7 @@ class StateChecks:
             yield
             return
         known = self._known()
-        problems = self._read_each(known, set())  # before: nothing to compare with yet
+        problems = self._read_each(known)  # before: nothing to compare with yet
         yield
         others: list[str] = []
         counts: list[str] = []
@@ -253,17 +263,14 @@ class StateChecks:
             others += found
             counts += miscounted
             last = now.answer if found or miscounted else last
+        problems += self._drained()
         self._record(OTHERS, [*problems, *(f"after the probes' refused changes: {p}" for p in others)], last)
         self._record(COUNT, [f"after the probes' refused changes: {p}" for p in counts], last)
 
-    def _read_each(
-        self, known: dict[Instance, tuple[AuthBase | None, tuple[KnownTask, ...]]], skip: set[Instance]
-    ) -> list[str]:
-        """Read every known instance but `skip`, keeping what each shows; the problems reading them."""
+    def _read_each(self, known: dict[Instance, tuple[AuthBase | None, tuple[KnownTask, ...]]]) -> list[str]:
+        """Read every known instance, keeping what each shows; the problems reading them."""
         problems = []
         for instance, (auth, tasks) in known.items():
-            if instance in skip:
-                continue
             try:
                 self.seen[instance] = self._read(instance, auth, tasks)
             except AssertionError as error:
@@ -294,6 +301,7 @@ class StateChecks:
                 if other != instance:
                     found, miscounted = self._compare(other, self._read(other, other_auth, other_tasks), set(), False)
                     others, counts = others + found, counts + miscounted
+        others = [*self._drained(), *others]
         self._judged = (response, others, counts)
         return others, counts
 
