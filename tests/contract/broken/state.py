@@ -58,7 +58,7 @@ class Exchange:
 Bug = Callable[[Exchange], Answer]
 
 
-def _with_backend(make: Callable[[], Bug]) -> Callable[[ASGIApp, Scenario], ASGIApp]:
+def with_backend(make: Callable[[], Bug]) -> Callable[[ASGIApp, Scenario], ASGIApp]:
     """The emulator with the bug `make()` makes (afresh for each app: some bugs remember what they saw)."""
 
     def wrap(app: ASGIApp, _scenario: Scenario) -> ASGIApp:
@@ -229,16 +229,16 @@ class _ProgressCached:
 
 
 STATE_VARIANTS: tuple[Variant, ...] = (
-    Variant("a deletion also deletes the next task listed", _with_backend(lambda: _next_one_too), OTHERS),
+    Variant("a deletion also deletes the next task listed", with_backend(lambda: _next_one_too), OTHERS),
     Variant(
-        "a refused deletion deletes before it checks access", _with_backend(lambda: _refused_after_deleting), OTHERS
+        "a refused deletion deletes before it checks access", with_backend(lambda: _refused_after_deleting), OTHERS
     ),
-    Variant("a deletion finds the task by ID, whatever instance", _with_backend(lambda: _by_task_id_alone), OTHERS),
-    Variant("a deletion re-queues the instance's running tasks", _with_backend(lambda: _requeues_running), OTHERS),
-    Variant("a deletion lists failed tasks as running again", _with_backend(_FailedShownRunning), OTHERS),
-    Variant("task_count not decremented by a deletion", _with_backend(_cached_count), COUNT),
-    Variant("task_count decremented by every DELETE", _with_backend(_every_delete_counts), COUNT),
-    Variant("a second deletion answers 204 again", _with_backend(_soft_deleted_again), REPEATED),
-    Variant("a second deletion answers 500", _with_backend(_none_type), REPEATED),
-    Variant("a deleted task's progress cached", _with_backend(_ProgressCached), GONE),
+    Variant("a deletion finds the task by ID, whatever instance", with_backend(lambda: _by_task_id_alone), OTHERS),
+    Variant("a deletion re-queues the instance's running tasks", with_backend(lambda: _requeues_running), OTHERS),
+    Variant("a deletion lists failed tasks as running again", with_backend(_FailedShownRunning), OTHERS),
+    Variant("task_count not decremented by a deletion", with_backend(_cached_count), COUNT),
+    Variant("task_count decremented by every DELETE", with_backend(_every_delete_counts), COUNT),
+    Variant("a second deletion answers 204 again", with_backend(_soft_deleted_again), REPEATED),
+    Variant("a second deletion answers 500", with_backend(_none_type), REPEATED),
+    Variant("a deleted task's progress cached", with_backend(_ProgressCached), GONE),
 )
