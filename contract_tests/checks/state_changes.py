@@ -14,15 +14,17 @@ the run knows before and after a change.
 
 Economical, and counted in the run's requests like every other: each instance holding a known task is listed
 once before the probes (when one of them changes state) and once after them, then once after the first
-success of a change; after every later success only the changed instance, whose listing `deleted_task_is_gone`
-already read (`FamilyChecks.after_deletion`). A read-only run whose probes change nothing sends two listings per
+success of a change; the changed instance right before each request that may be the first to succeed on an
+offered task (`before_change`, told by the sender), and after every success (the listing `deleted_task_is_gone`
+already read, `FamilyChecks.after_deletion`). A read-only run whose probes change nothing sends two listings per
 known instance. An instance whose listing is known to fail is read task by task (their progress).
 
 Tolerated, for a shared service others change during the run: statuses moving on by themselves (forward), a
 task created by someone else after the run started (listed with a later `created_at`; the count rises by it),
-and, away from the instance the run changed, unknown tasks vanishing (someone else deleted them; the count drops
-with them). Never tolerated: a known task gone, a status going back or leaving SUCCESS or FAILED, a task created
-before the run that appears from nowhere, and, on the instance a deletion just succeeded on, any other task gone.
+and, between reads further apart than one request, unknown tasks vanishing (someone else deleted them; the count
+drops with them). Never tolerated: a known task gone, a status going back or leaving SUCCESS or FAILED, a task
+created before the run that appears from nowhere, and any other task gone between the read right before a
+change and the read right after it.
 """
 
 from __future__ import annotations
@@ -103,11 +105,12 @@ class StateChecks:
         self.target, self.family, self.recorder = target, family, recorder
         self.schema: BaseSchema | None = None  # the run's schema (`Validator.watch`): what the reads are made of
         self.seen: dict[Instance, Seen] = {}
-        self.changed: set[TaskKey] = set()  # tasks a state-changing request succeeded on (the first time)
+        self.changed: set[tuple[str, TaskKey]] = set()  # (operation, task) a state-changing request succeeded on
         self.deleted_once: set[TaskKey] = set()  # tasks a deletion succeeded on: another one must answer 404
         self.reread = False  # every known instance read again after the first success
         self._judged: tuple[Response, list[str], list[str]] | None = None  # the last change's problems
         self.failures: list[str] = []  # what the answers to the reads failed (they are compared all the same)
+        self.primed: AnyCase | None = None  # the request whose instance was read right before it was sent
 
     @property
     def all(self) -> list[CheckFunction]:
@@ -197,6 +200,7 @@ class StateChecks:
         self.seen[instance] = now
         if before is None:
             return [], []
+        gone = gone | {task for *where, task in self.family.deleted if tuple(where) == instance}
         known = {task.task_id.lower() for task in self._known().get(instance, (None, ()))[1]}
         where, others = f"instance {instance[1]!r}", []
         for task_id, then in before.tasks.items():
@@ -277,6 +281,25 @@ class StateChecks:
                 problems.append(str(error))
         return problems
 
+    def before_change(self, case: AnyCase) -> None:
+        """Right before a request aimed at a task offered to it: its instance read, when the request may be the first
+        to succeed on that task (not yet changed, not known to fail there, not a negative case), so that what the
+        change alone did is judged on every task listed there (`whole`), not only on the known ones."""
+        operation, key = operation_of(case), case_key(case)
+        negative = case.meta is not None and case.meta.generation.mode.is_negative
+        if operation is None or self.schema is None or negative or (operation.operation_id, key) in self.changed:
+            return
+        if id_key(case.path_parameters, operation.id_parameters) in self.target.faulty_keys(operation):
+            return
+        instance = (key[0], key[1])
+        auth, tasks = self._known().get(instance, (None, (KnownTask(*key),)))
+        try:
+            self.seen[instance] = self._read(instance, auth, tasks)
+        except AssertionError as error:  # judged with the change's answer
+            self.failures.append(str(error))
+            return
+        self.primed = case
+
     def _change(self, response: Response, case: AnyCase) -> tuple[list[str], list[str]] | None:
         """After the first success of a state-changing request for a task: what changed besides it (problems for
         the other tasks, for the count); None for any other answer. Judged once per answer, for both checks."""
@@ -287,14 +310,15 @@ class StateChecks:
         success = operation is not None and response.status_code in operation.success_statuses
         if operation is None or not operation.changes_state or not operation.takes_task or not signed or not success:
             return None
-        if key in self.changed or self.schema is None:
+        if (operation.operation_id, key) in self.changed or self.schema is None:
             return None
-        self.changed.add(key)
+        self.changed.add((operation.operation_id, key))
         known, instance = self._known(), (key[0], key[1])
         listing = self.family.after_deletion.pop(key, None)
         auth, tasks = known.get(instance, (None, (KnownTask(*case_key(case)),)))
         now = _from_pages(listing) if listing is not None else self._read(instance, auth, tasks)
-        others, counts = self._compare(instance, now, {key[2]}, whole=True)
+        others, counts = self._compare(instance, now, {key[2]}, whole=self.primed is case)
+        self.primed = None
         if not self.reread:  # once: every other instance the run knows, read again
             self.reread = True
             for other, (other_auth, other_tasks) in known.items():

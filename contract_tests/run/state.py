@@ -57,6 +57,7 @@ class SuiteRun:
         self.recorder = Recorder(self.report, target, settings.request_timeout, observers)
         self.sender = Sender(target, self.spec, settings, self.session, self.recorder)
         self.validator = Validator(settings, self.recorder)
+        self.sender.before_change = self.validator.state.before_change  # what the change must leave alone, read first
         self.report.gone = self.validator.checks.target.deleted  # one set: what the run deleted
         self.throttled = ThrottledAnswers(self.spec, self.recorder, self.validator.checks.target.request_ids)
         self._open = False

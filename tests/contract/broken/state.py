@@ -16,27 +16,32 @@ import attrs
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Scope
 
-from contract_tests.emulator import Scenario, emulator_of, errors
+from contract_tests.emulator import Emulator, Scenario, emulator_of, errors
 from contract_tests.emulator.models import Backend, NotFoundError
 
-from .rules import Answer, _error, _listing, task_path_ids
+from .rules import Answer, _deletion_ignores_instance, _error, _listing, task_path_ids
 from .variants import Headers, ResponseRewriter, Variant
 
 OTHERS = frozenset({"other_tasks_unchanged_by_changes"})
 COUNT = frozenset({"task_count_drops_by_deleted"})
 REPEATED = frozenset({"repeated_deletion_answers_404"})
 GONE = frozenset({"deleted_task_is_gone"})
+HIERARCHY = frozenset({"task_under_other_instance_denied"})
 
 
 @dataclass(frozen=True)
 class Exchange:
-    """One answer the emulator gave, and its backend, for a bug to act on."""
+    """One answer the emulator gave, and the emulator, for a bug to act on."""
 
-    backend: Backend
+    emulator: Emulator
     scope: Scope
     status: int
     headers: Headers
     body: bytes
+
+    @property
+    def backend(self) -> Backend:
+        return self.emulator.backend
 
     @property
     def ids(self) -> dict[str, str]:
@@ -63,10 +68,10 @@ def with_backend(make: Callable[[], Bug]) -> Callable[[ASGIApp, Scenario], ASGIA
 
     def wrap(app: ASGIApp, _scenario: Scenario) -> ASGIApp:
         assert isinstance(app, Starlette)
-        backend, bug = emulator_of(app).backend, make()
+        emulator, bug = emulator_of(app), make()
 
         def rewrite(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
-            return bug(Exchange(backend, scope, status, headers, body))
+            return bug(Exchange(emulator, scope, status, headers, body))
 
         return ResponseRewriter(app, rewrite)
 
@@ -108,11 +113,9 @@ def _by_task_id_alone(answer: Exchange) -> Answer:
     """The deletion runs `DELETE … WHERE project_id = ? AND task_id = ?`, the instance left out, before the instance
     lookup that answers 404: a path naming another instance deletes the task wherever it is in the project."""
     ids = answer.ids
-    if answer.deletion and answer.status == 404:
-        project = answer.backend.projects.get(ids["project_id"])
-        for instance in project.instances.values() if project is not None else ():
-            if ids["task_id"] in instance.tasks and instance.id.lower() != ids["instance_id"]:
-                _forget(answer.backend, {**ids, "instance_id": instance.id}, ids["task_id"])
+    home = _home(answer.backend, ids) if answer.deletion and answer.status == 404 else None
+    if home is not None:
+        _forget(answer.backend, {**ids, "instance_id": home}, ids["task_id"])
     return answer.as_given
 
 
@@ -164,10 +167,10 @@ class _CountOff:
             return answer.as_given
         document: dict[str, Any] = json.loads(answer.body)
         count = document.get("task_count")
-        if isinstance(count, int):
-            document["task_count"] = count + drift
+        if isinstance(count, int):  # an unsigned counter: it stops at 0
+            document["task_count"] = max(0, count + drift)
         elif isinstance(count, str) and count.isdigit():
-            document["task_count"] = str(int(count) + drift)
+            document["task_count"] = str(max(0, int(count) + drift))
         return answer.status, answer.headers, json.dumps(document).encode()
 
 
@@ -228,6 +231,31 @@ class _ProgressCached:
         return answer.as_given
 
 
+# -- a task under another instance ----------------------------------------------------------------------------------
+
+
+def _home(backend: Backend, ids: dict[str, str]) -> str | None:
+    """The instance of the path's project that holds the path's task, when it is not the path's."""
+    project = backend.projects.get(ids.get("project_id", ""))
+    for instance in project.instances.values() if project is not None else ():
+        if ids.get("task_id") in instance.tasks and instance.id.lower() != ids["instance_id"]:
+            return instance.id
+    return None
+
+
+def _progress_by_task_id(answer: Exchange) -> Answer:
+    """The progress is read from a cache keyed by project and task ID: the path's instance is never looked at, so a
+    task of one instance answers under any other instance of the project."""
+    ids = answer.ids
+    home = _home(answer.backend, ids) if answer.scope["method"] == "GET" and answer.status == 404 else None
+    if home is None:
+        return answer.as_given
+    handler = answer.emulator.responder.handlers["ShowBackgroundTaskProgress"]
+    body = handler({**ids, "instance_id": home}, {})
+    kept = [(name, value) for name, value in answer.headers if name.lower() != b"content-type"]
+    return 200, [*kept, (b"content-type", b"application/json")], body if isinstance(body, bytes) else b""
+
+
 STATE_VARIANTS: tuple[Variant, ...] = (
     Variant("a deletion also deletes the next task listed", with_backend(lambda: _next_one_too), OTHERS),
     Variant(
@@ -241,4 +269,6 @@ STATE_VARIANTS: tuple[Variant, ...] = (
     Variant("a second deletion answers 204 again", with_backend(_soft_deleted_again), REPEATED),
     Variant("a second deletion answers 500", with_backend(_none_type), REPEATED),
     Variant("a deleted task's progress cached", with_backend(_ProgressCached), GONE),
+    Variant("progress found by task ID, whatever instance", with_backend(lambda: _progress_by_task_id), HIERARCHY),
+    Variant("a deletion under another instance deletes the task", _deletion_ignores_instance, HIERARCHY),
 )
