@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,7 @@ from .family import LISTED, RANK, SUCCESS, WHOLE_LISTING, FamilyChecks, Pages, T
 OTHERS, COUNT = "other_tasks_unchanged_by_changes", "task_count_drops_by_deleted"
 FINAL = frozenset({SUCCESS, FAILED})
 MAX_PAGES = 10  # of WHOLE_LISTING tasks each: an instance with more is judged on what those show
+MAX_PRIMINGS = 2  # reads before requests at one task that did not succeed (then the change is judged as usual)
 Instance = tuple[str, str]
 
 
@@ -111,6 +113,8 @@ class StateChecks:
         self._judged: tuple[Response, list[str], list[str]] | None = None  # the last change's problems
         self.failures: list[str] = []  # what the answers to the reads failed (they are compared all the same)
         self.primed: AnyCase | None = None  # the request whose instance was read right before it was sent
+        self.primings: Counter[tuple[str, TaskKey]] = Counter()  # reads before a change, by operation and task
+        self.pending: tuple[list[str], list[str]] = ([], [])  # what those reads found, judged with the change
 
     @property
     def all(self) -> list[CheckFunction]:
@@ -289,15 +293,20 @@ class StateChecks:
         negative = case.meta is not None and case.meta.generation.mode.is_negative
         if operation is None or self.schema is None or negative or (operation.operation_id, key) in self.changed:
             return
-        if id_key(case.path_parameters, operation.id_parameters) in self.target.faulty_keys(operation):
+        failing = id_key(case.path_parameters, operation.id_parameters) in self.target.faulty_keys(operation)
+        if failing or self.primings[operation.operation_id, key] >= MAX_PRIMINGS:
             return
+        self.primings[operation.operation_id, key] += 1
         instance = (key[0], key[1])
         auth, tasks = self._known().get(instance, (None, (KnownTask(*key),)))
         try:
-            self.seen[instance] = self._read(instance, auth, tasks)
+            now = self._read(instance, auth, tasks)
         except AssertionError as error:  # judged with the change's answer
             self.failures.append(str(error))
             return
+        # What the refused requests since the last read did, judged with the change's answer.
+        others, counts = self._compare(instance, now, set(), whole=False)
+        self.pending = (self.pending[0] + others, self.pending[1] + counts)
         self.primed = case
 
     def _change(self, response: Response, case: AnyCase) -> tuple[list[str], list[str]] | None:
@@ -325,7 +334,9 @@ class StateChecks:
                 if other != instance:
                     found, miscounted = self._compare(other, self._read(other, other_auth, other_tasks), set(), False)
                     others, counts = others + found, counts + miscounted
-        others = [*self._drained(), *others]
+        earlier, self.pending = self.pending, ([], [])
+        others = [*self._drained(), *(f"before it: {p}" for p in earlier[0]), *others]
+        counts = [*(f"before it: {p}" for p in earlier[1]), *counts]
         self._judged = (response, others, counts)
         return others, counts
 
