@@ -132,6 +132,16 @@ def _requeues_running(answer: Exchange) -> Answer:
     return answer.as_given
 
 
+def _cancels_running(answer: Exchange) -> Answer:
+    """Deleting a task record cascades to the instance's job rows: the tasks running on it are deleted too."""
+    if answer.deleted:
+        backend, ids = answer.backend, answer.ids
+        for summary in backend.list_tasks(ids["project_id"], ids["instance_id"]).tasks:
+            if summary.status == "EXECUTING":
+                _forget(backend, ids, summary.plan.id)
+    return answer.as_given
+
+
 class _FailedShownRunning:
     """After the first deletion the project's status cache is rebuilt from each task's percentage: a FAILED task
     part-way through is listed EXECUTING again."""
