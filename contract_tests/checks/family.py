@@ -4,7 +4,7 @@
 * `listed_status_agrees_with_progress`: every listed status agrees with the task's progress — SUCCESS with
   progress 100, FAILED with a FAILED step, EXECUTING with a started unfinished task, WAITING/CREATED with
   one not started — and a listed task's progress is found;
-* `deleted_task_is_gone`: once deleted, a task's progress answers 404 and no listing shows it;
+* `deleted_task_is_gone`: once deleted, a task answers 404 to every read operation and no listing shows it;
 * `pages_partition_the_listing`: the pages of `offset`/`limit`, read until an empty one, neither overlap nor
   skip, hold `task_count` distinct tasks, and a page at or past the end is empty;
 * `time_window_respected`: every task listed for a `start_time`/`end_time` window was created inside it,
@@ -36,13 +36,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from dcs_tasks import parse_timestamp
+from requests.auth import AuthBase
 from schemathesis import CheckContext, Response
 from schemathesis.checks import CheckFunction
+from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from ..record.answers import AnyCase, json_object
 from ..spec.api import spec_of
 from ..target.model import Target
-from .base import FAILED, LISTING, PROGRESS, SKIPPED, WAITING, case_key, operation_of, step_statuses, task_count
+from .base import FAILED, LISTING, SKIPPED, WAITING, case_key, operation_of, step_statuses, task_count
 from .base import listed_tasks as _tasks
 
 SHOW, DELETE = "ShowBackgroundTaskProgress", "DeleteBackgroundTask"
@@ -133,6 +135,8 @@ class FamilyChecks:
         self.paged: set[TaskKey] = set()
         self.windowed: set[TaskKey] = set()
         self.fetched: Counter[str] = Counter()  # requests these checks sent, by operation
+        # The listing `deleted_task_is_gone` read right after each deletion, by task: `checks.state_changes` reads it.
+        self.after_deletion: dict[TaskKey, Pages] = {}
 
     @property
     def all(self) -> list[CheckFunction]:
@@ -160,14 +164,32 @@ class FamilyChecks:
         self, case: AnyCase, operation_id: str, task_id: str = "", query: dict[str, str | int] | None = None
     ) -> Response:
         """Another operation for the case's project and instance, signed as the target signs; its answer judged."""
-        operation = case.operation.schema.find_operation_by_id(operation_id)
         parameters = {name: case.path_parameters[name] for name in ("project_id", "instance_id")}
         if task_id:
             parameters["task_id"] = task_id
+        return self.fetch(case.operation.schema, operation_id, parameters, query)
+
+    def fetch(
+        self,
+        schema: OpenApiSchema,
+        operation_id: str,
+        parameters: dict[str, str],
+        query: dict[str, str | int] | None = None,
+        *,
+        auth: AuthBase | None = None,
+        failures: list[str] | None = None,
+    ) -> Response:
+        """One request of `operation_id` for these path parameters, signed as the target signs (or with `auth`);
+        its answer judged (what failed raised, or kept in `failures` when given, so the answer can still be read)."""
         self.fetched[operation_id] += 1
-        fetched = operation.Case(path_parameters=parameters, query=query or None)
-        answer: Response = fetched.call(auth=self.target.auth)
-        self.judge(fetched, answer)
+        fetched = schema.find_operation_by_id(operation_id).Case(path_parameters=parameters, query=query or None)
+        answer: Response = fetched.call(auth=auth or self.target.auth)
+        try:
+            self.judge(fetched, answer)
+        except AssertionError as failed:
+            if failures is None:
+                raise
+            failures.append(str(failed))
         return answer
 
     def _list(self, case: AnyCase, **query: str | int) -> tuple[Response, dict[str, Any]]:
@@ -202,11 +224,7 @@ class FamilyChecks:
 
     def _listed(self, case: AnyCase, task_id: str) -> str | None:
         """The task's listed status in a listing read now; None when it is no longer listed."""
-        for _, page in self._pages(case, WHOLE_LISTING).pages:
-            for task in _tasks(page):
-                if str(task.get("id", "")).lower() == task_id.lower():
-                    return str(task.get("status"))
-        return None
+        return _status_in(self._pages(case, WHOLE_LISTING), task_id)
 
     # -- the checks ------------------------------------------------------------------------------
 
@@ -250,7 +268,8 @@ class FamilyChecks:
         self.excused["task moved on between the listing and its progress"] += 1
 
     def deleted_task_is_gone(self, _ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
-        """Once deleted, a task's progress answers 404 and no listing shows it."""
+        """Once deleted, a task answers 404 to every read operation (its progress read right away) and no listing
+        shows it."""
         operation, key = operation_of(case), case_key(case)
         signed = self._signed(response)
         if operation is None:
@@ -260,10 +279,11 @@ class FamilyChecks:
             answer = self._fetch(case, SHOW, str(case.path_parameters["task_id"]))
             if answer.status_code != 404:
                 raise AssertionError(f"the progress of a task just deleted answered {answer.status_code}, expected 404")
-            if self._listed(case, key[2]) is not None:
+            self.after_deletion[key] = listing = self._pages(case, WHOLE_LISTING)
+            if _status_in(listing, key[2]) is not None:
                 raise AssertionError(f"task {key[2]!r} is still listed after it was deleted")
             return None
-        if PROGRESS in operation.response_schemas.values() and operation.takes_task and signed and key in self.deleted:
+        if not operation.changes_state and operation.takes_task and signed and key in self.deleted:
             if response.status_code != 404:
                 raise AssertionError(f"a task this run deleted answered {response.status_code}, expected 404")
             return None
@@ -344,6 +364,15 @@ class FamilyChecks:
                 return None
             raise AssertionError(f"task {task.get('id')!r}, created at {bound}, is missing from that window")
         return None
+
+
+def _status_in(listing: Pages, task_id: str) -> str | None:
+    """The task's listed status in `listing`; None when it is not listed."""
+    for _, page in listing.pages:
+        for task in _tasks(page):
+            if str(task.get("id", "")).lower() == task_id.lower():
+                return str(task.get("status"))
+    return None
 
 
 def _summary(progress: dict[str, Any] | None) -> str:

@@ -10,6 +10,7 @@ engine's), no rule for which state-changing requests may go out, and turns no an
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import requests
 from schemathesis import Response
@@ -34,6 +35,7 @@ class Sender:
         self.target, self.spec, self.settings, self.session, self.recorder = target, spec, settings, session, recorder
         self.report: SuiteReport = recorder.report
         self.started = time.monotonic()
+        self.before_change: Callable[[AnyCase], None] | None = None  # told of each request aimed at an offered task
 
     def out_of_time(self) -> bool:
         limit = self.settings.max_time
@@ -68,6 +70,8 @@ class Sender:
             return None
         if aim is not Aim.READ:
             report.state_changing[aim.value] += 1
+        if aim is Aim.CHANGEABLE and self.before_change is not None:
+            self.before_change(case)
         response = self._call(case)
         report.cases[response.status_code] += 1
         operation = operation_of(case)

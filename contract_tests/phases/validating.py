@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import ignored_auth, object_level_authori
 from ..checks.base import operation_of
 from ..checks.family import FamilyChecks
 from ..checks.registry import AnswerChecks
+from ..checks.state_changes import StateChecks
 from ..record.answers import AnyCase
 from ..record.recording import Recorder
 from ..settings.table import Settings
@@ -40,6 +41,7 @@ class Validator:
         self.checks = AnswerChecks(recorder.target)
         deleted, excused = self.checks.target.deleted, recorder.report.excused
         self.family = FamilyChecks(recorder.target, deleted, self.judge_fetched, excused)
+        self.state = StateChecks(recorder.target, self.family, recorder)
 
     def watch(self, schema: BaseSchema) -> None:
         """Record every verdict the checks give on `schema`'s cases."""
@@ -50,6 +52,7 @@ class Validator:
             self.recorder.check_results(case, response, results)
 
         schema.hook("after_validate")(after_validate)
+        self.state.schema = schema  # what the state checks' own reads are made of
 
     def _excused(self, case: AnyCase, response: Response) -> list[CheckFunction]:
         # A task known to fail on this operation must answer 500: only there is `not_a_server_error` excused.
@@ -60,7 +63,7 @@ class Validator:
         try:
             case.validate_response(
                 response,
-                additional_checks=[*self.checks.all, *self.family.all],
+                additional_checks=[*self.checks.all, *self.family.all, *self.state.all],
                 excluded_checks=self._excused(case, response),
                 **context,
             )

@@ -64,6 +64,7 @@ class SuiteRun:
         self.recorder = Recorder(self.report, target, settings.request_timeout, observers)
         self.sender = Sender(target, self.spec, settings, self.session, self.recorder)
         self.validator = Validator(settings, self.recorder)
+        self.sender.before_change = self.validator.state.before_change  # what the change must leave alone, read first
         self.report.gone = self.validator.checks.target.deleted  # one set: what the run deleted
         self.throttled = ThrottledAnswers(self.spec, self.recorder, self.validator.checks.target.request_ids)
         self._open = False
@@ -134,4 +135,6 @@ class SuiteRun:
             self.target, self.spec, self.session, self.recorder, request_ids, timeout=self.settings.request_timeout
         )
         probes = build_probes(self.target, self.spec, failing_ak=self.settings.auth_probes)
-        runner.run([probe for probe in probes if self.shards.keeps_probe(probe)])
+        kept = [probe for probe in probes if self.shards.keeps_probe(probe)]
+        with self.validator.state.around_probes(probe.method for probe in kept):  # refused changes change nothing
+            runner.run(kept)

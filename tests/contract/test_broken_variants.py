@@ -20,6 +20,7 @@ from .broken.http_front import Refuses, http_front
 from .broken.hygiene import HYGIENE_VARIANTS
 from .broken.rules import RULE_VARIANTS
 from .broken.signing import HEADER_CASE, HEADER_CASE_VARIANTS, SIGNING_VARIANTS
+from .broken.state import STATE_VARIANTS
 from .broken.statuses import STATUS_VARIANTS
 from .broken.times import TIME_VARIANTS
 from .broken.variants import VARIANTS, Variant
@@ -35,6 +36,7 @@ ALL_VARIANTS = (
     *SIGNING_VARIANTS,
     *TIME_VARIANTS,
     *HYGIENE_VARIANTS,
+    *STATE_VARIANTS,
 )
 
 

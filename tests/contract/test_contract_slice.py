@@ -58,6 +58,10 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
         "deleted_task_is_gone",
         "pages_partition_the_listing",
         "time_window_respected",
+        "other_tasks_unchanged_by_changes",
+        "task_count_drops_by_deleted",
+        "repeated_deletion_answers_404",
+        "task_under_other_instance_denied",
         "use_after_free",
     ):
         assert report.checks[check] > 0, summary

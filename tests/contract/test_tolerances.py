@@ -154,6 +154,9 @@ def test_a_task_that_finishes_between_the_listing_and_its_progress() -> None:
 
     def finish_quick_task(scope: Scope, status: int, body: bytes) -> None:
         listed = json.loads(body).get("tasks") if status == 200 and "task_id" not in task_path_ids(scope) else None
+        if scope.get("query_string") == b"offset=0&limit=100":
+            return  # a check's own read of the whole instance (the state checks' before the probes): not a case
+
         if not ran and any(task.get("id") == QUICK and task.get("status") == "EXECUTING" for task in listed or []):
             clock.advance(80)  # the quick task takes 75 s
             ran.append(80)

@@ -10,6 +10,8 @@ them (`Target.changeable`), so no probe can change anything else even on a broke
   instance with their task, their project with my instance and task, …) signed by me, their task (or
   instance), and my tasks (or instances) signed by the other tenant's credentials — which also try the
   state-changing operations on the tasks offered to them → 403 or 404 with the error body, never 2xx.
+- `task_under_other_instance_denied`: a known task named under another known instance of its project, signed,
+  on every operation taking a task → 403 or 404 with the error body, never 2xx (RESTler's ResourceHierarchy).
 - `auth_before_lookup`: unsigned and badly signed requests for unknown, foreign and readable
   resources → 401 with the error body (authentication comes before any lookup).
 - `tampered_signature_rejected`: on every operation, one task with the signature altered, shortened, lengthened

@@ -7,6 +7,7 @@ from ...spec.api import ApiSpec
 from ...target.model import Target
 from .auth import auth_probes
 from .canonical import canonical_probes
+from .hierarchy import hierarchy_probes
 from .ids import id_probes
 from .methods import method_probes
 from .probe import Probe
@@ -19,6 +20,7 @@ def build_probes(target: Target, spec: ApiSpec, *, failing_ak: bool) -> list[Pro
     anchor = (target.readable_tasks or target.missing_tasks)[0]
     return [
         *tenancy_probes(target, spec),
+        *hierarchy_probes(target, spec),
         *auth_probes(target, spec, failing_ak=failing_ak),
         *signing_probes(target, spec, failing_ak=failing_ak),
         *method_probes(target, spec, anchor),
