@@ -60,7 +60,9 @@ class ProbeRunner:
                 self._keep_unlocked(good)
             started = time.monotonic()
             try:
-                response = self._send(probe.method, probe.path, self.modes[probe.auth], probe.body)
+                response = self._send(
+                    probe.method, probe.path, self.modes[probe.auth], probe.body, dict(probe.headers), raw=probe.raw
+                )
             except requests.RequestException as error:
                 if good is not None:
                     self.bad_in_a_row[good] += 1
@@ -102,11 +104,26 @@ class ProbeRunner:
         self.bad_in_a_row[good] = 0
 
     def _send(
-        self, method: str, path: str, auth: requests.auth.AuthBase | None, body: bytes | None
+        self,
+        method: str,
+        path: str,
+        auth: requests.auth.AuthBase | None,
+        body: bytes | None,
+        extra: dict[str, str] | None = None,
+        *,
+        raw: bool = False,
     ) -> requests.Response:
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", **(extra or {})}
         url = self.target.base_url + path
-        return self.session.request(method, url, data=body, headers=headers, auth=auth, timeout=self.timeout)
+        if not raw:
+            return self.session.request(method, url, data=body, headers=headers, auth=auth, timeout=self.timeout)
+        # `requests` removes dot segments and decodes percent-encoded unreserved characters while preparing a URL:
+        # prepared without auth, the URL put back as written, then signed (the signature covers what is sent).
+        prepared = self.session.prepare_request(requests.Request(method, url, data=body, headers=headers))
+        prepared.url = url
+        if auth is not None:
+            prepared = auth(prepared)
+        return self.session.send(prepared, timeout=self.timeout)
 
     def _no_answer(self, probe: Probe, error: requests.RequestException, elapsed: float) -> None:
         where = f"{probe.check} probe ({probe.label}): {probe.method} {probe.path}"

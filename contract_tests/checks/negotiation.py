@@ -1,0 +1,162 @@
+"""The right answers to the HTTP-semantics probes (RFC 9110), on every documented path:
+
+- `head_answers_like_get` (§9.3.2): HEAD where GET is documented gets GET's status and headers (its media type, the
+  documented `X-Request-Id`, a `Content-Length` if any that is GET's) without a body, or 405 with an `Allow`
+  naming GET; never 5xx.
+- `options_answered` (§9.3.7): OPTIONS gets a success, a status the path documents, or 405 with `Allow`; never 5xx.
+- `trace_not_echoed` (§9.3.8; ZAP 90028, cross-site tracing): TRACE is never served (2xx) and its answer never
+  quotes the request (a marker header, the `Authorization` value); never 5xx but a 501 (the method not
+  implemented).
+- `accept_negotiated` (§12.5.1): an `Accept` the service cannot produce gets 406 or a JSON answer, never 5xx;
+  `*/*` and q-values get the documented success in JSON.
+- `query_parameters_tolerated` (§4.2.4 leaves parameters to the resource): an undeclared or repeated query
+  parameter is ignored (the documented success) or refused with the documented 400 and its error body; never 5xx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import requests
+
+from ..record.answers import is_error_body
+from ..spec.api import is_json_media_type
+from .probe_rules import Judge
+
+HEAD_LIKE_GET = "head_answers_like_get"
+OPTIONS_ANSWERED = "options_answered"
+TRACE_NOT_ECHOED = "trace_not_echoed"
+ACCEPT_NEGOTIATED = "accept_negotiated"
+QUERY_TOLERATED = "query_parameters_tolerated"
+# A HEAD may leave out what only the content determines (§9.3.2); the task may move on between the two reads, so
+# a declared length may differ from GET's by a few digits, never by more.
+LENGTH_DRIFT = 16
+
+
+def _media(response: requests.Response) -> str:
+    return response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+
+
+def _allowed(response: requests.Response) -> set[str]:
+    return {item.strip().upper() for item in response.headers.get("Allow", "").split(",") if item.strip()}
+
+
+def documented_success(successes: Collection[int]) -> Judge:
+    """A documented success, in JSON."""
+
+    def judge(response: requests.Response) -> str | None:
+        if response.status_code not in successes:
+            return f"answered {response.status_code}, expected the documented success {sorted(successes)}"
+        if response.content and not is_json_media_type(response.headers.get("Content-Type")):
+            return f"answered {response.status_code} as {response.headers.get('Content-Type')!r}, not JSON"
+        return None
+
+    return judge
+
+
+class HeadComparison:
+    """The GET answer of each path, recorded by its judge (`get`), that the HEAD sent right after is compared to
+    (`head`)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, requests.Response] = {}
+
+    def get(self, path: str, judge: Judge) -> Judge:
+        def record(response: requests.Response) -> str | None:
+            self.seen[path] = response
+            return judge(response)
+
+        return record
+
+    def head(self, path: str) -> Judge:
+        def judge(response: requests.Response) -> str | None:
+            status = response.status_code
+            if status == 405:
+                return None if "GET" in _allowed(response) else f"answered 405 with Allow {_allow_text(response)}"
+            if status >= 500:
+                return f"crashed the server ({status})"
+            got = self.seen.get(path)
+            if got is None:
+                return None  # no GET to compare with (it had no answer: reported on its own)
+            return _unlike(response, got)
+
+        return judge
+
+
+def _allow_text(response: requests.Response) -> str:
+    return repr(response.headers.get("Allow")) + ", not naming GET"
+
+
+def _unlike(head: requests.Response, get: requests.Response) -> str | None:
+    """How a HEAD answer differs from the GET answer of the same path (None: it does not)."""
+    if head.status_code != get.status_code:
+        return f"answered {head.status_code} where GET answered {get.status_code}"
+    if head.content:
+        return f"answered with a {len(head.content)}-byte body"
+    if _media(head) != _media(get):
+        return f"answered as {_media(head)!r} where GET answered as {_media(get)!r}"
+    missing = sorted(name for name in ("X-Request-Id",) if get.headers.get(name) and not head.headers.get(name))
+    if missing:
+        return f"answered without {', '.join(missing)}, which GET sends"
+    declared = head.headers.get("Content-Length")
+    if declared is not None and get.content:
+        length = int(declared) if declared.strip().isdigit() else -1
+        if abs(length - len(get.content)) > LENGTH_DRIFT:
+            return f"declared Content-Length {declared} where GET's body has {len(get.content)} bytes"
+    return None
+
+
+def options_judge(documented: Collection[int]) -> Judge:
+    def judge(response: requests.Response) -> str | None:
+        status = response.status_code
+        if status >= 500:
+            return f"crashed the server ({status})"
+        if status == 405:
+            return None if _allowed(response) else "answered 405 without Allow"
+        if status < 300 or status in documented:
+            return None
+        return f"answered {status}, which the path does not document (expected a success, {sorted(documented)} or 405)"
+
+    return judge
+
+
+def trace_judge(marker: str) -> Judge:
+    """TRACE sent with `marker` as a header value, signed."""
+
+    def judge(response: requests.Response) -> str | None:
+        status = response.status_code
+        text = response.text
+        if marker in text or "SDK-HMAC-SHA256" in text or _media(response) == "message/http":
+            return f"answered {status} echoing the request (its headers, Authorization included: cross-site tracing)"
+        if 200 <= status < 300:
+            return f"answered {status}: TRACE is enabled"
+        if status >= 500 and status != 501:
+            return f"crashed the server ({status})"
+        return None
+
+    return judge
+
+
+def unproducible_accept(response: requests.Response) -> str | None:
+    """`Accept` naming only a type the service cannot produce: 406, or an answer in JSON anyway."""
+    status = response.status_code
+    if status >= 500:
+        return f"crashed the server ({status})"
+    if status == 406 or is_json_media_type(response.headers.get("Content-Type")):
+        return None
+    return f"answered {status} as {response.headers.get('Content-Type')!r}: neither 406 nor JSON"
+
+
+def ignored_or_refused(successes: Collection[int]) -> Judge:
+    """The documented success, or the documented 400 with its error body."""
+    success = documented_success(successes)
+
+    def judge(response: requests.Response) -> str | None:
+        status = response.status_code
+        if status >= 500:
+            return f"crashed the server ({status})"
+        if status == 400:
+            return None if is_error_body(response) else "answered 400 without the documented error body"
+        return success(response)
+
+    return judge
