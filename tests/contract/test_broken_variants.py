@@ -17,6 +17,7 @@ from contract_tests.target.emulator import emulator_target
 
 from .broken.family import FAMILY_VARIANTS
 from .broken.http_front import Refuses, http_front
+from .broken.routing import ROUTING_VARIANTS
 from .broken.rules import RULE_VARIANTS
 from .broken.signing import HEADER_CASE, HEADER_CASE_VARIANTS, SIGNING_VARIANTS
 from .broken.statuses import STATUS_VARIANTS
@@ -25,7 +26,14 @@ from .slice import SLICE_OPTIONS
 
 pytestmark = pytest.mark.slow  # a suite run against each broken emulator
 
-ALL_VARIANTS = (*VARIANTS, *FAMILY_VARIANTS, *RULE_VARIANTS, *STATUS_VARIANTS, *SIGNING_VARIANTS)
+ALL_VARIANTS = (
+    *VARIANTS,
+    *FAMILY_VARIANTS,
+    *RULE_VARIANTS,
+    *STATUS_VARIANTS,
+    *SIGNING_VARIANTS,
+    *ROUTING_VARIANTS,
+)
 
 
 @pytest.mark.parametrize("variant", ALL_VARIANTS, ids=[variant.name for variant in ALL_VARIANTS])
