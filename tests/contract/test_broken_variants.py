@@ -17,6 +17,7 @@ from contract_tests.target.emulator import emulator_target
 
 from .broken.family import FAMILY_VARIANTS
 from .broken.http_front import Refuses, http_front
+from .broken.negotiation import NEGOTIATION_VARIANTS
 from .broken.routing import ROUTING_VARIANTS
 from .broken.rules import RULE_VARIANTS
 from .broken.signing import HEADER_CASE, HEADER_CASE_VARIANTS, SIGNING_VARIANTS
@@ -33,6 +34,7 @@ ALL_VARIANTS = (
     *STATUS_VARIANTS,
     *SIGNING_VARIANTS,
     *ROUTING_VARIANTS,
+    *NEGOTIATION_VARIANTS,
 )
 
 
