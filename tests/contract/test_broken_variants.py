@@ -15,6 +15,7 @@ from contract_tests.run.state import SuiteRun
 from contract_tests.target.auth import IamTokenAuth
 from contract_tests.target.emulator import emulator_target
 
+from .broken.bounds import BOUNDS_VARIANTS
 from .broken.family import FAMILY_VARIANTS
 from .broken.http_front import Refuses, http_front
 from .broken.negotiation import NEGOTIATION_VARIANTS
@@ -35,6 +36,7 @@ ALL_VARIANTS = (
     *SIGNING_VARIANTS,
     *ROUTING_VARIANTS,
     *NEGOTIATION_VARIANTS,
+    *BOUNDS_VARIANTS,
 )
 
 
