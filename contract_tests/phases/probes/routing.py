@@ -40,7 +40,7 @@ def same_resource_forms(operation: OperationSpec, mine: KnownTask) -> dict[str, 
     mixed = [*segments[:2], "", ".", *segments[2:-1], ENCODED_DOT, segments[-1]]
     return {
         "a trailing slash": path + "/",
-        "a doubled slash, . and %2e segments, and an ID's first character percent-encoded": "/" + "/".join(mixed),
+        "a doubled slash, . and %2e segments, and an ID's first character as %XX": "/" + "/".join(mixed),
     }
 
 
