@@ -2,7 +2,7 @@
 
 - `head_answers_like_get` (§9.3.2): HEAD where GET is documented gets GET's status and headers (its media type, the
   documented `X-Request-Id`, a `Content-Length` if any that is GET's) without a body, or 405 with an `Allow`
-  naming GET; never 5xx.
+  naming GET; never 5xx. Unsigned, it gets what an unsigned GET gets: 401 (or that 405).
 - `options_answered` (§9.3.7): OPTIONS gets a success, a status the path documents, or 405 with `Allow`; never 5xx.
 - `trace_not_echoed` (§9.3.8; ZAP 90028, cross-site tracing): TRACE is never served (2xx) and its answer never
   quotes the request (a marker header, the `Authorization` value); never 5xx but a 501 (the method not
@@ -81,6 +81,17 @@ class HeadComparison:
             return _unlike(response, got)
 
         return judge
+
+
+def unsigned_head(response: requests.Response) -> str | None:
+    """An unsigned HEAD: refused as an unsigned GET is (401), or 405 with an `Allow` naming GET."""
+    status = response.status_code
+    if status == 405:
+        return None if "GET" in _allowed(response) else f"answered 405 with Allow {_allow_text(response)}"
+    if status != 401:
+        what = "served without authentication" if status < 300 else "answered"
+        return f"{what} ({status}) where an unsigned GET gets 401"
+    return None
 
 
 def _allow_text(response: requests.Response) -> str:

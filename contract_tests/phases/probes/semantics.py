@@ -1,7 +1,7 @@
-"""HTTP-semantics probes (RFC 9110), signed, on every documented path:
+"""HTTP-semantics probes (RFC 9110), signed (but one), on every documented path:
 
 - on every read operation, for its first readable task: GET with `Accept: */*` (the documented success) and HEAD
-  right after it (`head_answers_like_get`: compared with it); `Accept: application/xml` (406 or JSON) and
+  right after it (`head_answers_like_get`: compared with it), and HEAD unsigned (401, as an unsigned GET); `Accept: application/xml` (406 or JSON) and
   `application/json;q=0.9, */*;q=0.1` (the documented success: `accept_negotiated`); an undeclared parameter given
   twice, and the first declared one given twice (`query_parameters_tolerated`: ignored, or the documented 400);
 - on every path, with the run's anchor task: OPTIONS (`options_answered`) and TRACE carrying a marker header
@@ -23,6 +23,7 @@ from ...checks.negotiation import (
     options_judge,
     trace_judge,
     unproducible_accept,
+    unsigned_head,
 )
 from ...checks.probe_rules import Judge
 from ...spec.api import ApiSpec, OperationSpec
@@ -52,15 +53,25 @@ def _read_probes(operation: OperationSpec, anchor: KnownTask, heads: HeadCompari
     success = documented_success(operation.success_statuses)
     tolerated = ignored_or_refused(operation.success_statuses)
 
-    def probe(check: str, label: str, judge: Judge, *, method: str = "GET", query: str = "", accept: str = "") -> Probe:
+    def probe(
+        check: str,
+        label: str,
+        judge: Judge,
+        *,
+        method: str = "GET",
+        query: str = "",
+        accept: str = "",
+        auth: str = "signed",
+    ) -> Probe:
         sent = path + (f"?{query}" if query else "")
         headers = (("Accept", accept),) if accept else ()
         where = f"{operation.operation_id}, {label}"
-        return Probe(check, where, method, sent, "signed", judge, operation=operation.operation_id, headers=headers)
+        return Probe(check, where, method, sent, auth, judge, operation=operation.operation_id, headers=headers)
 
     made = [
         probe(ACCEPT_NEGOTIATED, "Accept: */*", heads.get(path, success), accept="*/*"),
         probe(HEAD_LIKE_GET, "HEAD", heads.head(path), method="HEAD"),
+        probe(HEAD_LIKE_GET, "HEAD unsigned", unsigned_head, method="HEAD", auth="unsigned"),
         probe(ACCEPT_NEGOTIATED, f"Accept: {UNPRODUCIBLE}", unproducible_accept, accept=UNPRODUCIBLE),
         probe(ACCEPT_NEGOTIATED, f"Accept: {WEIGHTED}", success, accept=WEIGHTED),
         probe(

@@ -2,7 +2,8 @@
 caught by the check named for its rule:
 
 - `head_answers_like_get`: HEAD served by the GET handler with the body dropped before `Content-Length` is
-  computed (0); HEAD served by the GET handler outside the middleware that adds `Content-Type` and `X-Request-Id`.
+  computed (0); HEAD served by the GET handler outside the middleware that adds `Content-Type` and `X-Request-Id`;
+  an authentication filter whose rules name GET and DELETE only, so HEAD reaches the GET handler unauthenticated.
 - `options_answered`: a CORS middleware left unconfigured that crashes on OPTIONS; OPTIONS refused with 405 and no
   `Allow`.
 - `trace_not_echoed`: TRACE left enabled on the web server (the request echoed as `message/http`); a debug error
@@ -64,6 +65,16 @@ def head_served_as_get(rewrite: Rewrite) -> Wrap:
         return ResponseRewriter(ResigningGateway(app, caller, lambda scope: {**scope, "method": "GET"}), rewrite)
 
     return wrap
+
+
+def _head_unguarded(app: ASGIApp, scenario: Scenario) -> ASGIApp:
+    """Authentication rules by method name GET and DELETE; HEAD falls through to the GET handler, served as the
+    demo's whoever asks."""
+    return ResigningGateway(
+        app,
+        lambda scope: scenario.demo if scope["method"] == "HEAD" else None,
+        lambda scope: {**scope, "method": "GET"},
+    )
 
 
 def _head_length_zero(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
@@ -151,6 +162,7 @@ def _strict_undeclared(scope: Scope, status: int, headers: Headers, body: bytes)
 NEGOTIATION_VARIANTS: tuple[Variant, ...] = (
     Variant("HEAD declares Content-Length 0", head_served_as_get(_head_length_zero), HEAD),
     Variant("HEAD served outside the headers middleware", head_served_as_get(_head_outside_middleware), HEAD),
+    Variant("HEAD outside the authentication rules", _head_unguarded, HEAD),
     Variant("an unconfigured CORS middleware crashes on OPTIONS", _answers(_cors_crash), OPTIONS),
     Variant("OPTIONS refused with 405 and no Allow", _answers(_options_without_allow), OPTIONS),
     Variant("TRACE enabled on the web server", _answers(_trace_echoed), TRACE),
