@@ -1,9 +1,10 @@
-"""HTTP-semantics probes (RFC 9110), signed (but one), on every documented path:
+"""HTTP-semantics probes (RFC 9110), signed but for one HEAD, on every documented path:
 
 - on every read operation, for its first readable task: GET with `Accept: */*` (the documented success) and HEAD
-  right after it (`head_answers_like_get`: compared with it), and HEAD unsigned (401, as an unsigned GET); `Accept: application/xml` (406 or JSON) and
-  `application/json;q=0.9, */*;q=0.1` (the documented success: `accept_negotiated`); an undeclared parameter given
-  twice, and the first declared one given twice (`query_parameters_tolerated`: ignored, or the documented 400);
+  right after it (`head_answers_like_get`: compared with it), and HEAD unsigned (401, as an unsigned GET);
+  `Accept: application/xml` (406 or JSON) and `application/json;q=0.9, */*;q=0.1` (the documented success:
+  `accept_negotiated`); an undeclared parameter given twice, and the first declared one given twice
+  (`query_parameters_tolerated`: ignored, or the documented 400);
 - on every path, with the run's anchor task: OPTIONS (`options_answered`) and TRACE carrying a marker header
   (`trace_not_echoed`). Both are safe methods (RFC 9110 §9.2.1): they go to state-changing paths too."""
 
