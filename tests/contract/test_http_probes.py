@@ -10,12 +10,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from contract_tests import replay
 from contract_tests.checks.bounds import refused
 from contract_tests.phases.probes.bounds import bounds_probes
 from contract_tests.phases.probes.probe import Probe, id_operations
-from contract_tests.phases.probes.routing import routing_probes
+from contract_tests.phases.probes.routing import routing_probes, same_resource_forms
 from contract_tests.phases.probes.semantics import semantics_probes
 from contract_tests.spec.api import ApiSpec, load_spec
 from contract_tests.spec.document import SPEC_PATH
@@ -73,3 +75,14 @@ def test_a_new_parameter_is_probed_at_the_edges_of_its_schema() -> None:
     assert "since=2020-06-09T24%3A00%3A00Z" in sent
     together = [path for path in sent if "page_size=500" in path]
     assert together, sorted(sent)  # every integer at its highest, together
+
+
+def test_a_path_variant_is_replayed_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    """The replay command sends the path exactly as the probe did (dot segments, `%2e`, `%61` kept) and its headers."""
+    target = emulator_target()
+    task = target.readable_tasks[0]
+    operation = next(op for op in READS if op.takes_task)
+    variant = same_resource_forms(operation, task)["a trailing slash"].replace("/tasks/", "/./tasks/")
+    assert replay.main(["--header", "Accept: application/xml", "GET", variant]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"GET {variant} → 404"), printed  # the emulator routes the path as sent: no such path

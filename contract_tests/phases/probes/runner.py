@@ -15,6 +15,7 @@ import requests.auth
 from ...record.recording import Recorder
 from ...record.request_ids import RequestIds
 from ...spec.api import ApiSpec
+from ...target.as_written import send_as_written
 from ...target.auth_modes import access_key, auth_modes
 from ...target.model import Target
 from .auth import first_task_operation
@@ -117,13 +118,7 @@ class ProbeRunner:
         url = self.target.base_url + path
         if not raw:
             return self.session.request(method, url, data=body, headers=headers, auth=auth, timeout=self.timeout)
-        # `requests` removes dot segments and decodes percent-encoded unreserved characters while preparing a URL:
-        # prepared without auth, the URL put back as written, then signed (the signature covers what is sent).
-        prepared = self.session.prepare_request(requests.Request(method, url, data=body, headers=headers))
-        prepared.url = url
-        if auth is not None:
-            prepared = auth(prepared)
-        return self.session.send(prepared, timeout=self.timeout)
+        return send_as_written(self.session, method, url, auth=auth, body=body, headers=headers, timeout=self.timeout)
 
     def _no_answer(self, probe: Probe, error: requests.RequestException, elapsed: float) -> None:
         where = f"{probe.check} probe ({probe.label}): {probe.method} {probe.path}"

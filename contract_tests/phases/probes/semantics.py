@@ -27,6 +27,7 @@ from ...checks.negotiation import (
     unsigned_head,
 )
 from ...checks.probe_rules import Judge
+from ...record.recording import TRACE_MARKER
 from ...spec.api import ApiSpec, OperationSpec
 from ...spec.ids import KnownTask
 from ...target.model import Target
@@ -35,7 +36,6 @@ from .probe import Probe, id_operations
 UNPRODUCIBLE = "application/xml"
 WEIGHTED = "application/json;q=0.9, */*;q=0.1"
 UNDECLARED = "note"
-TRACE_MARKER = "X-Trace-Marker"
 
 
 def repeated(operation: OperationSpec) -> str | None:
