@@ -1,8 +1,9 @@
 """The right answers to the HTTP-semantics probes (RFC 9110), on every documented path:
 
 - `head_answers_like_get` (§9.3.2): HEAD where GET is documented gets GET's status and headers (its media type, the
-  documented `X-Request-Id`, a `Content-Length` if any that is GET's) without a body, or 405 with an `Allow`
-  naming GET; never 5xx. Unsigned, it gets what an unsigned GET gets: 401 (or that 405).
+  documented `X-Request-Id`, a `Content-Length` if any that is GET's) without a body, or is refused as an undeclared
+  method is (`METHOD_REJECTION`: 405 with an `Allow` naming GET, or the gateway's 404, which a HEAD answer cannot
+  show the code of); never 5xx. Unsigned, it gets what an unsigned GET gets: 401 (or that refusal).
 - `options_answered` (§9.3.7): OPTIONS gets a success, a status the path documents, or 405 with `Allow`; never 5xx.
 - `trace_not_echoed` (§9.3.8; ZAP 90028, cross-site tracing): TRACE is never served (2xx) and its answer never
   quotes the request (a marker header, the `Authorization` value); never 5xx but a 501 (the method not
@@ -68,11 +69,13 @@ class HeadComparison:
 
         return record
 
-    def head(self, path: str) -> Judge:
+    def head(self, path: str, rejection: str) -> Judge:
+        refused = head_refused(rejection)
+
         def judge(response: requests.Response) -> str | None:
             status = response.status_code
-            if status == 405:
-                return None if "GET" in _allowed(response) else f"answered 405 with Allow {_allow_text(response)}"
+            if status in (404, 405) and (problem := refused(response)) != _NOT_REFUSED:
+                return problem
             if status >= 500:
                 return f"crashed the server ({status})"
             got = self.seen.get(path)
@@ -83,15 +86,36 @@ class HeadComparison:
         return judge
 
 
-def unsigned_head(response: requests.Response) -> str | None:
-    """An unsigned HEAD: refused as an unsigned GET is (401), or 405 with an `Allow` naming GET."""
-    status = response.status_code
-    if status == 405:
-        return None if "GET" in _allowed(response) else f"answered 405 with Allow {_allow_text(response)}"
-    if status != 401:
+_NOT_REFUSED = "not refused as an undeclared method"
+
+
+def head_refused(rejection: str) -> Judge:
+    """HEAD refused as an undeclared method is by `rejection` (`METHOD_REJECTION`): 405 with an `Allow` naming GET,
+    and/or a 404 (the gateway's `APIG.0101`: a HEAD answer has no body to show it). `_NOT_REFUSED` otherwise."""
+
+    def judge(response: requests.Response) -> str | None:
+        status = response.status_code
+        if status == 405 and rejection in ("405", "any"):
+            return None if "GET" in _allowed(response) else f"answered 405 with Allow {_allow_text(response)}"
+        if status == 404 and rejection in ("404", "any"):
+            return None
+        return _NOT_REFUSED
+
+    return judge
+
+
+def unsigned_head(rejection: str) -> Judge:
+    """An unsigned HEAD: refused as an unsigned GET is (401), or as an undeclared method (`head_refused`)."""
+    refused = head_refused(rejection)
+
+    def judge(response: requests.Response) -> str | None:
+        status = response.status_code
+        if status == 401 or (problem := refused(response)) != _NOT_REFUSED:
+            return None if status == 401 else problem
         what = "served without authentication" if status < 300 else "answered"
         return f"{what} ({status}) where an unsigned GET gets 401"
-    return None
+
+    return judge
 
 
 def _allow_text(response: requests.Response) -> str:

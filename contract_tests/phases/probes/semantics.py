@@ -49,7 +49,7 @@ def repeated(operation: OperationSpec) -> str | None:
     return f"{parameter.name}={example}&{parameter.name}={second}"
 
 
-def _read_probes(operation: OperationSpec, anchor: KnownTask, heads: HeadComparison) -> list[Probe]:
+def _read_probes(operation: OperationSpec, anchor: KnownTask, heads: HeadComparison, rejection: str) -> list[Probe]:
     path = operation.path_for(anchor.as_path_parameters())
     success = documented_success(operation.success_statuses)
     tolerated = ignored_or_refused(operation.success_statuses)
@@ -71,8 +71,8 @@ def _read_probes(operation: OperationSpec, anchor: KnownTask, heads: HeadCompari
 
     made = [
         probe(ACCEPT_NEGOTIATED, "Accept: */*", heads.get(path, success), accept="*/*"),
-        probe(HEAD_LIKE_GET, "HEAD", heads.head(path), method="HEAD"),
-        probe(HEAD_LIKE_GET, "HEAD unsigned", unsigned_head, method="HEAD", auth="unsigned"),
+        probe(HEAD_LIKE_GET, "HEAD", heads.head(path, rejection), method="HEAD"),
+        probe(HEAD_LIKE_GET, "HEAD unsigned", unsigned_head(rejection), method="HEAD", auth="unsigned"),
         probe(ACCEPT_NEGOTIATED, f"Accept: {UNPRODUCIBLE}", unproducible_accept, accept=UNPRODUCIBLE),
         probe(ACCEPT_NEGOTIATED, f"Accept: {WEIGHTED}", success, accept=WEIGHTED),
         probe(
@@ -111,5 +111,5 @@ def semantics_probes(target: Target, spec: ApiSpec) -> list[Probe]:
     for operation in id_operations(spec):
         if operation.method == "GET":
             for anchor in target.anchors(operation)[:1]:
-                made += _read_probes(operation, anchor, heads)
+                made += _read_probes(operation, anchor, heads, target.method_rejection)
     return made + _path_probes(spec, (target.readable_tasks or target.missing_tasks)[0])
