@@ -5,8 +5,11 @@ their rules, a correct but unusual server a naive rule would fail, proven to pas
   unreserved characters decoded, RFC 3986 §6.2.2.2; dot segments resolved, §5.2.4; slashes merged; the trailing one
   dropped) and serves what it names, so the same-resource variants get 200; HEAD served like GET; a real `Accept`
   negotiation that answers 406 to a type it cannot produce;
-- over HTTP: the emulator as it is, with `Connection: close` on every answer — HEAD answered 405 with `Allow`,
-  undeclared parameters ignored, every path variant 404.
+- over HTTP: `Connection: close` on every answer, behind a gateway that answers every method a path does not
+  declare with its 404 `APIG.0101` (HEAD, OPTIONS and TRACE included; `METHOD_REJECTION=any`); undeclared
+  parameters ignored and every path variant 404, as the emulator does.
+
+The emulator as it is (HEAD answered 405 with `Allow`) passes the default slice (`test_contract_slice.py`).
 """
 
 from __future__ import annotations
@@ -99,7 +102,11 @@ def _same(_scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
     return status, headers, body
 
 
-def _connection_close(_scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+def _gateway_behind_connection_close(_scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+    """The gateway matches method and path first: an undeclared method is an API that does not exist (404)."""
+    if status == 405:
+        gateway = errors.ApiError(404, "APIG.0101", "The API does not exist or has not been published.")
+        status, headers, body = _error(gateway, [(name, value) for name, value in headers if name.lower() != b"allow"])
     return status, [*headers, (b"connection", b"close")], body
 
 
@@ -129,7 +136,15 @@ def test_normalising_front_head_like_get_and_406_pass() -> None:
     assert any("/../" in path and status == 403 for _, path, status in seen), seen
 
 
-def test_connection_close_and_the_emulators_own_answers_pass_over_http() -> None:
-    with serve_in_thread(ResponseRewriter(create_app(SCENARIO), _connection_close)) as url:
-        report, summary = _run(emulator_target(SCENARIO, base_url=url, label="Connection: close on every answer"))
+def test_connection_close_and_the_gateways_404_to_head_pass_over_http() -> None:
+    seen: list[tuple[str, int]] = []
+
+    def spy(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+        seen.append((scope["method"], status))
+        return _gateway_behind_connection_close(scope, status, headers, body)
+
+    with serve_in_thread(ResponseRewriter(create_app(SCENARIO), spy)) as url:
+        target = emulator_target(SCENARIO, base_url=url, label="Connection: close", method_rejection="any")
+        report, summary = _run(target)
     _assert_judged(report, summary, ITEM_CHECKS)
+    assert {("HEAD", 405), ("OPTIONS", 405), ("TRACE", 405)} <= set(seen), seen  # each answered the gateway's 404
