@@ -4,7 +4,8 @@
   documented `X-Request-Id`, a `Content-Length` if any that is GET's) without a body, or is refused as an undeclared
   method is (`METHOD_REJECTION`: 405 with an `Allow` naming GET, or the gateway's 404, which a HEAD answer cannot
   show the code of); never 5xx. Unsigned, it gets what an unsigned GET gets: 401 (or that refusal).
-- `options_answered` (§9.3.7): OPTIONS gets a success, a status the path documents, or 405 with `Allow`; never 5xx.
+- `options_answered` (§9.3.7): OPTIONS gets a success, a status the path documents, or 405 with `Allow`; an `Allow`
+  names every method the path declares (§10.2.1); never 5xx.
 - `trace_not_echoed` (§9.3.8; ZAP 90028, cross-site tracing): TRACE is never served (2xx) and its answer never
   quotes the request (a marker header, the `Authorization` value); never 5xx but a 501 (the method not
   implemented).
@@ -48,11 +49,22 @@ def documented_success(successes: Collection[int]) -> Judge:
     def judge(response: requests.Response) -> str | None:
         if response.status_code not in successes:
             return f"answered {response.status_code}, expected the documented success {sorted(successes)}"
-        if response.content and not is_json_media_type(response.headers.get("Content-Type")):
-            return f"answered {response.status_code} as {response.headers.get('Content-Type')!r}, not JSON"
-        return None
+        return _not_json(response)
 
     return judge
+
+
+def _not_json(response: requests.Response) -> str | None:
+    """What keeps a body from being JSON: its media type, or its text (None: it is JSON, or empty)."""
+    if not response.content:
+        return None
+    if not is_json_media_type(response.headers.get("Content-Type")):
+        return f"answered {response.status_code} as {response.headers.get('Content-Type')!r}, not JSON"
+    try:
+        response.json()
+    except ValueError:
+        return f"answered {response.status_code} labelled JSON, its body not JSON: {response.text[:80]!r}"
+    return None
 
 
 class HeadComparison:
@@ -141,14 +153,19 @@ def _unlike(head: requests.Response, get: requests.Response) -> str | None:
     return None
 
 
-def options_judge(documented: Collection[int]) -> Judge:
+def options_judge(documented: Collection[int], declared: Collection[str]) -> Judge:
+    """OPTIONS on a path whose operations document `documented` and declare `declared` methods."""
+
     def judge(response: requests.Response) -> str | None:
         status = response.status_code
         if status >= 500:
             return f"crashed the server ({status})"
-        if status == 405:
-            return None if _allowed(response) else "answered 405 without Allow"
-        if status < 300 or status in documented:
+        if status == 405 and not _allowed(response):
+            return "answered 405 without Allow"
+        missing = sorted(set(declared) - _allowed(response))
+        if _allowed(response) and missing:  # RFC 9110 §10.2.1: Allow lists what the resource supports
+            return f"answered {status} with Allow {response.headers.get('Allow')!r}, leaving out {missing}"
+        if status < 300 or status in (*documented, 405):
             return None
         return f"answered {status}, which the path does not document (expected a success, {sorted(documented)} or 405)"
 
@@ -177,9 +194,10 @@ def unproducible_accept(response: requests.Response) -> str | None:
     status = response.status_code
     if status >= 500:
         return f"crashed the server ({status})"
-    if status == 406 or is_json_media_type(response.headers.get("Content-Type")):
+    if status == 406:
         return None
-    return f"answered {status} as {response.headers.get('Content-Type')!r}: neither 406 nor JSON"
+    problem = _not_json(response)
+    return None if problem is None else f"{problem}: neither 406 nor JSON"
 
 
 def ignored_or_refused(successes: Collection[int]) -> Judge:

@@ -6,8 +6,8 @@ every read operation for its first readable task:
   parameter at its lowest and at its highest value, together (`integer_bounds_respected`);
 - each date-time parameter (`format: date-time`, or the vendor's `x-sdk-format: date-time` over a written form such
   as `yyyyMMddHHmmss`) at February 29 of a common year, year 0000, hour 24, with a fraction of a second and with a
-  UTC offset (+14:00, -12:00, the widest there are); then every one at year 0001 and, together, at 9999
-  (`date_time_edges_handled`).
+  UTC offset (+14:00, -12:00, the widest there are); then all of them at the calendar's edges, alternately (a window
+  from year 0001 to the last second of 9999, then the same reversed: `date_time_edges_handled`).
 
 What is right is read from the schema: a value it refuses (`spec.api.judge_value`) must get exactly the documented
 400; a value it takes, the documented success or 400; never 5xx."""
@@ -25,6 +25,7 @@ from .probe import Probe, id_operations
 
 FORMAT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 PAST_INT64 = 2**63  # past every integer type a parser may use
+CALENDAR_EDGES = ("00010101000000", "99991231235959")  # its first instant and last second
 COMPACT = re.compile(r"\d{14}")  # `yyyyMMddHHmmss`, the vendor's written form
 
 
@@ -109,10 +110,13 @@ def _operation_probes(operation: OperationSpec, path: str) -> list[Probe]:
             made.append(
                 _probe(operation, path, DATE_TIME_EDGES, f"{parameter.name} at {label}", {parameter.name: written})
             )
-    for moment, label in (("00010101000000", "year 0001"), ("99991231235959", "the last second of 9999")):
-        values = {parameter.name: _written(parameter, moment) for parameter in times}
+    # Every date-time at both edges of the calendar, alternately: a window from year 0001 to 9999, then reversed.
+    for first in (0, 1):
+        edges = [CALENDAR_EDGES[(first + index) % 2] for index in range(len(times))]
+        values = {parameter.name: _written(parameter, moment) for parameter, moment in zip(times, edges, strict=True)}
         if values:
-            made.append(_probe(operation, path, DATE_TIME_EDGES, f"every date-time at {label}", values))
+            label = ", ".join(f"{name} at {value[:4]}" for name, value in values.items())
+            made.append(_probe(operation, path, DATE_TIME_EDGES, label, values))
     return made
 
 

@@ -89,14 +89,16 @@ def _path_probes(spec: ApiSpec, anchor: KnownTask) -> list[Probe]:
     """OPTIONS and TRACE on every path of the spec taking the IDs."""
     made: list[Probe] = []
     marker = uuid.uuid4().hex
-    for template, _declared in spec.declared_methods.items():
+    for template, declared in spec.declared_methods.items():
         operations = [op for op in id_operations(spec) if op.path == template]
         if not operations:
             continue
         path = operations[0].path_for(anchor.as_path_parameters())
         documented = frozenset().union(*(op.status_codes for op in operations))
         made.append(
-            Probe(OPTIONS_ANSWERED, f"{template}, OPTIONS", "OPTIONS", path, "signed", options_judge(documented))
+            Probe(
+                OPTIONS_ANSWERED, f"{template}, OPTIONS", "OPTIONS", path, "signed", options_judge(documented, declared)
+            )
         )
         headers = ((TRACE_MARKER, marker),)
         made.append(

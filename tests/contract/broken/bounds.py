@@ -5,7 +5,8 @@ by the check named for its rule:
   clamp instead of a refusal (an `offset` below its minimum read as the minimum, served 200).
 - `date_time_edges_handled`: a date parser whose error escapes on a day no calendar has (February 29 of a common
   year, year 0000: 500); a lenient parser that reads the first fourteen digits and rolls hour 24 over to the next
-  day (a fraction, an offset and hour 24 served 200).
+  day (a fraction, an offset and hour 24 served 200); a window whose length, in days, sizes a buffer (a reversed
+  window's negative size raises: 500).
 
 Which parameters are integers or date-times is read from the spec, as the suite reads it.
 """
@@ -74,6 +75,16 @@ def _calendar_crash(scope: Scope, status: int, headers: Headers, body: bytes) ->
     return status, headers, body
 
 
+def _reversed_window_crash(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+    """The window's length in days sizes a per-day buffer: a reversed window's negative size raises (500)."""
+    times = [
+        value for name, value in _pairs(scope) if name in {n for n, p in _parameters(scope).items() if is_date_time(p)}
+    ]
+    if len(times) == 2 and all(re.fullmatch(r"\d{14}", value) for value in times) and times[0] > times[1]:
+        return _error(errors.INTERNAL_ERROR, headers)
+    return status, headers, body
+
+
 def _lenient_time(value: str) -> str:
     """The first fourteen digits, hour 24 rolled over to the next day (a lenient calendar)."""
     digits = re.sub(r"\D", "", value)[:14]
@@ -108,4 +119,5 @@ BOUNDS_VARIANTS: tuple[Variant, ...] = (
     Variant("integers below their minimum clamped", query_read_as(_clamped), INTEGERS),
     Variant("a calendar error escapes the date parser (500)", _answers(_calendar_crash), DATE_TIMES),
     Variant("a lenient date parser", query_read_as(_leniently_read), DATE_TIMES),
+    Variant("a reversed window sizes a buffer (500)", _answers(_reversed_window_crash), DATE_TIMES),
 )

@@ -5,11 +5,11 @@ caught by the check named for its rule:
   computed (0); HEAD served by the GET handler outside the middleware that adds `Content-Type` and `X-Request-Id`;
   an authentication filter whose rules name GET and DELETE only, so HEAD reaches the GET handler unauthenticated.
 - `options_answered`: a CORS middleware left unconfigured that crashes on OPTIONS; OPTIONS refused with 405 and no
-  `Allow`.
+  `Allow`; an `Allow` built from the first route of a path only (GET, where DELETE is declared too).
 - `trace_not_echoed`: TRACE left enabled on the web server (the request echoed as `message/http`); a debug error
   page that quotes the request's headers in every 405.
 - `accept_negotiated`: a serializer registry that raises on a media type it lacks (500); `Accept` compared as a
-  whole string, so q-values get 406.
+  whole string, so q-values get 406; XML written when asked for, under the JSON `Content-Type` every answer gets.
 - `query_parameters_tolerated`: a parameter given twice parsed into a list that is then cast to an integer (500);
   a strict validator that refuses undeclared parameters with 422.
 """
@@ -119,6 +119,23 @@ def _debug_405(scope: Scope, status: int, headers: Headers, body: bytes) -> Answ
     return status, headers, json.dumps(document).encode()
 
 
+def _first_route_allow(_scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+    """`Allow` built from the first route matching the path: only GET, whatever else the path declares."""
+    if any(name.lower() == b"allow" for name, _ in headers):
+        return status, [*_without(headers, b"allow"), (b"allow", b"GET")], body
+    return status, headers, body
+
+
+def _xml_labelled_json(scope: Scope, status: int, headers: Headers, body: bytes) -> Answer:
+    """An XML writer picked by `Accept`, the `Content-Type` set by a middleware to JSON for every answer."""
+    if "xml" in _accept(scope) and status < 300:
+        fields = "".join(
+            f"<{key}>{value}</{key}>" for key, value in json.loads(body).items() if not isinstance(value, list)
+        )
+        return status, headers, f"<?xml version='1.0'?><response>{fields}</response>".encode()
+    return status, headers, body
+
+
 def _accept(scope: Scope) -> str:
     return _request_headers(scope).get("accept", "*/*").strip()
 
@@ -165,10 +182,12 @@ NEGOTIATION_VARIANTS: tuple[Variant, ...] = (
     Variant("HEAD outside the authentication rules", _head_unguarded, HEAD),
     Variant("an unconfigured CORS middleware crashes on OPTIONS", _answers(_cors_crash), OPTIONS),
     Variant("OPTIONS refused with 405 and no Allow", _answers(_options_without_allow), OPTIONS),
+    Variant("Allow built from the first route only", _answers(_first_route_allow), OPTIONS),
     Variant("TRACE enabled on the web server", _answers(_trace_echoed), TRACE),
     Variant("a debug 405 page quoting the request", _answers(_debug_405), TRACE),
     Variant("no serializer for the Accept type (500)", _answers(_serializer_missing), ACCEPT),
     Variant("Accept compared as a whole string", _answers(_accept_whole_string), ACCEPT),
+    Variant("XML under a JSON Content-Type", _answers(_xml_labelled_json), ACCEPT),
     Variant("a repeated parameter cast from a list (500)", _answers(_repeated_cast), QUERY),
     Variant("undeclared parameters refused with 422", _answers(_strict_undeclared), QUERY),
 )
