@@ -1,6 +1,6 @@
 """Re-send one request of a contract run, as each failure in the summary prints it:
 
-    python -m contract_tests.replay [--base-url URL] [--auth MODE] [--data BODY] METHOD PATH
+    python -m contract_tests.replay [--base-url URL] [--auth MODE] [--data BODY] [--header NAME:VALUE …] METHOD PATH
 
 With `--base-url` the credentials come from the environment, as for `make contract BASE_URL=…`;
 without, a fresh emulator is started on a loopback port (the default scenario) and stopped after.
@@ -11,7 +11,9 @@ without, a fresh emulator is started on a loopback port (the default scenario) a
 `query-value-changed`, `content-type-changed`, `host-changed`, `user-agent-changed`, `x-sdk-date-changed`,
 `x-project-id-changed`, `x-security-token-changed`), `header-names-recased`, `other-tenant`, `temporary`,
 `security-token-dropped`, `security-token-altered`, `token-altered`. The request is signed afresh.
-Prints the status, headers and body (credentials redacted); exit 0 once an answer came, 2 otherwise.
+`--header` adds a header (an `Accept`, a TRACE marker). PATH goes on the wire exactly as written (dot segments,
+`%2e`, `%61` kept: the path variants' probes send them so). Prints the status, headers and body (credentials
+redacted); exit 0 once an answer came, 2 otherwise.
 Ours because a curl command (Schemathesis' `Case.as_curl_command`, the summary's `request:`) cannot re-send a
 signed request later: the gateway refuses an `X-Sdk-Date` more than 15 minutes old.
 """
@@ -28,8 +30,16 @@ from .record.recording import describe_connection_error
 from .settings.errors import SettingsError
 from .settings.reading import read_settings
 from .spec.api import load_spec
+from .target.as_written import send_as_written
 from .target.auth_modes import auth_modes
 from .target.opening import open_target
+
+
+def _header(item: str) -> tuple[str, str]:
+    name, separator, value = item.partition(":")
+    if not separator or not name.strip():
+        raise SettingsError(f"--header {item!r}: expected NAME:VALUE")
+    return name.strip(), value.strip()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url")
     parser.add_argument("--auth", default="signed")
     parser.add_argument("--data")
+    parser.add_argument("--header", action="append", default=[], help="NAME:VALUE, added to the request")
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("method")
     parser.add_argument("path")
@@ -50,14 +61,17 @@ def main(argv: list[str] | None = None) -> int:
             if args.auth not in modes:
                 raise SettingsError(f"--auth {args.auth}: this target offers {', '.join(modes)}")
             body = args.data.encode() if args.data is not None else None
-            response = requests.request(
-                args.method,
-                target.base_url + args.path,
-                data=body,
-                headers={"Content-Type": "application/json"},
-                auth=modes[args.auth],
-                timeout=args.timeout,
-            )
+            headers = {"Content-Type": "application/json", **dict(_header(item) for item in args.header)}
+            with requests.Session() as session:
+                response = send_as_written(
+                    session,
+                    args.method,
+                    target.base_url + args.path,
+                    auth=modes[args.auth],
+                    body=body,
+                    headers=headers,
+                    timeout=args.timeout,
+                )
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -78,6 +78,12 @@ def curl_command(request: requests.PreparedRequest, secrets: tuple[str, ...]) ->
     return redact(command.command, secrets)
 
 
+TRACE_MARKER = "X-Trace-Marker"  # the header a TRACE probe carries, to see whether the answer echoes it
+# The headers a probe chooses (`phases.probes.semantics`): a replay command names them when sent otherwise than by
+# default; every other header is set afresh by the replay (`requests`, the signer).
+REPLAYED_HEADERS = frozenset({"accept", TRACE_MARKER.lower()})
+
+
 def replay_command(base_url: str | None, auth: str, request: requests.PreparedRequest) -> str:
     """The command that re-sends one request (signed afresh from the environment or the emulator's scenario)."""
     parts = [".venv/bin/python", "-m", "contract_tests.replay"]
@@ -86,6 +92,9 @@ def replay_command(base_url: str | None, auth: str, request: requests.PreparedRe
     parts += ["--auth", auth]
     if isinstance(request.body, (str, bytes)) and request.body:
         parts += ["--data", _text(request.body)]
+    for name, value in request.headers.items():
+        if name.lower() in REPLAYED_HEADERS and _text(value) != "*/*":
+            parts += ["--header", f"{name}: {_text(value)}"]
     parts += [str(request.method), request.path_url]
     return shlex.join(parts)
 

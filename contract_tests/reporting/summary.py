@@ -115,7 +115,7 @@ def _traffic_lines(report: SuiteReport) -> list[str]:
     lines = [
         (
             f"other probes: {sum(report.other_probes.values())} (tenancy, undeclared methods, malformed and "
-            f"over-long IDs, canonical queries; "
+            f"over-long IDs, canonical queries, path variants, HTTP semantics, formats; "
             f"by status: {format_counts(report.other_probes)}); "
             f"{report.guard_requests} signed requests between auth probes"
         ),

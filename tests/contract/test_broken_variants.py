@@ -15,9 +15,12 @@ from contract_tests.run.state import SuiteRun
 from contract_tests.target.auth import IamTokenAuth
 from contract_tests.target.emulator import emulator_target
 
+from .broken.bounds import BOUNDS_VARIANTS
 from .broken.family import FAMILY_VARIANTS
 from .broken.http_front import Refuses, http_front
 from .broken.hygiene import HYGIENE_VARIANTS
+from .broken.negotiation import NEGOTIATION_VARIANTS
+from .broken.routing import ROUTING_VARIANTS
 from .broken.rules import RULE_VARIANTS
 from .broken.signing import HEADER_CASE, HEADER_CASE_VARIANTS, SIGNING_VARIANTS
 from .broken.state import STATE_VARIANTS
@@ -37,6 +40,9 @@ ALL_VARIANTS = (
     *TIME_VARIANTS,
     *HYGIENE_VARIANTS,
     *STATE_VARIANTS,
+    *ROUTING_VARIANTS,
+    *NEGOTIATION_VARIANTS,
+    *BOUNDS_VARIANTS,
 )
 
 

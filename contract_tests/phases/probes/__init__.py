@@ -32,6 +32,13 @@ them (`Target.changeable`), so no probe can change anything else even on a broke
   never 2xx, 401 or 5xx.
 - `signed_request_accepted`: correctly signed requests whose query needs canonical encoding (reserved and
   non-ASCII characters, repeated and unsorted names, empty values) for readable tasks → never 401.
+- `unsigned_path_variant_refused`, `signed_path_variant_contained` (`routing.py`): each read operation's path with a
+  trailing slash, dot segments, a doubled slash, an encoded unreserved character, and climbing into the foreign
+  task (`..`, `%2E%2e`, `%2F`) → unsigned never 2xx; signed never another tenant's data, never 5xx.
+- `head_answers_like_get`, `options_answered`, `trace_not_echoed`, `accept_negotiated`,
+  `query_parameters_tolerated` (`semantics.py`): RFC 9110's methods, negotiation and query parameters.
+- `integer_bounds_respected`, `date_time_edges_handled` (`bounds.py`): each query parameter at and past the edges of
+  its schema, read from the spec.
 - `credentials_not_locked`: a correctly signed request after two failing signatures with one AK → not 401.
 - `request_id_unique`: every probe's answer carries an `X-Request-Id` no other answer of the run had.
 

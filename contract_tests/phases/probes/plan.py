@@ -6,11 +6,14 @@ from __future__ import annotations
 from ...spec.api import ApiSpec
 from ...target.model import Target
 from .auth import auth_probes
+from .bounds import bounds_probes
 from .canonical import canonical_probes
 from .hierarchy import hierarchy_probes
 from .ids import id_probes
 from .methods import method_probes
 from .probe import Probe
+from .routing import routing_probes
+from .semantics import semantics_probes
 from .signing import signing_probes
 from .tenancy import tenancy_probes
 
@@ -26,4 +29,7 @@ def build_probes(target: Target, spec: ApiSpec, *, failing_ak: bool) -> list[Pro
         *method_probes(target, spec, anchor),
         *id_probes(target, spec),
         *canonical_probes(target, spec),
+        *routing_probes(target, spec),
+        *semantics_probes(target, spec),
+        *bounds_probes(target, spec),
     ]

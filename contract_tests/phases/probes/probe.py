@@ -24,6 +24,8 @@ class Probe:
     failing_ak: bool = False  # signed with a configured AK, and may fail authentication
     body: bytes | None = None
     operation: str = ""  # the operation ID the request is one of (its statuses count toward that operation's)
+    headers: tuple[tuple[str, str], ...] = ()  # sent besides the usual ones (e.g. `Accept`)
+    raw: bool = False  # the path goes on the wire exactly as written (no dot segments removed, nothing decoded)
 
 
 def progress_path(task: KnownTask) -> str:

@@ -16,6 +16,7 @@ from ...checks.hygiene import judge_hygiene
 from ...record.recording import Recorder
 from ...record.request_ids import RequestIds
 from ...spec.api import ApiSpec
+from ...target.as_written import send_as_written
 from ...target.auth_modes import access_key, auth_modes
 from ...target.model import Target
 from .auth import first_task_operation
@@ -61,7 +62,9 @@ class ProbeRunner:
                 self._keep_unlocked(good)
             started = time.monotonic()
             try:
-                response = self._send(probe.method, probe.path, self.modes[probe.auth], probe.body)
+                response = self._send(
+                    probe.method, probe.path, self.modes[probe.auth], probe.body, dict(probe.headers), raw=probe.raw
+                )
             except requests.RequestException as error:
                 if good is not None:
                     self.bad_in_a_row[good] += 1
@@ -105,11 +108,20 @@ class ProbeRunner:
         self.bad_in_a_row[good] = 0
 
     def _send(
-        self, method: str, path: str, auth: requests.auth.AuthBase | None, body: bytes | None
+        self,
+        method: str,
+        path: str,
+        auth: requests.auth.AuthBase | None,
+        body: bytes | None,
+        extra: dict[str, str] | None = None,
+        *,
+        raw: bool = False,
     ) -> requests.Response:
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", **(extra or {})}
         url = self.target.base_url + path
-        return self.session.request(method, url, data=body, headers=headers, auth=auth, timeout=self.timeout)
+        if not raw:
+            return self.session.request(method, url, data=body, headers=headers, auth=auth, timeout=self.timeout)
+        return send_as_written(self.session, method, url, auth=auth, body=body, headers=headers, timeout=self.timeout)
 
     def _no_answer(self, probe: Probe, error: requests.RequestException, elapsed: float) -> None:
         where = f"{probe.check} probe ({probe.label}): {probe.method} {probe.path}"
