@@ -27,6 +27,9 @@ class SuiteReport:
     probes: Counter[int] = field(default_factory=Counter)  # the suite's own auth probes by status
     other_probes: Counter[int] = field(default_factory=Counter)  # tenancy, method and length probes by status
     guard_requests: int = 0  # correctly signed requests sent between failing signatures (lockout safety)
+    # the known instances read before and after the probes when they may change state (each part of a campaign
+    # reads around its own probes, so the parts together send these more than once)
+    reads_around_probes: int = 0
     transport: TransportStats = field(default_factory=TransportStats)  # throttling and timing
     withheld: int = 0  # state-changing cases not sent (`withheld_because` says why)
     withheld_because: Counter[str] = field(default_factory=Counter)
@@ -96,6 +99,7 @@ class SuiteReport:
             ],
             "other_probes_by_status": {str(k): v for k, v in sorted(self.other_probes.items())},
             "guard_requests": self.guard_requests,
+            "reads_around_probes": self.reads_around_probes,
             "requests_sent": self.transport.sent,
             "throttled": {
                 "retried": self.transport.throttled,

@@ -210,6 +210,7 @@ def merge_target(key: str, parts: list[Part]) -> TargetResult:
         "missing_statuses": missing,
         "requests_sent": sum(int(s.get("requests_sent", 0)) for s in summaries),
         "guard_requests": sum(int(s.get("guard_requests", 0)) for s in summaries),
+        "reads_around_probes": sum(int(s.get("reads_around_probes", 0)) for s in summaries),
         "stopped": stopped,
         "coverage": _coverage(ran),
         "credentials": "; ".join(str(s["credentials"]) for s in summaries if s.get("credentials")),

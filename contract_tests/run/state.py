@@ -136,5 +136,8 @@ class SuiteRun:
         )
         probes = build_probes(self.target, self.spec, failing_ak=self.settings.auth_probes)
         kept = [probe for probe in probes if self.shards.keeps_probe(probe)]
+        fetched = self.validator.family.fetched
+        before = fetched.total()
         with self.validator.state.around_probes(probe.method for probe in kept):  # refused changes change nothing
             runner.run(kept)
+        self.report.reads_around_probes = fetched.total() - before  # the probes themselves fetch nothing

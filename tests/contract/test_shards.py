@@ -153,17 +153,30 @@ def test_the_two_shards_send_the_whole_runs_cases_and_probes_once(campaign: Camp
         assert _summed(*(part[name] for part in parts)) == whole[name], name
     assert sum(part["cases"] for part in parts) == whole["cases"]
     assert sum(part["guard_requests"] for part in parts) == whole["guard_requests"] > 0
+    # Each part that sends probes which may change state reads the known instances around them (documented
+    # successes of the listing): the only requests besides the first verdict that the parts send more than once.
+    extra = sum(part["reads_around_probes"] for part in parts) - whole["reads_around_probes"]
+    assert whole["reads_around_probes"] > 0
+    more_successes = 0
     for operation in SPEC.operations:
         name = operation.operation_id
-        union = _summed(*(part["statuses_by_operation"].get(name, {}) for part in parts))
-        assert _without_throttling(union) == _without_throttling(whole["statuses_by_operation"][name]), name
+        union = _without_throttling(_summed(*(part["statuses_by_operation"].get(name, {}) for part in parts)))
+        alone = _without_throttling(whole["statuses_by_operation"][name])
+        successes = {str(status) for status in operation.success_statuses}
+        assert {s: n for s, n in union.items() if s not in successes} == {
+            s: n for s, n in alone.items() if s not in successes
+        }, name
+        more_successes += sum(union.get(s, 0) - alone.get(s, 0) for s in successes)
+    assert more_successes == extra
     checks = {name: n for name, n in whole["checks"].items() if name not in THROTTLE_JUDGED}
-    assert {n: c for n, c in _summed(*(p["checks"] for p in parts)).items() if n not in THROTTLE_JUDGED} == checks
-    # Requests: the same, but for the re-sent 429s and each part's own first verdict.
+    summed = {n: c for n, c in _summed(*(p["checks"] for p in parts)).items() if n not in THROTTLE_JUDGED}
+    assert set(summed) == set(checks)
+    assert all(0 <= summed[name] - checks[name] <= extra for name in checks), (summed, checks)  # a read judged once
+    # Requests: the same, but for the re-sent 429s, each part's own first verdict and its reads around its probes.
     resent = [summary["throttled"]["retried"] for summary in (whole, *parts)]
     verdict = len(whole["first_verdict"]["requests"])
     sent = sum(part["requests_sent"] for part in parts) - sum(resent[1:])
-    assert sent == whole["requests_sent"] - resent[0] + verdict * (len(parts) - 1)
+    assert sent == whole["requests_sent"] - resent[0] + verdict * (len(parts) - 1) + extra
 
 
 @pytest.mark.slow
