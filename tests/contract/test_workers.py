@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -48,6 +49,7 @@ def _summary(reports: Path) -> dict[str, Any]:
     summary: dict[str, Any] = json.loads((reports / "contract-summary.json").read_text(encoding="utf-8"))
     for key in TIMINGS:
         summary.pop(key)
+    summary["target"] = re.sub(r":\d+", ":PORT", summary["target"])  # each run's emulator has a port of its own
     # The first verdict's answers say how long its requests took.
     summary["first_verdict"]["answers"] = [a for a in summary["first_verdict"]["answers"] if "answers in" not in a]
     return summary
