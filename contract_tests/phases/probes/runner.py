@@ -98,11 +98,15 @@ class ProbeRunner:
         return functools.partial(self._chain, probes, out_of_time)
 
     def _unless(self, out_of_time: Stop, probe: Probe) -> None:
-        if not out_of_time():
+        if out_of_time():
+            return
+        with self.recorder.collecting() as failed:  # its verdict, a 429 judged on the way, a repeated request ID …
             self._probe(probe)
+        self._failed[probe.failing_ak] |= failed
 
     def failed_checks(self, *, failing_ak: bool) -> set[str]:
-        """The checks whose probes got a wrong answer: of the probes that may fail authentication, or of the others."""
+        """The checks of the failures the probes' requests found: of the probes that may fail authentication (their
+        guard requests included), or of the others."""
         return self._failed[failing_ak]
 
     def _probe(self, probe: Probe) -> None:
@@ -115,7 +119,6 @@ class ProbeRunner:
         except requests.RequestException as error:
             if good is not None:
                 self.bad_in_a_row[good] += 1
-            self._failed[probe.failing_ak].add(probe.check)
             self._no_answer(probe, error, time.monotonic() - started)
             return
         if good is not None:  # a success ends the AK's run of failures; anything else may be one
@@ -127,7 +130,6 @@ class ProbeRunner:
             self.report.by_operation[probe.operation][response.status_code] += 1
         problem = probe.judge(response)
         if problem is not None:
-            self._failed[probe.failing_ak].add(probe.check)
             self.recorder.wrong_answer(probe.check, f"{probe.label}: {probe.method} {problem}", response, probe.auth)
         self.recorder.request_id(self.request_ids, response, probe.auth)
 
@@ -148,7 +150,6 @@ class ProbeRunner:
         self.report.checks["credentials_not_locked"] += 1
         if response.status_code == 401:
             title = "a correctly signed request between auth probes got 401"
-            self._failed[True].add("credentials_not_locked")
             self.recorder.wrong_answer("credentials_not_locked", title, response, good)
         self.recorder.request_id(self.request_ids, response, good)
         self.bad_in_a_row[good] = 0
