@@ -46,9 +46,6 @@ STEPS_PER_SCENARIO = 6
 MIN_SCENARIOS = 5
 
 
-TaskPath = tuple[tuple[str, str], ...]  # a task's path parameters, by name, lower-cased
-
-
 def stateful_scenarios(max_examples: int) -> int:
     return max(MIN_SCENARIOS, max_examples // 20)
 
@@ -78,7 +75,6 @@ class SuiteRun:
         self.report.gone = self.validator.checks.target.deleted  # one set: what the run deleted
         self.throttled = ThrottledAnswers(self.spec, self.recorder, self.validator.checks.target.request_ids)
         self._handed: list[Future[None]] = []  # the current test's cases on the workers, in the order handed
-        self._changing: dict[TaskPath, Future[None]] = {}  # per offered task, the last case changing it
         self._chains: list[Future[None]] | None = None  # the chains of the auth probes, once started
         self._case_failed = False  # a case of the current test failed on a worker: the rest are not sent
         self._open = False
@@ -144,33 +140,29 @@ class SuiteRun:
     def execute(self, case: AnyCase) -> None:
         """One generated case: send it, then run every check on its answer (raises on any failure). With concurrent
         workers the case is handed to them (`settle_cases` raises its failure; once one has failed, the test stops, as
-        Hypothesis stops at a failure); one changing a task offered to it, only once the last one changing that task
-        is done."""
+        Hypothesis stops at a failure); one changing a task offered to it goes alone, on this thread."""
         if not self.workers.concurrent:
             self._execute(case)
             return
         if self._case_failed:
             raise unittest.SkipTest("a case of this operation failed")  # settle_cases raises that failure instead
-        task = self._offered_task(case)
-        if task is not None and (before := self._changing.get(task)) is not None:
-            # It changes that task: after the last case changing it is answered and judged, as serially (a second
-            # deletion answers 404 because the first was judged, and the task counted gone, before it was sent).
-            self.workers.wait([before])
-        future = self.workers.submit(functools.partial(self._execute_handed, case))
-        self._handed.append(future)
-        if task is not None:
-            self._changing[task] = future
+        if self._changes_an_offered_task(case):
+            # It changes what every other request for its instance gets (the state checks read the instance right
+            # before it and after): it goes alone, once every case handed before it is answered and judged.
+            self.workers.wait(self._handed)
+            if self._case_failed:
+                raise unittest.SkipTest("a case of this operation failed")
+            self._execute(case)
+            return
+        self._handed.append(self.workers.submit(functools.partial(self._execute_handed, case)))
 
-    def _offered_task(self, case: AnyCase) -> TaskPath | None:
-        """The path of a state-changing case naming a task the target offered to its operation; None for any other
-        (a read, or a change re-aimed at an absent task, with a malformed ID or not sent: it changes nothing)."""
+    def _changes_an_offered_task(self, case: AnyCase) -> bool:
+        """A state-changing case naming a task the target offered to its operation (any other is sent re-aimed at an
+        absent task, with a malformed ID or not at all: it changes nothing)."""
         operation = operation_of(case)
-        parameters = case.path_parameters or {}
         if operation is None or not operation.changes_state:
-            return None
-        if not names_one_of(parameters, self.target.changeable_for(operation.operation_id)):
-            return None
-        return tuple(sorted((name, str(value).lower()) for name, value in parameters.items()))
+            return False
+        return names_one_of(case.path_parameters or {}, self.target.changeable_for(operation.operation_id))
 
     def _execute_handed(self, case: AnyCase) -> None:
         if self._case_failed:
@@ -188,7 +180,7 @@ class SuiteRun:
 
     def settle_cases(self) -> None:
         """After a test: wait for its cases on the workers, and raise the first one's failure, in the order handed."""
-        handed, self._handed, self._changing = self._handed, [], {}
+        handed, self._handed = self._handed, []
         try:
             self.workers.settle(handed)
         finally:

@@ -154,7 +154,7 @@ def test_ctrl_c_stops_the_workers_and_still_writes_the_reports(tmp_path: Path) -
     for line in process.stdout:
         if line.startswith("first look:"):
             break
-    time.sleep(3)  # into the suite's tests
+    time.sleep(5)  # into the suite's tests
     process.send_signal(signal.SIGINT)
     out, _ = process.communicate(timeout=120)
     assert process.returncode == 130, out
