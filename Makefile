@@ -136,10 +136,11 @@ publish-promote: $(STAMP) $(NODE_STAMP) ## Make the current spec the published b
 	$(PY) -m scripts.publish promote
 
 .PHONY: bench
-bench: $(STAMP) $(NODE_STAMP) ## Run the benchmarks (SDK vs official SDK, emulator vs Prism, suite rates, waiter vs fixed pollers)
+bench: $(STAMP) $(NODE_STAMP) ## Run the benchmarks (SDK vs official SDK, emulator vs Prism, suite rates and workers, waiter vs fixed pollers)
 	$(PY) -m scripts.bench_sdk
 	$(PY) -m scripts.bench_emulator
 	$(PY) -m scripts.bench_contract
+	$(PY) -m scripts.bench_contract --workers
 	$(PY) -m scripts.bench_waiter
 
 .PHONY: test

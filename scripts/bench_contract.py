@@ -42,9 +42,12 @@ from contract_tests.target.emulator import emulator_target
 from contract_tests.target.loopback import PRISM, running_emulator, running_prism
 from contract_tests.target.model import Target
 
+from . import bench_workers
+
 ROOT = Path(__file__).resolve().parents[1]
 # The display costs a fraction of a percent while runs differ by a few: five alternating runs each, the best counting.
 SIDE_BY_SIDE_REPEATS = 5
+DEFAULT_MAX_EXAMPLES = 500  # `--workers`: 20, the far target's runs are slow
 
 
 Targets = Callable[[], AbstractContextManager[Target]]
@@ -124,11 +127,14 @@ def measure_side_by_side(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--max-examples", type=int, default=500)
+    parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=2, help="runs per target; the best counts")
     parser.add_argument("--progress-only", action="store_true", help="only the progress display's cost")
+    parser.add_argument("--workers", action="store_true", help="only WORKERS against a far target (bench_workers)")
     args = parser.parse_args(argv)
+    if args.workers:
+        return bench_workers.main(20 if args.max_examples == DEFAULT_MAX_EXAMPLES else args.max_examples, args.seed)
     if not PRISM.exists():
         print(f"error: {PRISM} is missing: run `make node-tools`", file=sys.stderr)
         return 2

@@ -15,6 +15,7 @@ from dcs_tasks import parse_timestamp
 from schemathesis import CheckContext, Response
 from schemathesis.checks import CheckFunction
 
+from ..record import timeline
 from ..record.answers import AnyCase
 from .base import (
     FAILED,
@@ -152,10 +153,13 @@ def steps_in_execution_order(body: dict[str, Any], _case: AnyCase) -> bool | Non
 
 
 class ProgressPolls:
-    """What one run has seen of each task's progress: between two polls of one task, `progress` never goes down."""
+    """What one run has seen of each task's progress: between two polls of one task, `progress` never goes down.
+
+    "Between two polls" means one sent after the other was answered (`record.timeline`): with concurrent workers
+    two polls of a task may overlap, and one sent first may be answered last, with the task moved on meanwhile."""
 
     def __init__(self) -> None:
-        self.last: dict[tuple[str, ...], int] = {}
+        self.polls: dict[tuple[str, ...], list[tuple[int | None, int]]] = {}  # per task: (answered at, progress)
 
     def progress_never_decreases(self, _ctx: CheckContext, response: Response, case: AnyCase) -> bool | None:
         """Between two polls of one task, `progress` never goes down."""
@@ -163,9 +167,12 @@ class ProgressPolls:
         if body is None or not isinstance(body.get("progress"), int):
             return SKIPPED
         key, progress = case_key(case), body["progress"]
-        previous = self.last.get(key)
-        # Keep the highest seen, so one regression does not hide the next.
-        self.last[key] = max(progress, previous or 0)
+        polls = self.polls.setdefault(key, [])
+        sent = timeline.sent_at(response.request)
+        # The highest of the polls answered before this one was sent (all of them when unknown: serially, every one).
+        before = [seen for answered, seen in polls if sent is None or answered is None or answered < sent]
+        previous = max(before, default=None)
+        polls.append((timeline.answered_at(response.request), progress))
         if previous is not None and progress < previous:
             raise AssertionError(f"progress went from {previous} down to {progress} between two polls of one task")
         return None

@@ -30,7 +30,12 @@ class Sender:
     """Sends one run's cases through its session, within its budget and its target's rules."""
 
     def __init__(
-        self, target: Target, spec: ApiSpec, settings: Settings, session: requests.Session, recorder: Recorder
+        self,
+        target: Target,
+        spec: ApiSpec,
+        settings: Settings,
+        session: Callable[[], requests.Session],
+        recorder: Recorder,
     ) -> None:
         self.target, self.spec, self.settings, self.session, self.recorder = target, spec, settings, session, recorder
         self.report: SuiteReport = recorder.report
@@ -82,7 +87,7 @@ class Sender:
     def _call(self, case: AnyCase) -> Response:
         started = time.monotonic()
         try:
-            return case.call(session=self.session)
+            return case.call(session=self.session())  # this thread's (concurrent workers each have their own)
         except (requests.Timeout, requests.ConnectionError) as error:
             where = f"{case.method} {case.operation.path}"
             raise AssertionError(self.recorder.no_answer(where, error, time.monotonic() - started)) from None

@@ -8,8 +8,10 @@ Ours because Schemathesis keeps such records only inside its CLI engine; under p
 
 from __future__ import annotations
 
+import contextlib
 import shlex
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 import requests
 from schemathesis import Response
@@ -111,6 +113,20 @@ class Recorder:
         self.observers = observers
         # Where a replayed request goes: the configured server; None for the emulator (replay starts one).
         self.replay_base_url = target.base_url if target.remote else None
+        self._collecting = threading.local()  # per thread: the checks whose failures `collecting` gathers
+
+    @contextlib.contextmanager
+    def collecting(self) -> Iterator[set[str]]:
+        """The checks of the failures this thread records inside the block (the 429 judged before a re-send, a
+        repeated request ID, a wrong answer, no answer): what one probe found, whatever else runs meanwhile."""
+        outer, checks = getattr(self._collecting, "checks", None), set[str]()
+        self._collecting.checks = checks
+        try:
+            yield checks
+        finally:
+            self._collecting.checks = outer
+            if outer is not None:
+                outer |= checks
 
     def record(
         self,
@@ -132,6 +148,9 @@ class Recorder:
         status = answer.status_code if answer is not None else None
         failure = FailureRecord(check, redact(title, secrets), redact(text, secrets), request, status, replay, field)
         self.report.record_failure(failure)
+        collected: set[str] | None = getattr(self._collecting, "checks", None)
+        if collected is not None:
+            collected.add(check)
         for observer in self.observers:
             observer.failure_recorded(failure, answer)
             if answer is None and isinstance(sent, requests.PreparedRequest):

@@ -12,6 +12,9 @@ from ..target.requirements import Requirement
 from .findings import FailureRecord
 from .transport import TransportStats
 
+INTERRUPTED = "interrupted (Ctrl-C)"  # `stopped` when the person running it stopped the run
+INTERRUPTED_EXIT_CODE = 130  # the shell's for a run ended by SIGINT
+
 
 @dataclass
 class SuiteReport:
@@ -76,6 +79,8 @@ class SuiteReport:
 
     @property
     def exit_code(self) -> int:
+        if self.stopped == INTERRUPTED:
+            return INTERRUPTED_EXIT_CODE
         return 0 if self.ok else 1
 
     def as_dict(self) -> dict[str, object]:

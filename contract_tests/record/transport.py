@@ -7,13 +7,15 @@ paces only the requests it sends itself and waits out a 429 only in its CLI engi
 never under pytest: the suite's probes and its checks' fetches must be paced and waited out too, or a
 throttling gateway would fail the run. So `requests.Session.send` itself is wrapped while a run is open
 (Schemathesis sends some checks' follow-up requests on sessions of its own); runs in one process are
-sequential, and the original method is back when the block ends. Re-sending the same prepared request keeps
+sequential, and the original method is back when the block ends. With WORKERS above 1 several threads send at once:
+they share the one limiter, so RATE_LIMIT bounds the run, not each worker. Re-sending the same prepared request keeps
 its signature: its `X-Sdk-Date` stays well inside the gateway's 15-minute window.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ from typing import Any
 
 import requests
 from schemathesis.core.rate_limit import RATE_LIMIT_AUTO_MAX_WAIT, build_limiter, parse_retry_after
+
+from . import timeline
 
 THROTTLED = 429
 MAX_THROTTLE_RETRIES = 6
@@ -76,22 +80,29 @@ def paced_requests(
     sleep: Callable[[float], None] = time.sleep,
     observe: Callable[[requests.PreparedRequest, requests.Response], None] | None = None,
     throttled: Callable[[requests.PreparedRequest, requests.Response], None] | None = None,
+    wire: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext,
 ) -> Iterator[None]:
     """While open, every `requests` exchange in this process is paced, retried on 429 and timed; `observe`
     sees each answer (its body possibly still unread), `throttled` each 429 (its body readable) before the
-    request is sent again."""
+    request is sent again. `wire` is open while a request waits for its turn, its answer or a `Retry-After`
+    (concurrent workers let the others run then, `run.workers`)."""
     original = requests.Session.send
     limiter = build_limiter(limiter_rate(rate_limit)) if rate_limit else None
+    turns = threading.Lock()  # one limiter for the whole run, whatever the number of threads sending
 
     def send(session: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # noqa: ANN401
         attempt = 0
         while True:
-            if limiter is not None:
-                limiter.try_acquire("contract")
-            started = time.monotonic()
-            response = original(session, request, **{**kwargs, "stream": True})
-            if not kwargs.get("stream") or response.status_code in NO_CONTENT:  # a 204 has nothing to stream
-                read_body(response)
+            with wire():
+                if limiter is not None:
+                    with turns:
+                        limiter.try_acquire("contract")
+                started = time.monotonic()
+                timeline.sent(request)
+                response = original(session, request, **{**kwargs, "stream": True})
+                if not kwargs.get("stream") or response.status_code in NO_CONTENT:  # a 204 has nothing to stream
+                    read_body(response)
+                timeline.answered(request)
             elapsed = time.monotonic() - started
             stats.sent += 1
             if observe is not None:
@@ -108,7 +119,8 @@ def paced_requests(
             stats.throttled += 1
             stats.waited += wait
             response.close()
-            sleep(wait)
+            with wire():
+                sleep(wait)
             attempt += 1
 
     requests.Session.send = send  # type: ignore[method-assign,assignment]

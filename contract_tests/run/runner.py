@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,13 @@ import pytest
 from schemathesis import BaseSchema
 
 from ..record.findings import redact
-from ..record.run_report import SuiteReport
+from ..record.run_report import INTERRUPTED, SuiteReport
 from ..spec.document import REPO_ROOT
 from .state import SuiteRun
 
 SUITE_PATH = Path(__file__).resolve().parent / "suite_tests.py"
 ROOT = REPO_ROOT
-STATEFUL, EVERY_OPERATION = "stateful", "every_operation"  # the markers of suite_tests.py
+STATEFUL, EVERY_OPERATION, AUTH_PROBES = "stateful", "every_operation", "auth_probes"  # the markers of suite_tests.py
 
 
 def run_suite(run: SuiteRun, *, junit_xml: Path | None = None, show_output: bool = False) -> SuiteReport:
@@ -49,6 +49,13 @@ def run_suite(run: SuiteRun, *, junit_xml: Path | None = None, show_output: bool
         # pytest writes Schemathesis' failure texts verbatim; credentials must not reach the file.
         junit_xml.write_text(redact(junit_xml.read_text(encoding="utf-8"), run.target.secrets), encoding="utf-8")
     run.report.tests_passed, run.report.tests_failed = plugin.passed, plugin.failed
+    # By check and title, not as found: concurrent workers find them in any order, and every report lists them so.
+    run.report.failures = dict(sorted(run.report.failures.items()))
+    if exit_code == pytest.ExitCode.INTERRUPTED:
+        # Ctrl-C: pytest stopped at the test under way and wrote its JUnit file; the workers finish what is on the
+        # wire when the run closes, and the run's reports say where it stopped.
+        run.report.stopped = INTERRUPTED
+        return run.report
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise RuntimeError(f"the contract suite could not run (pytest exit code {exit_code})")
     return run.report
@@ -83,6 +90,7 @@ class SuitePlugin:
         config.stash[_PLUGIN] = self
         config.addinivalue_line("markers", f"{STATEFUL}: chains operations along the spec's OpenAPI links")
         config.addinivalue_line("markers", f"{EVERY_OPERATION}: runs for every operation of the run's schema")
+        config.addinivalue_line("markers", f"{AUTH_PROBES}: the probes that may fail authentication, run last")
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pycollect_makeitem(self, collector: pytest.Module | pytest.Class, name: str, obj: object) -> Any:  # noqa: ANN401 - whatever the collectors return
@@ -100,12 +108,16 @@ class SuitePlugin:
         if others:
             config.hook.pytest_deselected(items=others)
             items[:] = [item for item in items if item not in others]
+        # The probes that may fail authentication come last: with concurrent workers they go on beside the stateful
+        # phase and what follows (one chain per AK), and that test waits for the last of them.
+        last = [item for item in items if item.get_closest_marker(AUTH_PROBES) is not None]
+        items[:] = [item for item in items if item not in last] + last
         if self.run.spec.has_links:
             # The state-changing operations' own cases come last, after the stateful phase: they change (delete)
             # every task offered to them, and the stateful phase needs those tasks still there to follow the links
             # of a change's answer (a deleted task's progress).
             changing = [item for item in items if self._changes_state(item)]
-            items[:] = [item for item in items if item not in changing] + changing
+            items[:] = [item for item in items if item not in changing and item not in last] + changing + last
             return
         # Without links there is nothing to chain: the test is left out, not shown as skipped.
         stateful = [item for item in items if item.get_closest_marker(STATEFUL) is not None]
@@ -138,6 +150,23 @@ class SuitePlugin:
     def pytest_runtest_logfinish(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
         for observer in self.run.observers:
             observer.test_finished(location[2], nodeid not in self._failed)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        """A test's cases handed to concurrent workers are settled before it ends: their failure is its failure. The
+        tests that send one request at a time (the stateful phase, a state-changing operation's) leave workers idle:
+        the chains of auth probes start with the first of them."""
+        if item.get_closest_marker(STATEFUL) is not None or self._changes_state(item):
+            self.run.start_auth_probes()
+        try:
+            result = yield
+        except (KeyboardInterrupt, SystemExit):
+            raise  # the run stops: what is queued is dropped when the run closes (`Workers.holding`)
+        except BaseException:
+            self.run.settle_cases()  # a case's failure, raised after the test stopped at it, wins over the stop
+            raise
+        self.run.settle_cases()
+        return result
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:

@@ -140,6 +140,7 @@ def _seconds(value: float | None) -> str:
     return f"{value:g} s" if value else "none"
 
 
+HTTP_WORKERS = 4  # WORKERS over HTTP unless set: a far target's waits overlap (docs: Workers, benchmarks)
 METHOD_REJECTIONS = ("405", "404", "any")  # 405 + Allow (RFC 9110), the gateway's 404 APIG.0101, or either
 PROGRESS_MODES = ("auto", "live", "plain", "off")
 
@@ -294,6 +295,16 @@ class Settings:
         default=None,
         shown=_seconds,
         metavar="SECONDS",
+    )
+    workers: int | None = setting(
+        "WORKERS",
+        parsers.count,
+        "requests in flight at once (cases, probes, the checks' own requests), all within RATE_LIMIT and the lockout"
+        f" rule; unset against the emulator, {HTTP_WORKERS} over loopback and 1 in-process (IN_PROCESS=1: there is no"
+        " wire to wait on); what goes one at a time, and why: Workers, below",
+        default=ByKind(emulator=None, remote=HTTP_WORKERS),
+        shown=lambda value: str(value) if value else "auto",
+        metavar="N",
     )
     # ── what the probes send ──
     auth_probes: bool = setting(

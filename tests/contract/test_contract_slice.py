@@ -31,7 +31,7 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
     assert report.failures == {}, summary
     assert report.tests_failed == 0, summary
     operations = load_spec().operations
-    assert report.tests_passed == len(operations) + 2, summary  # the probes, one test per operation, the stateful phase
+    assert report.tests_passed == len(operations) + 3, summary  # both probes tests, one per operation, the stateful one
     assert report.missing() == [], summary
     for operation in operations:  # the emulator is driven to each of these on every operation
         reached = set(report.by_operation[operation.operation_id])
@@ -67,7 +67,7 @@ def test_slice_passes_and_reaches_every_required_status(tmp_path: Path) -> None:
         assert report.checks[check] > 0, summary
     root = ET.parse(junit).getroot()  # noqa: S314 - the file this test just wrote
     cases = root.findall(".//testcase")
-    assert len(cases) == len(operations) + 2
+    assert len(cases) == len(operations) + 3
     assert all(case.find("failure") is None for case in cases)
 
 

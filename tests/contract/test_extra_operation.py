@@ -211,7 +211,7 @@ def test_the_suite_runs_and_each_check_judges_only_its_operations(spec_copy: Pat
     report = run_suite(SuiteRun(target, dataclasses.replace(SLICE_OPTIONS, spec_path=spec_copy)))
     summary = format_summary(report, target=target.description, replay="(extra operations)")
     assert report.ok, summary
-    assert report.tests_passed == len(spec.operations) + 2, summary
+    assert report.tests_passed == len(spec.operations) + 3, summary
     logs, retry = (f"{spec.by_id[op].method} {spec.by_id[op].path}" for op in (LOGS, RETRY))
     assert {logs, retry} <= report.operations, summary
     # the scenario's expectations, by operation: the failed task's logs fail (500), its progress does not

@@ -185,7 +185,9 @@ def test_a_bad_setting_says_which_and_what_it_must_look_like(
 
 def test_the_settings_line_shows_the_rows_that_say_how_they_are_shown() -> None:
     line = describe(read_settings(["--rate-limit", "10/s"], {}))
-    assert line == "REQUEST_TIMEOUT=30 s, RATE_LIMIT=10/s, MAX_TIME=none, AUTH_PROBES=1, METHOD_REJECTION=405"
+    assert line == (
+        "REQUEST_TIMEOUT=30 s, RATE_LIMIT=10/s, MAX_TIME=none, WORKERS=auto, AUTH_PROBES=1, METHOD_REJECTION=405"
+    )
 
 
 def test_make_passes_its_command_line_to_the_suite_through_the_environment(tmp_path: Path) -> None:

@@ -150,9 +150,11 @@ def test_a_remote_target_gets_state_changing_requests_only_for_offered_re_aimed_
 
 
 @pytest.mark.slow  # the default budget of `make contract`, in-process
-def test_a_full_run_never_locks_the_demo_ak() -> None:
+@pytest.mark.parametrize("workers", [1, 8])
+def test_a_full_run_never_locks_the_demo_ak(workers: int) -> None:
     app = create_app(SCENARIO)
-    report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), Settings(seed=7, max_examples=1000)))
+    settings = Settings(seed=7, max_examples=1000, workers=workers)
+    report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), settings))
     lockout = emulator_of(app).lockout
     assert lockout is not None
     assert report.ok, format_summary(report, target="emulator", replay="-")

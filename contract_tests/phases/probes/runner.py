@@ -6,8 +6,12 @@ answer, a 400 after authentication included, counts as one."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Protocol
 
 import requests
 import requests.auth
@@ -32,6 +36,18 @@ def guard_path(target: Target, spec: ApiSpec) -> str:
     return operation.path_for(anchor.as_path_parameters())
 
 
+Stop = Callable[[], bool]  # whether the run's time is up (MAX_TIME)
+
+
+class Handing(Protocol):
+    """Where jobs run concurrently (`run.workers.Workers`): `submit` one, `settle` those handed (raising the first
+    error)."""
+
+    def submit(self, job: Callable[[], None]) -> Future[None]: ...
+
+    def settle(self, handed: list[Future[None]]) -> None: ...
+
+
 class ProbeRunner:
     """Sends one run's probes through its session and records each verdict in its report."""
 
@@ -39,7 +55,7 @@ class ProbeRunner:
         self,
         target: Target,
         spec: ApiSpec,
-        session: requests.Session,
+        session: Callable[[], requests.Session],
         recorder: Recorder,
         request_ids: RequestIds,
         *,
@@ -54,36 +70,73 @@ class ProbeRunner:
         self.timeout = timeout
         self.modes = auth_modes(target, spec)
         self.bad_in_a_row: Counter[str] = Counter()  # per good mode (the one access key's correct signature)
+        self._failed: dict[bool, set[str]] = {True: set(), False: set()}  # by `failing_ak`: checks that failed
 
-    def run(self, probes: list[Probe]) -> None:
+    def run(self, probes: list[Probe], workers: Handing | None = None, out_of_time: Stop = lambda: False) -> None:
+        """Send `probes`: in their order, or each on any of the concurrent `workers` (none may fail authentication);
+        none once `out_of_time`."""
+        if any(probe.failing_ak for probe in probes) and workers is not None:
+            raise ValueError("probes that may fail authentication go in a chain (`chain`), never on any worker")
+        if workers is None:
+            self._chain(probes, out_of_time)
+            return
+        workers.settle([workers.submit(functools.partial(self._unless, out_of_time, probe)) for probe in probes])
+
+    def chains(self, probes: list[Probe]) -> list[list[Probe]]:
+        """The probes that may fail authentication, per AK (its correctly signed mode), each in its order: one chain
+        per AK, sent one after another (the lockout rule counts them in a row, a correctly signed request between)."""
+        chains: dict[str, list[Probe]] = {}
         for probe in probes:
-            good = self._good_mode(probe.auth) if probe.failing_ak else None
+            if probe.failing_ak:
+                chains.setdefault(self._good_mode(probe.auth), []).append(probe)
+        return list(chains.values())
+
+    def _chain(self, probes: list[Probe], out_of_time: Stop) -> None:
+        for probe in probes:
+            self._unless(out_of_time, probe)
+
+    def chain(self, probes: list[Probe], out_of_time: Stop) -> Callable[[], None]:
+        """A job that sends `probes` one after another (a chain of `chains`), stopping once `out_of_time`."""
+        return functools.partial(self._chain, probes, out_of_time)
+
+    def _unless(self, out_of_time: Stop, probe: Probe) -> None:
+        if out_of_time():
+            return
+        with self.recorder.collecting() as failed:  # its verdict, a 429 judged on the way, a repeated request ID …
+            self._probe(probe)
+        self._failed[probe.failing_ak] |= failed
+
+    def failed_checks(self, *, failing_ak: bool) -> set[str]:
+        """The checks of the failures the probes' requests found: of the probes that may fail authentication (their
+        guard requests included), or of the others."""
+        return self._failed[failing_ak]
+
+    def _probe(self, probe: Probe) -> None:
+        good = self._good_mode(probe.auth) if probe.failing_ak else None
+        if good is not None:
+            self._keep_unlocked(good)
+        started = time.monotonic()
+        try:
+            response = self._send(
+                probe.method, probe.path, self.modes[probe.auth], probe.body, dict(probe.headers), raw=probe.raw
+            )
+        except requests.RequestException as error:
             if good is not None:
-                self._keep_unlocked(good)
-            started = time.monotonic()
-            try:
-                response = self._send(
-                    probe.method, probe.path, self.modes[probe.auth], probe.body, dict(probe.headers), raw=probe.raw
-                )
-            except requests.RequestException as error:
-                if good is not None:
-                    self.bad_in_a_row[good] += 1
-                self._no_answer(probe, error, time.monotonic() - started)
-                continue
-            if good is not None:  # a success ends the AK's run of failures; anything else may be one
-                self.bad_in_a_row[good] = 0 if response.status_code < 400 else self.bad_in_a_row[good] + 1
-            self.report.checks[probe.check] += 1
-            counter = self.report.probes if probe.check in _AUTH_CHECKS else self.report.other_probes
-            counter[response.status_code] += 1
-            if probe.operation:
-                self.report.by_operation[probe.operation][response.status_code] += 1
-            problem = probe.judge(response)
-            if problem is not None:
-                self.recorder.wrong_answer(
-                    probe.check, f"{probe.label}: {probe.method} {problem}", response, probe.auth
-                )
-            self.recorder.request_id(self.request_ids, response, probe.auth)
-            judge_hygiene(self.recorder, response, probe.auth)
+                self.bad_in_a_row[good] += 1
+            self._no_answer(probe, error, time.monotonic() - started)
+            return
+        if good is not None:  # a success ends the AK's run of failures; anything else may be one
+            self.bad_in_a_row[good] = 0 if response.status_code < 400 else self.bad_in_a_row[good] + 1
+        self.report.checks[probe.check] += 1
+        counter = self.report.probes if probe.check in _AUTH_CHECKS else self.report.other_probes
+        counter[response.status_code] += 1
+        if probe.operation:
+            self.report.by_operation[probe.operation][response.status_code] += 1
+        problem = probe.judge(response)
+        if problem is not None:
+            self.recorder.wrong_answer(probe.check, f"{probe.label}: {probe.method} {problem}", response, probe.auth)
+        self.recorder.request_id(self.request_ids, response, probe.auth)
+        judge_hygiene(self.recorder, response, probe.auth)
 
     def _good_mode(self, mode: str) -> str:
         """The correctly signed mode with the access key `mode` signs with: the run's own, or the temporary one's."""
@@ -119,9 +172,10 @@ class ProbeRunner:
     ) -> requests.Response:
         headers = {"Content-Type": "application/json", **(extra or {})}
         url = self.target.base_url + path
+        session = self.session()  # this thread's: concurrent workers each have their own
         if not raw:
-            return self.session.request(method, url, data=body, headers=headers, auth=auth, timeout=self.timeout)
-        return send_as_written(self.session, method, url, auth=auth, body=body, headers=headers, timeout=self.timeout)
+            return session.request(method, url, data=body, headers=headers, auth=auth, timeout=self.timeout)
+        return send_as_written(session, method, url, auth=auth, body=body, headers=headers, timeout=self.timeout)
 
     def _no_answer(self, probe: Probe, error: requests.RequestException, elapsed: float) -> None:
         where = f"{probe.check} probe ({probe.label}): {probe.method} {probe.path}"
