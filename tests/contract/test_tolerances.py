@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -181,7 +182,7 @@ def test_a_deletion_answered_204_without_content() -> None:
     assert report.ok, summary
     assert report.by_operation["DeleteBackgroundTask"][204] >= 1, summary
     assert not report.by_operation["DeleteBackgroundTask"][200], summary
-    assert "DeleteBackgroundTask        200 ·  204 ✓" in summary
+    assert re.search(r"\n  DeleteBackgroundTask +200 ·  204 ✓", summary), summary
     assert report.checks["no_body_where_no_content_documented"] >= 1, summary
 
 
@@ -219,7 +220,7 @@ def test_the_changing_recipe_completes(
     assert report["coverage"]["statuses"]["missing"] == [], printed  # DCS_FAULTY_TASKS names the listing too
     failing = [task for task, operations in SCENARIO.internal_errors() if "DeleteBackgroundTask" in operations]
     gone = [task for task in SCENARIO.changeable_tasks() if task not in failing]
-    assert len(gone) == 3
+    assert gone, "the scenario offers a task to the deletion that does not fail on it"
     backend = emulator_of(app).backend
     assert all(backend.task(*task) for task in SCENARIO.known_tasks() if task not in gone)  # every other one left
     for task in gone:
