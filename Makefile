@@ -60,7 +60,7 @@ $(NODE_STAMP): openapi/package.json openapi/package-lock.json
 node-tools: $(NODE_STAMP) ## Install the pinned npm tools (Redocly, Spectral, Prism, TypeScript …) locally
 
 .PHONY: generate
-generate: $(STAMP) ## Regenerate generated/ from the spec, generator config, templates and openapi/sdk
+generate: $(STAMP) ## Regenerate generated/ (and README.md's table of operations) from the spec, generator config, templates and openapi/sdk
 	$(PY) -m scripts.generate
 
 .PHONY: check-generated

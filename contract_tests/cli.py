@@ -185,6 +185,8 @@ def run_and_report(settings: Settings, paths: OutputPaths, target: Target, input
     if credentials:
         print(f"credentials: {credentials}")
     print(summary)
+    if unfollowed := coverage.unfollowed_line():
+        print(unfollowed)
     print(coverage.summary_line())
     return report.exit_code
 

@@ -11,9 +11,13 @@
    ``generated/generator-manifest.txt``. Paths it owned before and no longer renders are removed.
    The hand-written SDK code in ``generated/dcs_tasks/lib/`` is never touched.
 
+4. The table of the spec's operations in README.md (between its markers) is rendered anew
+   (``contract_tests.spec.docs``).
+
 ``--check`` renders into a temporary directory and fails with a unified diff when a
 generator-owned path differs (stale, or edited by hand), when an owned path is missing, or when
-``generated/`` holds a file that is neither owned nor hand-written.
+``generated/`` holds a file that is neither owned nor hand-written; and when README.md's table of
+operations is not the spec's.
 """
 
 from __future__ import annotations
@@ -31,11 +35,15 @@ from typing import Any
 
 import yaml
 
+from contract_tests.spec.api import ApiSpec
+from contract_tests.spec.docs import with_operations_table
 from contract_tests.spec.document import REPO_ROOT as ROOT
 from contract_tests.spec.document import SPEC_PATH as SPEC
+from contract_tests.spec.document import spec_document
 
 GENERATOR_DIR = ROOT / "openapi" / "generator"
 TARGET = ROOT / "generated"
+README = ROOT / "README.md"
 PACKAGE = "dcs_tasks"
 MANIFEST = "generator-manifest.txt"
 # Hand-written code inside the shipped package (openai-python's `lib/` convention).
@@ -181,13 +189,33 @@ def generate(target: Path = TARGET, spec: Path = SPEC) -> int:
     return 0
 
 
+def readme_operations(spec: Path = SPEC, *, check_only: bool = False, readme: Path = README) -> int:
+    """Render the spec's operations into `readme`'s table (or, `check_only`, fail with a diff when it is stale)."""
+    text = readme.read_text(encoding="utf-8")
+    expected = with_operations_table(text, ApiSpec(spec_document(spec)))
+    if expected == text:
+        return 0
+    if not check_only:
+        readme.write_text(expected, encoding="utf-8")
+        print(f"{readme.name}: the table of operations rendered from {spec.name}")
+        return 0
+    print(f"{readme.name}'s table of operations is not the spec's (run `make generate`):")
+    before, after = text.splitlines(keepends=True), expected.splitlines(keepends=True)
+    sys.stdout.writelines(difflib.unified_diff(before, after, readme.name, "expected"))
+    return 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail with a diff when an owned file is stale")
     parser.add_argument("--target", type=Path, default=TARGET, help="the tree to write or check (default: generated/)")
     parser.add_argument("--spec", type=Path, default=SPEC, help="the spec to render (default: openapi/dcs.yaml)")
     arguments = parser.parse_args()
-    return (check if arguments.check else generate)(arguments.target, arguments.spec.resolve())
+    spec = arguments.spec.resolve()
+    code = (check if arguments.check else generate)(arguments.target, spec)
+    if arguments.target == TARGET:  # the repository's own tree: its front page too
+        code = max(code, readme_operations(spec, check_only=arguments.check))
+    return code
 
 
 if __name__ == "__main__":

@@ -195,6 +195,11 @@ def test_the_proxy_pages_worked_example_runs_as_written(tmp_path: Path) -> None:
     assert "make proxy: the proxy exited with code 1 (1 = findings" in out  # exit 1: a finding
     assert "FAILED [request_values_on_schema] query parameter limit of ListBackgroundTask off its schema" in out
     assert "result:      FAILED (8 exchanges, 1 findings); exit code 1" in out, out
+    rows = re.findall(r"^    (  \w+ +\d{3} [✓·✗].*)$", section, re.MULTILINE)
+    assert rows, "the page's rows of statuses per operation"
+    printed = {" ".join(line.split()) for line in out.splitlines()}
+    for row in rows:  # each row the page shows is the proxy's own (the page elides the others), spaces aside
+        assert " ".join(row.split()) in printed, row
     for name in ("proxy-report.html", "proxy-failures.har", "proxy-junit.xml", "proxy-summary.json"):
         assert (tmp_path / name).is_file(), name
     assert "Validating proxy report" in (tmp_path / "proxy-report.html").read_text(encoding="utf-8")

@@ -122,7 +122,7 @@ def wrapped(text: str, width: int = 100) -> str:
     return textwrap.fill(text, width=width, break_long_words=False, break_on_hyphens=False)
 
 
-def _reads(spec: ApiSpec) -> list[OperationSpec]:
+def verdict_reads(spec: ApiSpec) -> list[OperationSpec]:
     """The spec's GET operations whose path parameters a task's IDs fill: what the verdict may send anywhere."""
     return [op for op in spec.operations if op.method == "GET" and set(op.path_parameters) <= set(KnownTask._fields)]
 
@@ -130,7 +130,7 @@ def _reads(spec: ApiSpec) -> list[OperationSpec]:
 def first_verdict(target: Target, session: requests.Session, timeout: float, spec: ApiSpec | None = None) -> Verdict:
     """Send the verdict's requests through `session` (open the run's pacing around it) and judge the answers."""
     spec = spec or load_spec()
-    reads = _reads(spec)
+    reads = verdict_reads(spec)
     absent = target.missing_tasks[0]
     plan: list[tuple[str, OperationSpec, KnownTask, bool]] = [
         ("signed, IDs that do not exist", op, absent, True) for op in reads

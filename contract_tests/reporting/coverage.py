@@ -40,6 +40,7 @@ from ..record.answers import AnyCase
 from ..record.recording import RunObserver
 from ..spec.api import (
     ApiSpec,
+    LinkSpec,
     OperationSpec,
     ParameterSpec,
     SchemaNode,
@@ -348,6 +349,15 @@ class Coverage(RunObserver):
     def summary_line(self) -> str:
         return "coverage:    " + figures_text(self.figures())
 
+    def unfollowed_links(self) -> list[LinkSpec]:
+        """The spec's links the stateful phase sent no request along, in the spec's order."""
+        return [link for link in self.spec.links if not self.links[link.transition]]
+
+    def unfollowed_line(self) -> str | None:
+        """`links not followed: …`, each link by its operations and name; None when every link was followed."""
+        unfollowed = self.unfollowed_links()
+        return "links not followed: " + "; ".join(link.named for link in unfollowed) if unfollowed else None
+
     def status_matrix(self) -> list[tuple[OperationSpec, dict[str, int], dict[int, int]]]:
         """Per operation: each documented status with its answers (0: not reached), and undocumented ones seen."""
         rows = []
@@ -387,6 +397,7 @@ class Coverage(RunObserver):
                 for operation, documented, extra in self.status_matrix()
             },
             "links_followed": dict(sorted(self.links.items())),
+            "links_not_followed": [_link_dict(link) for link in self.unfollowed_links()],
             "undeclared_requests": dict(sorted(self.undeclared.items())),
         }
 
@@ -399,6 +410,10 @@ def figures_text(figures: dict[str, Figure]) -> str:
         f"+ {figures['response_keywords']} of responses, examples {figures['examples']}, "
         f"statuses {figures['statuses']}, links {figures['links']}"
     )
+
+
+def _link_dict(link: LinkSpec) -> dict[str, str]:
+    return {"source": link.source_id, "target": link.target_id, "name": link.name, "status": link.status}
 
 
 def _figure(covered: list[str], everything: Any) -> Figure:  # noqa: ANN401 - any iterable of names

@@ -132,6 +132,7 @@ def _coverage(coverage: Coverage | None) -> dict[str, object] | None:
             for name, figure in figures.items()
         ],
         "parameters": coverage.parameter_rows(),
+        "unfollowed_links": [link.named for link in coverage.unfollowed_links()],
     }
 
 

@@ -126,6 +126,9 @@ def _coverage(parts: list[Part]) -> dict[str, Any]:
         for label in found[0].get("statuses_by_operation", {})
     }
     merged["links_followed"] = _summed(c.get("links_followed", {}) for c in found)
+    # a link is not followed when no part followed it
+    unfollowed = [c.get("links_not_followed", []) for c in found]
+    merged["links_not_followed"] = [link for link in unfollowed[0] if all(link in other for other in unfollowed[1:])]
     merged["undeclared_requests"] = _summed(c.get("undeclared_requests", {}) for c in found)
     merged["summary"] = figures_text({name: Figure(merged[name]["covered"], merged[name]["total"]) for name in FIGURES})
     return merged

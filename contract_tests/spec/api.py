@@ -142,6 +142,13 @@ class LinkSpec:
     status: str
     name: str
     target: str  # label of the operation it leads to
+    source_id: str  # the operation IDs of both ends, as reports name them
+    target_id: str
+
+    @property
+    def named(self) -> str:
+        """`ListBackgroundTask → ShowBackgroundTaskProgress (ShowListedTaskProgress, on 200)`: the link in reports."""
+        return f"{self.source_id} → {self.target_id} ({self.name}, on {self.status})"
 
     @property
     def transition(self) -> str:
@@ -230,9 +237,9 @@ class ApiSpec:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         self.operations = tuple(self._operations())
-        self.links = tuple(self._links())
         self.by_id: Mapping[str, OperationSpec] = {operation.operation_id: operation for operation in self.operations}
         self._by_label = {operation.label: operation for operation in self.operations}
+        self.links = tuple(self._links())
         self._by_method: dict[str, list[OperationSpec]] = {}
         self._validators: dict[str, jsonschema_rs.Draft4Validator] = {}  # by schema pointer, compiled once
         for operation in self.operations:
@@ -436,18 +443,19 @@ class ApiSpec:
         return HeaderSpec(name, bool(header.get("required")), self.merged(header.get("schema", {})))
 
     def _links(self) -> Iterator[LinkSpec]:
-        by_id = {operation.operation_id: operation.label for operation in self.operations}
         for path, item in (self.document.get("paths") or {}).items():
             for method in HTTP_METHODS:
                 raw = item.get(method)
                 if not isinstance(raw, dict):
                     continue
+                source = f"{method.upper()} {path}"
                 for status, response in raw.get("responses", {}).items():
                     links = self._resolved(response).get("links") or {}
                     for name, link in links.items():
-                        target = by_id.get(str(self._resolved(link).get("operationId")))
+                        target = self.by_id.get(str(self._resolved(link).get("operationId")))
                         if target is not None:
-                            yield LinkSpec(f"{method.upper()} {path}", str(status), str(name), target)
+                            source_id = self._by_label[source].operation_id
+                            yield LinkSpec(source, str(status), str(name), target.label, source_id, target.operation_id)
 
 
 def load_spec(path: Path = SPEC_PATH) -> ApiSpec:

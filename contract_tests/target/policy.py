@@ -12,7 +12,9 @@ cannot resolve the spec's `$response.body#/tasks/*/id` (an explicit link's JSON 
 the listed task's ID it sends is a generated one.
 Malformed IDs are left alone: the server refuses them with 400 before looking anything up (the suite never
 puts a known ID into a malformed path, so none can name a real task). A state-changing operation without a
-task ID in its path cannot be re-aimed; against a BASE_URL it is withheld (`withheld_because`).
+task ID in its path cannot be re-aimed; against a BASE_URL it is withheld (`withheld_because`). A read's case sent
+with a state-changing method its path does not declare, on a path that declares a state-changing operation (a read
+and a deletion sharing a path), is aimed as that operation's own request would be.
 Against a BASE_URL the target offers nothing unless state-changing requests are explicitly allowed
 (ALLOW_CHANGES=1 with DCS_CHANGEABLE_TASKS, see `target.remote`); without, those operations are not
 tested at all (`phases.cases.build_schema` leaves them out).
@@ -26,7 +28,7 @@ from typing import Any
 
 from schemathesis import Case
 
-from ..spec.api import ApiSpec, changes_state
+from ..spec.api import ApiSpec, OperationSpec, changes_state
 from ..spec.ids import KnownTask, id_key, names_one_of
 from .model import ABSENT_INSTANCE, ABSENT_TASK, Target
 
@@ -44,10 +46,12 @@ class Aim(StrEnum):
 def aim_state_change(case: Case[Any], target: Target, spec: ApiSpec, gone: Collection[tuple[str, ...]] = ()) -> Aim:
     """Re-aim a state-changing request the target did not offer at an absent task, or in the stateful phase at an
     offered task of its instance not yet `gone` (deleted by the run), in place."""
-    if not changes_state(case.operation.method):
-        return Aim.READ
-    params = case.path_parameters or {}
     operation = spec.by_label(case.operation.label)
+    if not changes_state(case.operation.method):
+        operation = _changing_on_path(case, spec)
+        if operation is None:
+            return Aim.READ
+    params = case.path_parameters or {}
     names = operation.id_parameters if operation is not None else ()
     changeable = target.changeable_for(operation.operation_id) if operation is not None else ()
     if "task_id" in names and names_one_of(params, changeable):
@@ -64,6 +68,16 @@ def aim_state_change(case: Case[Any], target: Target, spec: ApiSpec, gone: Colle
         return Aim.CHANGEABLE
     case.path_parameters = {**params, "task_id": ABSENT_TASK}
     return Aim.REAIMED
+
+
+def _changing_on_path(case: Case[Any], spec: ApiSpec) -> OperationSpec | None:
+    """For a read's case sent with a state-changing method it does not declare (Schemathesis' coverage phase sends
+    each path's undeclared methods with a case's IDs): the state-changing operation its path declares, whose offers
+    and re-aiming then apply, as to that operation's own request; None when the method reads or the path changes
+    nothing (the request stays a read: no server changes state for a method the path does not declare)."""
+    if not changes_state(case.method):
+        return None
+    return next((op for op in spec.operations if op.path == case.operation.path and op.changes_state), None)
 
 
 def _left_on_instance(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import yaml
 
 from contract_tests.reporting.coverage import Coverage
+from contract_tests.reporting.html_report import ReportInputs, render
 from contract_tests.run.runner import run_suite
 from contract_tests.run.state import SuiteRun
 from contract_tests.spec.api import ApiSpec, judge_value, load_spec
@@ -122,6 +125,32 @@ def test_figures_match_a_hand_count_of_a_small_spec() -> None:
     )
 
 
+def test_the_links_not_followed_are_named_in_the_summary_json_and_html_report() -> None:
+    """Of the small spec's two links, the one no request went along is named by its operations and link name
+    (the names are the small spec's own), on the line before the coverage line and in the HTML report."""
+    spec = yaml.safe_load(yaml.safe_dump(SMALL_SPEC))
+    spec["paths"]["/items/{item_id}"]["delete"]["responses"]["204"]["links"] = {
+        "GetItAgain": {"operationId": "GetItem", "parameters": {"item_id": "$request.path.item_id"}}
+    }
+    coverage = Coverage(ApiSpec(spec))
+    assert coverage.unfollowed_line() == (
+        "links not followed: GetItem → DeleteItem (DeleteIt, on 200); DeleteItem → GetItem (GetItAgain, on 204)"
+    )
+    coverage.link_followed(f"{GET} -> [200] DeleteIt -> {DELETE}", 204)
+    assert coverage.unfollowed_line() == "links not followed: DeleteItem → GetItem (GetItAgain, on 204)"
+    assert coverage.as_dict()["links_not_followed"] == [
+        {"source": "DeleteItem", "target": "GetItem", "name": "GetItAgain", "status": "204"}
+    ]
+    inputs = ReportInputs(result="PASSED", exit_code=0, target="t", settings="s", seed=1, max_examples=1, replay="")
+    page = render(dataclasses.replace(inputs, coverage=coverage))
+    listed = page[page.index('<ul id="links-not-followed"') :]
+    assert listed[: listed.index("</ul>")].count("<li>") == 1
+    assert "DeleteItem → GetItem (GetItAgain, on 204)" in listed
+    coverage.link_followed(f"{DELETE} -> [204] GetItAgain -> {GET}", 200)
+    assert coverage.unfollowed_line() is None
+    assert "links-not-followed" not in render(dataclasses.replace(inputs, coverage=coverage))
+
+
 def test_wire_values_are_judged_by_each_keyword() -> None:
     size = {"type": "integer", "minimum": 1, "maximum": 10}
     assert judge_value(size, "5") == {"type": True, "minimum": True, "maximum": True}
@@ -161,6 +190,7 @@ def test_the_slice_covers_every_operation_parameter_and_example_of_the_spec() ->
     for need in requirements(target, load_spec()):
         assert any((need.operation_id, str(status)) in reached for status in need.statuses), need.label()
     assert figures["links"].covered >= 1
+    assert {link.transition for link in coverage.unfollowed_links()} == set(figures["links"].missing)
     assert figures["response_keywords"].covered >= figures["response_keywords"].total // 2
     operations = len(spec.operations)
     assert coverage.as_dict()["operations"] == {

@@ -25,7 +25,10 @@ from contract_tests.target.emulator import emulator_target
 
 SPEC = load_spec()
 READS = [operation for operation in id_operations(SPEC) if not operation.changes_state]
-BUDGET = 60  # issue 22's share for items 2-4 of the staging recipe's 10 % (probes, and the guards between them)
+# issue 22's share for items 2-4 of the staging recipe's 10 % (probes, and the guards between them): 60 requests
+# when the spec had two read operations taking the IDs. The probes go to every such read, and a read the spec gains
+# adds its share of the recipe's requests too: the budget is per read, never a figure of one spec.
+BUDGET_PER_READ = 30
 
 
 def _item_probes(spec: ApiSpec) -> list[Probe]:
@@ -52,7 +55,7 @@ def test_the_probes_fit_the_staging_budget() -> None:
     """With the guards a signed variant may need (one after every two: each may fail authentication)."""
     probes = _item_probes(SPEC)
     failing = sum(probe.failing_ak for probe in probes)
-    assert len(probes) + failing // 2 <= BUDGET, Counter(probe.check for probe in probes)
+    assert len(probes) + failing // 2 <= BUDGET_PER_READ * len(READS), Counter(probe.check for probe in probes)
 
 
 def _with_new_parameters() -> ApiSpec:

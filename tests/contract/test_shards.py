@@ -225,6 +225,9 @@ def test_the_merged_shards_say_what_the_whole_run_says(campaign: Campaign, tmp_p
             whole["coverage"][name]["total"],
         ), name
     assert target["coverage"]["summary"] in campaign.whole.out  # the whole run's coverage line, word for word
+    # a link no shard followed is not followed by the campaign
+    unfollowed = [run.summary["coverage"]["links_not_followed"] for run in campaign.shards]
+    assert target["coverage"]["links_not_followed"] == [link for link in unfollowed[0] if link in unfollowed[1]]
     junit = junit_root(tmp_path / "contract-junit.xml")
     (suite,) = junit.findall("testsuite")
     assert {case.get("name") for case in suite.findall("testcase")} == set(whole["checks"])

@@ -13,15 +13,23 @@ from schemathesis.python import asgi
 from contract_tests import cli
 from contract_tests.emulator import DEFAULT_SCENARIO_PATH, create_app, load_scenario
 from contract_tests.emulator.server import serve_in_thread
-from contract_tests.phases.verdict import first_verdict
+from contract_tests.phases.verdict import first_verdict, verdict_reads
 from contract_tests.record.transport import TransportStats, paced_requests
 from contract_tests.target.emulator import emulator_target, scenario_tasks
 
+from .spec_figures import READS, SPEC, operations_covered
 from .wrong_targets import WRONG_TARGETS, Canned, ThrottlingGateway, WrongTarget, charset_parameter, sign_in_page
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
 READABLE = scenario_tasks(SCENARIO).readable[0]
 SECRETS = (SCENARIO.demo.secret_key,)
+# The verdict's requests: each read operation signed for IDs that do not exist and for the readable task, and one
+# request unsigned for each.
+VERDICT_READS = verdict_reads(SPEC)
+EVIDENCE = (
+    f"Evidence: {2 * len(VERDICT_READS) + 2} requests (signed and unsigned, to "
+    f"{' and '.join(sorted(operation.operation_id for operation in VERDICT_READS))}) got"
+)
 
 
 def staging_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,10 +60,7 @@ def test_a_wrong_target_gets_one_paragraph_and_exit_2(
     paragraph = out[out.index("NOT THE SERVICE?") :].split("\nresult:")[0]
     assert f"{url} does not look like the DCS task API" in paragraph.replace("\n", " ")
     assert wrong.said in paragraph.replace("\n", " "), paragraph
-    assert (
-        "Evidence: 6 requests (signed and unsigned, to ListBackgroundTask and ShowBackgroundTaskProgress) got"
-        in paragraph.replace("\n", " ")
-    )
+    assert EVIDENCE in paragraph.replace("\n", " ")
     assert "Is BASE_URL right?" in paragraph.replace("\n", " ")
     assert "\n\n" not in paragraph.strip()  # one paragraph
     assert out.splitlines()[-1] == (
@@ -72,7 +77,7 @@ def test_a_wrong_target_gets_one_paragraph_and_exit_2(
     assert "NOT RUN" in page
     assert "does not look like the DCS task API" in page
     har = json.loads((tmp_path / "contract-failures.har").read_text())
-    assert len(har["log"]["entries"]) == 6  # the evidence
+    assert len(har["log"]["entries"]) == 2 * len(VERDICT_READS) + 2  # the evidence
     written = (
         out
         + printed.err
@@ -95,7 +100,7 @@ def test_run_anyway_runs_the_suite_and_never_claims_the_credentials_work(
     assert "RUN_ANYWAY=1 is set: the suite runs anyway" in out.replace("\n", " ")
     assert "not locked" not in out
     assert "credentials: unknown (a correctly signed request after the run got 200 text/html" in out
-    assert out.splitlines()[-1].startswith("coverage:    operations 2/3")  # DELETE left out: read-only
+    assert out.splitlines()[-1].startswith(operations_covered(len(READS)))  # read-only: no state-changing one
 
 
 @pytest.mark.parametrize(
@@ -140,7 +145,9 @@ def test_a_throttling_gateway_is_waited_out_not_taken_for_the_answer() -> None:
     assert verdict.looks_like_the_service, verdict.problems
     assert stats.throttled == 6
     assert waits == [0.0] * 6  # Retry-After: 0, honoured
-    assert [look.status for look in verdict.looks] == [404, 401, 404, 200, 200, 401]
+    # each read for IDs that do not exist (the first of them unsigned too), then for the readable task, unsigned last
+    reads = len(VERDICT_READS)
+    assert [look.status for look in verdict.looks] == [404, 401, *[404] * (reads - 1), *[200] * reads, 401]
 
 
 @pytest.mark.slow  # two suite runs over loopback
