@@ -21,10 +21,10 @@ from contract_tests.emulator.server import serve_in_thread
 from contract_tests.reporting.coverage import FIGURES
 from contract_tests.reporting.html_report import ReportInputs, render
 from contract_tests.run.runner import ROOT
-from contract_tests.target.emulator import scenario_tasks
 from scripts.publishing.docs import REMOTE_RESOURCE, chromium, offline_tab
 
 from .broken.variants import VARIANTS
+from .slice import token_environment
 from .spec_figures import READS, operations_covered
 
 pytestmark = pytest.mark.slow  # a suite run, then Chromium
@@ -124,16 +124,9 @@ class FailedRun:
 def failed_run(tmp_path_factory: pytest.TempPathFactory) -> FailedRun:
     """`make contract BASE_URL=…` against a server that answers `progress` as a string, with an IAM token."""
     directory = tmp_path_factory.mktemp("reports")
-    readable = scenario_tasks(SCENARIO).readable[0]
-    token = SCENARIO.demo.token
-    assert token is not None
     variant = next(variant for variant in VARIANTS if variant.name == "wrong field type")
-    env = {
-        "DCS_AUTH_TOKEN": token,
-        "DCS_PROJECT_ID": readable.project_id,
-        "DCS_INSTANCE_ID": readable.instance_id,
-        "DCS_TASK_ID": readable.task_id,
-    }
+    env = token_environment(SCENARIO)
+    token = env["DCS_AUTH_TOKEN"]
     html, har, summary = (
         directory / name for name in ("contract-report.html", "contract-failures.har", "contract-summary.json")
     )

@@ -35,11 +35,12 @@ from contract_tests.settings.reading import read_settings
 from contract_tests.settings.shard import Shard, shard
 from contract_tests.spec.api import load_spec
 from contract_tests.spec.document import REPO_ROOT
-from contract_tests.target.emulator import emulator_target, scenario_tasks
+from contract_tests.target.emulator import emulator_target
 from contract_tests.target.model import Target
 from scripts.publishing.docs import REMOTE_RESOURCE, chromium, offline_tab
 
 from .broken.variants import VARIANTS
+from .slice import token_environment
 
 SPEC = load_spec()
 SCREENSHOT = REPO_ROOT / "reports" / "merged-report.png"
@@ -428,16 +429,9 @@ def test_make_lint_runs_actionlint_on_every_workflow() -> None:
 def test_a_campaign_against_a_broken_server_merges_its_failures_with_their_exchanges(tmp_path: Path) -> None:
     """Both shards against a server that answers `progress` as a string: the merge exits 1 (the worst), and its
     page, JUnit and HAR hold each part's failures with the exchange that failed, credentials redacted."""
-    readable = scenario_tasks(SCENARIO).readable[0]
-    token = SCENARIO.demo.token
-    assert token is not None
     variant = next(variant for variant in VARIANTS if variant.name == "wrong field type")
-    env = {
-        "DCS_AUTH_TOKEN": token,
-        "DCS_PROJECT_ID": readable.project_id,
-        "DCS_INSTANCE_ID": readable.instance_id,
-        "DCS_TASK_ID": readable.task_id,
-    }
+    env = token_environment(SCENARIO)
+    token = env["DCS_AUTH_TOKEN"]
     with pytest.MonkeyPatch.context() as patch, serve_in_thread(variant.wrap(create_app(SCENARIO), SCENARIO)) as url:
         for name, value in env.items():
             patch.setenv(name, value)

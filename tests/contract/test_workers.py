@@ -26,7 +26,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from contract_tests import cli
-from contract_tests.emulator import DEFAULT_SCENARIO_PATH, FaultConfig, create_app, emulator_of, load_scenario
+from contract_tests.emulator import DEFAULT_SCENARIO_PATH, FaultConfig, create_app, load_scenario
 from contract_tests.record.answers import AnyCase
 from contract_tests.record.recording import RunObserver
 from contract_tests.record.transport import TransportStats, paced_requests
@@ -37,7 +37,7 @@ from contract_tests.run.workers import Workers
 from contract_tests.spec.document import REPO_ROOT
 from contract_tests.target.emulator import emulator_target
 
-from .slice import SLICE_OPTIONS
+from .slice import SLICE_OPTIONS, assert_ak_never_locked
 from .test_broken_variants import ALL_VARIANTS
 
 SCENARIO = load_scenario(DEFAULT_SCENARIO_PATH)
@@ -88,12 +88,7 @@ def test_the_lockout_rule_holds_with_8_workers() -> None:
     app = create_app(SCENARIO, faults=FaultConfig(latency_ms=20))
     options = dataclasses.replace(SLICE_OPTIONS, max_examples=10, workers=8)
     report = run_suite(SuiteRun(emulator_target(SCENARIO, app=app), options))
-    lockout = emulator_of(app).lockout
-    assert lockout is not None
-    assert report.ok, format_summary(report, target="emulator", replay="-")
-    assert report.probes[401] > 20  # failing signatures were sent …
-    assert max(lockout.peak.values()) <= 2  # … never more than two in a row for one AK
-    assert lockout.locks == {}
+    assert_ak_never_locked(app, report, SCENARIO.demo.access_key)
 
 
 def test_rate_limit_bounds_every_worker_together() -> None:
