@@ -190,15 +190,18 @@ def test_the_settings_line_shows_the_rows_that_say_how_they_are_shown() -> None:
     )
 
 
-def test_make_passes_its_command_line_to_the_suite_through_the_environment(tmp_path: Path) -> None:
-    """`make contract NAME=value` needs no line of the Makefile per setting: a bad value comes back named."""
-    done = subprocess.run(
-        ["make", "-s", "contract", "RATE_LIMIT=fast", f"REPORTS_DIR={tmp_path}"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+# `make contract NAME=value` needs no line of the Makefile per setting, and `python -m contract_tests.cli --flag
+# value` reads the process's own arguments, not only the environment: a bad value comes back named either way.
+COMMAND_LINES = {
+    "make": ["make", "-s", "contract", "RATE_LIMIT=fast", "REPORTS_DIR={reports}"],
+    "python -m": [sys.executable, "-m", "contract_tests.cli", "--rate-limit", "fast", "--reports-dir", "{reports}"],
+}
+
+
+@pytest.mark.parametrize("command", COMMAND_LINES.values(), ids=COMMAND_LINES.keys())
+def test_a_bad_setting_on_the_command_line_comes_back_named(command: list[str], tmp_path: Path) -> None:
+    argv = [part.format(reports=tmp_path) for part in command]
+    done = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "RATE_LIMIT must look like 10/s or 600/m, got 'fast'" in done.stderr
     assert (tmp_path / "contract-summary.json").exists()
@@ -206,17 +209,3 @@ def test_make_passes_its_command_line_to_the_suite_through_the_environment(tmp_p
 
 def test_the_command_line_refuses_a_bad_setting_before_anything_is_sent(tmp_path: Path) -> None:
     assert cli.main(["--max-time", "-1", "--reports-dir", str(tmp_path)]) == 2
-
-
-def test_the_command_line_of_the_process_is_read(tmp_path: Path) -> None:
-    """`python -m contract_tests.cli --flag value`: the process's own arguments, not only the environment."""
-    done = subprocess.run(
-        [sys.executable, "-m", "contract_tests.cli", "--rate-limit", "fast", "--reports-dir", str(tmp_path)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert "RATE_LIMIT must look like 10/s or 600/m, got 'fast'" in done.stderr
-    assert (tmp_path / "contract-summary.json").exists()
